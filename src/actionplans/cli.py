@@ -1,0 +1,82 @@
+"""The command line: the only place where errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ActionplansError, ContentError
+from .paths import CONTENT_DIR, DATAPACKAGE_DIR
+
+
+def _summary(dataset: object) -> str:
+    from .model import Dataset
+
+    assert isinstance(dataset, Dataset)
+    quotes = len(dataset.plans) + sum(len(p.statements) for p in dataset.plans.values())
+    quotes += 2 * len(dataset.tasks) + len(dataset.figures)
+    return (
+        f"{len(dataset.plans)} plans, {len(dataset.tasks)} tasks, {len(dataset.figures)} figures, "
+        f"{len(dataset.terms)} terms, {quotes} quotes verified"
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .content import load_content
+
+    started = time.perf_counter()
+    dataset = load_content(args.content)
+    print(f"{args.content}: ok: {_summary(dataset)} ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from .content import load_content
+    from .datapackage import validate, write_package
+
+    started = time.perf_counter()
+    dataset = load_content(args.content)
+    files = write_package(dataset, args.out, check=None if args.no_validate else validate)
+    size = sum(len(data) for data in files.values())
+    print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {_summary(dataset)} ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="actionplans",
+        description="Publish government social-policy action plans as verified bilingual open data.",
+    )
+    parser.add_argument("--version", action="version", version=f"actionplans {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+
+    check = verbs.add_parser("check", help="check the content folder and report every problem")
+    check.add_argument("content", nargs="?", type=Path, default=CONTENT_DIR, help="content folder (default: content)")
+    check.set_defaults(run=cmd_check)
+
+    package = verbs.add_parser("package", help="write the Frictionless data package from the content")
+    package.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder (default: content)")
+    package.add_argument("--out", type=Path, default=DATAPACKAGE_DIR, help="output folder (default: datapackage)")
+    package.add_argument("--no-validate", action="store_true", help="skip validation with frictionless")
+    package.set_defaults(run=cmd_package)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except ActionplansError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,365 @@
+"""Writing the model as a Frictionless data package, and reading one back into the model.
+
+Reading (``read_package``) uses only the standard library, so ``actionplans.load()`` works
+without frictionless. Writing is atomic: files go to a temporary folder beside the target,
+which then takes the target's place in one step.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .errors import DataPackageError
+from .paths import DESCRIPTOR_NAME
+from .tables import TABLES, TABLES_BY_NAME, Table
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+#: Marks a folder as written by this program; a folder without it is never replaced.
+FORMAT = "actionplans-datapackage/1"
+
+
+# --- writing ---------------------------------------------------------------------------------
+def csv_bytes(table: Table, dataset: m.Dataset) -> bytes:
+    """The table as UTF-8 CSV (header row, LF line ends, empty cell for no value)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in table.rows(dataset):
+        if len(row) != len(table.columns):
+            raise AssertionError(f"{table.name}: row of {len(row)} values for {len(table.columns)} columns")
+        writer.writerow("" if value is None else str(value) for value in row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def build_files(dataset: m.Dataset) -> dict[str, bytes]:
+    """Every file of the data package, by relative path, without writing anything."""
+    files: dict[str, bytes] = {}
+    resources = []
+    for table in TABLES:
+        data = csv_bytes(table, dataset)
+        path = f"{table.name}.csv"
+        files[path] = data
+        resources.append(
+            {
+                "name": table.name,
+                "type": "table",
+                "path": path,
+                "title": table.en,
+                "title_zh": table.zh,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "rows": data.count(b"\n") - 1,
+                "schema": {"$schema": SCHEMA_PROFILE, **table.schema()},
+            }
+        )
+    files[DESCRIPTOR_NAME] = (json.dumps(descriptor(dataset, resources), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def descriptor(dataset: m.Dataset, resources: list[dict[str, Any]]) -> dict[str, Any]:
+    meta = dataset.meta
+    sources = []
+    for source in dataset.sources.values():
+        authors = ", ".join(a.en for a in source.authors)
+        sources.append(
+            {
+                "title": f"{source.title.en} ({source.publisher.en}; {authors}; {source.year or 'year not stated'})",
+                "title_zh": f"{source.title.zh}（{source.publisher.zh}；{'、'.join(a.zh for a in source.authors)}；{source.year or '年份未说明'}）",
+                "sha256": source.sha256,
+                "rights": source.rights.en,
+                "rights_zh": source.rights.zh,
+            }
+        )
+    out: dict[str, Any] = {
+        "$schema": PROFILE,
+        "name": meta.name,
+        "title": meta.title.en,
+        "title_zh": meta.title.zh,
+        "description": meta.description.en,
+        "description_zh": meta.description.zh,
+        "version": meta.version,
+        "created": meta.created,
+        "languages": ["zh", "en"],
+        "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}],
+        "sources": sources,
+        "contributors": [
+            {k: v for k, v in (("title", c.title), ("roles", [c.role]), ("path", c.path)) if v} for c in meta.contributors
+        ],
+        "format": FORMAT,
+        "resources": resources,
+    }
+    if meta.homepage:
+        out["homepage"] = meta.homepage
+    return out
+
+
+def write_package(
+    dataset: m.Dataset,
+    out_dir: Path | str,
+    *,
+    check: Callable[[Path], None] | None = None,
+) -> dict[str, bytes]:
+    """Write the data package to ``out_dir`` atomically; ``check`` may veto the new folder."""
+    files = build_files(dataset)
+    with staged_folder(Path(out_dir)) as staging:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        if check is not None:
+            check(staging)
+    return files
+
+
+@contextmanager
+def staged_folder(target: Path, marker: str | None = DESCRIPTOR_NAME) -> Iterator[Path]:
+    """A new empty folder beside ``target`` that replaces it in one step when the block ends
+    without error. On error (or a kill) the target is untouched and the staging folder is
+    removed (or, after a kill, left as a hidden ``.name.tmp-*`` folder that the next run clears)."""
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise DataPackageError(f"{target}: exists and is not a folder; expected a folder to write into")
+    if target.is_dir() and marker and any(target.iterdir()) and not (target / marker).exists():
+        raise DataPackageError(f"{target}: is not empty and has no {marker}; refusing to replace a folder this program did not write")
+    _clear_leftovers(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        _swap_into_place(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _clear_leftovers(target: Path) -> None:
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in target.parent.glob(f".{target.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Put ``staging`` at ``target``: an atomic exchange where the OS offers one."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old version
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def validate(folder: Path) -> None:
+    """Validate a written data package with frictionless; raise DataPackageError on any error."""
+    from frictionless import Package  # imported here: reading must not need frictionless
+
+    report = Package(str(folder / DESCRIPTOR_NAME)).validate()
+    if not report.valid:
+        lines = []
+        for task in report.tasks:
+            for error in task.errors[:20]:
+                row = getattr(error, "row_number", None)
+                lines.append(f"{task.name}:{row or '-'}: {getattr(error, 'field_name', '-')}: {error.type}: {error.note}")
+        for error in report.errors[:20]:
+            lines.append(f"{error.type}: {error.note}")
+        raise DataPackageError("the data package does not validate:\n" + "\n".join(lines))
+
+
+# --- reading ---------------------------------------------------------------------------------
+def read_descriptor(path: Path | str) -> tuple[Path, dict[str, Any]]:
+    """The folder and parsed descriptor of a data package given as folder or descriptor path."""
+    path = Path(path)
+    descriptor_path = path / DESCRIPTOR_NAME if path.is_dir() else path
+    if not descriptor_path.is_file():
+        raise DataPackageError(f"{descriptor_path}: no data package here; expected a folder with {DESCRIPTOR_NAME}")
+    try:
+        data = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataPackageError(f"{descriptor_path}: not a JSON descriptor ({error}); expected {DESCRIPTOR_NAME} as written by actionplans") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataPackageError(
+            f"{descriptor_path}: not an actionplans data package (format {data.get('format') if isinstance(data, dict) else None!r}); expected format {FORMAT!r}"
+        )
+    return descriptor_path.parent, data
+
+
+def read_tables(path: Path | str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The descriptor and every table's rows, typed as the schema says."""
+    folder, data = read_descriptor(path)
+    resources = {r.get("name"): r for r in data.get("resources", []) if isinstance(r, dict)}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLES:
+        resource = resources.get(table.name)
+        if resource is None:
+            raise DataPackageError(f"{folder / DESCRIPTOR_NAME}: resource {table.name!r} is missing; expected the resources {', '.join(TABLES_BY_NAME)}")
+        tables[table.name] = _read_csv(folder / str(resource.get("path", "")), table)
+    return data, tables
+
+
+def _read_csv(path: Path, table: Table) -> list[dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataPackageError(f"{path}: cannot read ({error}); expected a UTF-8 CSV file") from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header != list(table.column_names):
+        raise DataPackageError(f"{path}:1: header {header} differs; expected {list(table.column_names)}")
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if len(cells) != len(table.columns):
+            raise DataPackageError(f"{path}:{number}: {len(cells)} cells; expected {len(table.columns)}")
+        row: dict[str, Any] = {}
+        for column, cell in zip(table.columns, cells, strict=True):
+            if cell == "":
+                row[column.name] = None
+            elif column.type == "integer":
+                try:
+                    row[column.name] = int(cell)
+                except ValueError:
+                    raise DataPackageError(f"{path}:{number}: {column.name}: {cell!r} is not an integer") from None
+            elif column.type == "number":
+                try:
+                    row[column.name] = Decimal(cell)
+                except InvalidOperation:
+                    raise DataPackageError(f"{path}:{number}: {column.name}: {cell!r} is not a number") from None
+            else:
+                row[column.name] = cell
+        rows.append(row)
+    return rows
+
+
+def _t(row: dict[str, Any], name: str) -> m.Text | None:
+    zh, en = row[f"{name}_zh"], row[f"{name}_en"]
+    return None if zh is None and en is None else m.Text(zh or "", en or "")
+
+
+def _tx(row: dict[str, Any], name: str) -> m.Text:
+    text = _t(row, name)
+    if text is None:
+        raise DataPackageError(f"{name}: empty in row {row.get('id')!r}; expected text in both languages")
+    return text
+
+
+def _span(row: dict[str, Any]) -> m.Span:
+    return m.Span(row["char_start"], row["char_end"], row["line_start"], row["line_end"])
+
+
+def _grouped(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, list[tuple[int, Any]]] = {}
+    for row in rows:
+        out.setdefault(row[key], []).append((row["position"], row[value]))
+    return {k: tuple(v for _, v in sorted(items)) for k, items in out.items()}
+
+
+def read_package(path: Path | str) -> m.Dataset:
+    """Read an actionplans data package into the model (standard library only)."""
+    data, t = read_tables(path)
+    try:
+        return _dataset(data, t)
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataPackageError(f"{path}: inconsistent data package ({error!r}); expected one written by actionplans") from None
+
+
+def _dataset(data: dict[str, Any], t: dict[str, list[dict[str, Any]]]) -> m.Dataset:
+    licence = data["licenses"][0]
+    meta = m.PackageMeta(
+        name=data["name"],
+        version=data["version"],
+        created=data["created"],
+        title=m.Text(data["title_zh"], data["title"]),
+        description=m.Text(data["description_zh"], data["description"]),
+        homepage=data.get("homepage"),
+        licence_name=licence["name"],
+        licence_path=licence["path"],
+        licence_title=licence["title"],
+        contributors=tuple(m.Contributor(c["title"], c["roles"][0], c.get("path")) for c in data.get("contributors", [])),
+    )
+    authors = _grouped([{**r, "name": m.Text(r["name_zh"], r["name_en"])} for r in t["source_authors"]], "source_id", "name")
+    sources = {
+        r["id"]: m.Source(
+            r["id"], _tx(r, "title"), _tx(r, "publisher"), authors.get(r["id"], ()), r["year"], _t(r, "year_note"),
+            r["sha256"], r["characters"], _tx(r, "rights"),
+        )
+        for r in t["sources"]
+    }
+    regions = {r["id"]: m.Region(r["id"], _tx(r, "label"), r["level"], r["code_gb2260"], r["code_iso"]) for r in t["regions"]}
+
+    def concepts(name: str) -> dict[str, m.Concept]:
+        return {r["id"]: m.Concept(r["id"], _tx(r, "label"), _t(r, "description")) for r in t[name]}
+
+    organizations = {r["id"]: m.Organization(r["id"], _tx(r, "name"), r["region_id"], r["actor_id"]) for r in t["organizations"]}
+    issuers = _grouped(t["plan_issuers"], "plan_id", "organization_id")
+    plan_groups = _grouped(t["plan_groups"], "plan_id", "group_id")
+    plan_themes = _grouped(t["plan_themes"], "plan_id", "theme_id")
+    statements: dict[str, list[m.Statement]] = {}
+    for r in t["statements"]:
+        statements.setdefault(r["plan_id"], []).append(m.Statement(r["id"], r["plan_id"], r["kind"], r["ordinal"], _tx(r, "text"), _span(r)))
+    plans = {
+        r["id"]: m.Plan(
+            id=r["id"], source_id=r["source_id"], title=_tx(r, "title"), title_span=_span(r), issuer_ids=issuers.get(r["id"], ()),
+            issuer_count=r["issuer_count"], level=r["level"], region_id=r["region_id"], period_start=r["period_start"],
+            period_end=r["period_end"], group_ids=plan_groups.get(r["id"], ()), theme_ids=plan_themes.get(r["id"], ()),
+            task_count=r["task_count"], task_count_rule=r["task_count_rule"], statements=tuple(statements.get(r["id"], ())),
+        )
+        for r in t["plans"]
+    }
+    themes = _grouped(t["task_themes"], "task_id", "theme_id")
+    actors = _grouped(t["task_actors"], "task_id", "actor_id")
+    groups = _grouped(t["task_groups"], "task_id", "group_id")
+    tasks = {
+        r["id"]: m.Task(
+            r["id"], r["plan_id"], r["ordinal"], r["label"], _tx(r, "title"), _tx(r, "text"), _span(r),
+            themes.get(r["id"], ()), actors.get(r["id"], ()), groups.get(r["id"], ()),
+        )
+        for r in t["tasks"]
+    }
+    figures = {
+        r["id"]: m.Figure(
+            r["id"], r["plan_id"], r["task_id"], r["kind"], r["value"], r["value_to"], r["unit_id"], r["year"], r["region_id"],
+            r["qualifier"], _tx(r, "measure"), _tx(r, "quote"), _span(r),
+        )
+        for r in t["figures"]
+    }
+    variants = _grouped(t["term_variants"], "term_id", "en")
+    terms = {r["id"]: m.Term(r["id"], r["zh"], r["en"], variants.get(r["id"], ()), _t(r, "note"), r["source_url"]) for r in t["terms"]}
+    return m.Dataset(
+        meta=meta, sources=sources, regions=regions, groups=concepts("groups"), themes=concepts("themes"),
+        actors=concepts("actors"), units=concepts("units"), organizations=organizations, plans=plans,
+        tasks=m.TaskTable(tasks), figures=figures, terms=terms,
+    )

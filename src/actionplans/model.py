@@ -1,0 +1,464 @@
+"""The records: one vocabulary for code, data, pages and docs.
+
+Records are frozen dataclasses that hold ids of the records they refer to. A record that belongs
+to a :class:`Dataset` can navigate to its neighbours (``task.plan``, ``plan.tasks``); that link is
+not part of the record's value, so two equal datasets have equal records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+_T = TypeVar("_T")
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+PlanLevel = Literal["national", "provincial"]
+FigureKind = Literal["statistic", "target", "count", "period"]
+Qualifier = Literal["exact", "at-least", "approximately"]
+StatementKind = Literal["announcement", "aim", "principle", "safeguard", "task-count"]
+TaskCountRule = Literal["equal", "at-most"]
+
+PLAN_LEVELS: tuple[str, ...] = ("national", "provincial")
+FIGURE_KINDS: tuple[str, ...] = ("statistic", "target", "count", "period")
+QUALIFIERS: tuple[str, ...] = ("exact", "at-least", "approximately")
+STATEMENT_KINDS: tuple[str, ...] = ("announcement", "aim", "principle", "safeguard", "task-count")
+TASK_COUNT_RULES: tuple[str, ...] = ("equal", "at-most")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Chinese (the original, authoritative) and English (its translation)."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` ("zh" or "en")."""
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        raise KeyError(f"unknown language {lang!r}; expected 'zh' or 'en'")
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote stands in its source: characters of the text with whitespace removed
+    (``start`` inclusive, ``end`` exclusive) and 1-based lines of the source file."""
+
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+
+
+class _Linked:
+    """Mixin for records that can reach the dataset they belong to."""
+
+    _dataset: Dataset | None
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            raise LookupError(f"{type(self).__name__} is not part of a Dataset")
+        return self._dataset
+
+
+def _link() -> Dataset | None:
+    return field(default=None, compare=False, repr=False, hash=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Someone credited in the data package."""
+
+    title: str
+    role: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class PackageMeta:
+    """What the data package says of itself: name, version, licence, credits."""
+
+    name: str
+    version: str
+    created: str
+    title: Text
+    description: Text
+    homepage: str | None
+    licence_name: str
+    licence_path: str
+    licence_title: str
+    contributors: tuple[Contributor, ...]
+
+
+@dataclass(frozen=True)
+class Source(_Linked):
+    """A published text the facts are quoted from."""
+
+    id: str
+    title: Text
+    publisher: Text
+    authors: tuple[Text, ...]
+    year: int | None
+    year_note: Text | None
+    sha256: str
+    characters: int
+    rights: Text
+    _dataset: Dataset | None = _link()
+
+    @property
+    def plans(self) -> tuple[Plan, ...]:
+        return tuple(p for p in self.dataset.plans.values() if p.source_id == self.id)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region a plan applies to, with its GB/T 2260 and ISO 3166 codes."""
+
+    id: str
+    label: Text
+    level: PlanLevel
+    code_gb2260: str | None
+    code_iso: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """An entry of a controlled vocabulary: beneficiary group, theme, actor type or unit."""
+
+    id: str
+    label: Text
+    description: Text | None
+
+
+@dataclass(frozen=True)
+class Organization(_Linked):
+    """A body that issues plans."""
+
+    id: str
+    name: Text
+    region_id: str
+    actor_id: str | None
+    _dataset: Dataset | None = _link()
+
+    @property
+    def region(self) -> Region:
+        return self.dataset.regions[self.region_id]
+
+    @property
+    def plans(self) -> tuple[Plan, ...]:
+        return tuple(p for p in self.dataset.plans.values() if self.id in p.issuer_ids)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A verbatim sentence of a plan that is not a task: an aim, a principle, a safeguard."""
+
+    id: str
+    plan_id: str
+    kind: StatementKind
+    ordinal: int
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class Plan(_Linked):
+    """An action plan as the source describes it."""
+
+    id: str
+    source_id: str
+    title: Text
+    title_span: Span
+    issuer_ids: tuple[str, ...]
+    issuer_count: int | None
+    level: PlanLevel
+    region_id: str
+    period_start: int | None
+    period_end: int | None
+    group_ids: tuple[str, ...]
+    theme_ids: tuple[str, ...]
+    task_count: int | None
+    task_count_rule: TaskCountRule
+    statements: tuple[Statement, ...]
+    _dataset: Dataset | None = _link()
+
+    def _of_kind(self, kind: str) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.kind == kind)
+
+    @property
+    def announcement(self) -> Statement | None:
+        found = self._of_kind("announcement")
+        return found[0] if found else None
+
+    @property
+    def task_count_statement(self) -> Statement | None:
+        found = self._of_kind("task-count")
+        return found[0] if found else None
+
+    @property
+    def aims(self) -> tuple[Statement, ...]:
+        return self._of_kind("aim")
+
+    @property
+    def principles(self) -> tuple[Statement, ...]:
+        return self._of_kind("principle")
+
+    @property
+    def safeguards(self) -> tuple[Statement, ...]:
+        return self._of_kind("safeguard")
+
+    @property
+    def source(self) -> Source:
+        return self.dataset.sources[self.source_id]
+
+    @property
+    def issuers(self) -> tuple[Organization, ...]:
+        return tuple(self.dataset.organizations[i] for i in self.issuer_ids)
+
+    @property
+    def region(self) -> Region:
+        return self.dataset.regions[self.region_id]
+
+    @property
+    def groups(self) -> tuple[Concept, ...]:
+        return tuple(self.dataset.groups[i] for i in self.group_ids)
+
+    @property
+    def themes(self) -> tuple[Concept, ...]:
+        return tuple(self.dataset.themes[i] for i in self.theme_ids)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        return self.dataset.tasks_of(self.id)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for f in self.dataset.figures.values() if f.plan_id == self.id)
+
+
+@dataclass(frozen=True)
+class Task(_Linked):
+    """One task (item, measure, action) of a plan, quoted verbatim."""
+
+    id: str
+    plan_id: str
+    ordinal: int
+    label: str | None
+    title: Text
+    text: Text
+    span: Span
+    theme_ids: tuple[str, ...]
+    actor_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    _dataset: Dataset | None = _link()
+
+    @property
+    def plan(self) -> Plan:
+        return self.dataset.plans[self.plan_id]
+
+    @property
+    def themes(self) -> tuple[Concept, ...]:
+        return tuple(self.dataset.themes[i] for i in self.theme_ids)
+
+    @property
+    def actors(self) -> tuple[Concept, ...]:
+        return tuple(self.dataset.actors[i] for i in self.actor_ids)
+
+    @property
+    def groups(self) -> tuple[Concept, ...]:
+        return tuple(self.dataset.groups[i] for i in self.group_ids)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for f in self.dataset.figures.values() if f.task_id == self.id)
+
+    @property
+    def previous(self) -> Task | None:
+        siblings = self.plan.tasks
+        index = siblings.index(self)
+        return siblings[index - 1] if index > 0 else None
+
+    @property
+    def next(self) -> Task | None:
+        siblings = self.plan.tasks
+        index = siblings.index(self)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
+
+
+@dataclass(frozen=True)
+class Figure(_Linked):
+    """A number the source states, with the quote it is read from."""
+
+    id: str
+    plan_id: str
+    task_id: str | None
+    kind: FigureKind
+    value: Decimal
+    value_to: Decimal | None
+    unit_id: str
+    year: int | None
+    region_id: str
+    qualifier: Qualifier
+    measure: Text
+    quote: Text
+    span: Span
+    _dataset: Dataset | None = _link()
+
+    @property
+    def plan(self) -> Plan:
+        return self.dataset.plans[self.plan_id]
+
+    @property
+    def task(self) -> Task | None:
+        return self.dataset.tasks[self.task_id] if self.task_id else None
+
+    @property
+    def unit(self) -> Concept:
+        return self.dataset.units[self.unit_id]
+
+    @property
+    def region(self) -> Region:
+        return self.dataset.regions[self.region_id]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a Chinese term and its English rendering."""
+
+    id: str
+    zh: str
+    en: str
+    en_variants: tuple[str, ...]
+    note: Text | None
+    source_url: str | None
+
+
+class TaskTable(dict[str, "Task"]):
+    """Tasks by id; calling it selects tasks by facet: ``ds.tasks(theme="accessibility")``."""
+
+    _dataset: Dataset | None = None
+
+    def __call__(
+        self,
+        *,
+        plan: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+        actor: str | None = None,
+        region: str | None = None,
+    ) -> tuple[Task, ...]:
+        if self._dataset is None:
+            raise LookupError("this task table is not part of a Dataset")
+        return self._dataset.select_tasks(
+            plan=plan, theme=theme, group=group, actor=actor, region=region
+        )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything published: the records by id, in a stable order."""
+
+    meta: PackageMeta
+    sources: dict[str, Source]
+    regions: dict[str, Region]
+    groups: dict[str, Concept]
+    themes: dict[str, Concept]
+    actors: dict[str, Concept]
+    units: dict[str, Concept]
+    organizations: dict[str, Organization]
+    plans: dict[str, Plan]
+    tasks: TaskTable
+    figures: dict[str, Figure]
+    terms: dict[str, Term]
+    _tasks_by_plan: dict[str, tuple[Task, ...]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tasks, TaskTable):
+            object.__setattr__(self, "tasks", TaskTable(self.tasks))
+        self.tasks._dataset = self
+        for table in (self.sources, self.organizations, self.plans, self.tasks, self.figures):
+            for record in table.values():
+                object.__setattr__(record, "_dataset", self)
+        by_plan: dict[str, list[Task]] = {p: [] for p in self.plans}
+        for task in self.tasks.values():
+            by_plan.setdefault(task.plan_id, []).append(task)
+        self._tasks_by_plan.update(
+            {p: tuple(sorted(ts, key=lambda t: t.ordinal)) for p, ts in by_plan.items()}
+        )
+
+    def __hash__(self) -> int:  # a Dataset is a value but its dicts are not hashable
+        return hash((self.meta, tuple(self.tasks)))
+
+    @property
+    def version(self) -> str:
+        """The data version, as in datapackage.json."""
+        return self.meta.version
+
+    # navigation -----------------------------------------------------------------------------
+    def plan(self, plan_id: str) -> Plan:
+        """The plan with this id (KeyError with the known ids otherwise)."""
+        return _get(self.plans, plan_id, "plan")
+
+    def task(self, task_id: str) -> Task:
+        return _get(self.tasks, task_id, "task")
+
+    def figure(self, figure_id: str) -> Figure:
+        return _get(self.figures, figure_id, "figure")
+
+    def tasks_of(self, plan_id: str) -> tuple[Task, ...]:
+        return self._tasks_by_plan.get(plan_id, ())
+
+    def select_tasks(
+        self,
+        *,
+        plan: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+        actor: str | None = None,
+        region: str | None = None,
+    ) -> tuple[Task, ...]:
+        """Tasks matching every given facet id, in plan order."""
+        for value, table, kind in (
+            (plan, self.plans, "plan"),
+            (theme, self.themes, "theme"),
+            (group, self.groups, "group"),
+            (actor, self.actors, "actor"),
+            (region, self.regions, "region"),
+        ):
+            if value is not None:
+                _get(table, value, kind)
+        return tuple(
+            task
+            for task in self.iter_tasks()
+            if (plan is None or task.plan_id == plan)
+            and (theme is None or theme in task.theme_ids)
+            and (group is None or group in task.group_ids)
+            and (actor is None or actor in task.actor_ids)
+            and (region is None or self.plans[task.plan_id].region_id == region)
+        )
+
+    def iter_tasks(self) -> Iterator[Task]:
+        """All tasks, plan by plan, in order."""
+        for plan_id in self.plans:
+            yield from self.tasks_of(plan_id)
+
+
+def _get(table: Mapping[str, _T], key: str, kind: str) -> _T:
+    try:
+        return table[key]
+    except KeyError:
+        known = ", ".join(sorted(table)) or "none"
+        raise KeyError(f"no {kind} {key!r}; known: {known}") from None

@@ -1,0 +1,26 @@
+"""Default locations. Imports nothing from the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The data package shipped inside the wheel.
+BUNDLED_DATAPACKAGE = PACKAGE_DIR / "_data" / "datapackage"
+#: The repository checkout, when running from a source tree (src layout).
+REPO_ROOT = PACKAGE_DIR.parent.parent
+
+CONTENT_DIR = Path("content")
+DATAPACKAGE_DIR = Path("datapackage")
+BUILD_DIR = Path("build")
+DOCS_DIR = BUILD_DIR / "docs"
+SITE_DIR = Path("site")
+TEMPLATES_DIR = Path("site_templates")
+DESCRIPTOR_NAME = "datapackage.json"
+
+
+def default_datapackage() -> Path:
+    """The data package `load()` reads when given no path."""
+    if (BUNDLED_DATAPACKAGE / DESCRIPTOR_NAME).is_file():
+        return BUNDLED_DATAPACKAGE
+    return REPO_ROOT / DATAPACKAGE_DIR
