@@ -36,10 +36,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_package(args: argparse.Namespace) -> int:
     from .content import load_content
-    from .datapackage import validate, write_package
+    from .datapackage import stale_files, validate, write_package
 
     started = time.perf_counter()
     dataset = load_content(args.content)
+    if args.check:
+        stale = stale_files(dataset, args.out)
+        if stale:
+            for name in stale:
+                print(f"{args.out / name}: stale against {args.content}; run `actionplans package`", file=sys.stderr)
+            print(f"{len(stale)} stale file{'s' if len(stale) != 1 else ''}", file=sys.stderr)
+            return 1
+        print(f"{args.out}: up to date with {args.content}")
+        return 0
     files = write_package(dataset, args.out, check=None if args.no_validate else validate)
     size = sum(len(data) for data in files.values())
     print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {_summary(dataset)} ({time.perf_counter() - started:.2f} s)")
@@ -62,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder (default: content)")
     package.add_argument("--out", type=Path, default=DATAPACKAGE_DIR, help="output folder (default: datapackage)")
     package.add_argument("--no-validate", action="store_true", help="skip validation with frictionless")
+    package.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output folder is stale")
     package.set_defaults(run=cmd_package)
     return parser
 

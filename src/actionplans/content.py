@@ -198,7 +198,7 @@ _BAD = object()
 
 def _check_value(value: Any, spec: Spec, where: _File, name: str, line: int) -> Any:
     if value is None:
-        if spec.nullable or not spec.required and spec.kind in ("text", "url", "strs", "slug"):
+        if spec.nullable or (not spec.required and spec.kind in ("text", "url", "strs", "slug")):
             return None
         where.add(line, name, "is empty", spec.describe())
         return _BAD
@@ -426,6 +426,7 @@ class _Builder:
         self.root = reader.root
 
     def build(self) -> m.Dataset | None:
+        self.unverifiable: set[str] = set()
         meta = self._package()
         sources, texts = self._sources()
         vocab = {name: self._vocabulary(name) for name in VOCABULARIES}
@@ -508,6 +509,7 @@ class _Builder:
                 where.add(_line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
                 continue
             text_path = path.parent / checked["file"]
+            self.unverifiable.add(checked["id"])  # until its text is read and its hash matches
             if "/" in checked["file"] or "\\" in checked["file"] or checked["file"].startswith("."):
                 where.add(_line_of(data, "file"), "file", f"{checked['file']!r} is not a plain file name", "a file beside this one")
                 continue
@@ -528,6 +530,7 @@ class _Builder:
                 )
                 continue
             text = SourceText(raw)
+            self.unverifiable.discard(checked["id"])
             texts[checked["id"]] = text
             sources[checked["id"]] = m.Source(
                 id=checked["id"],
@@ -642,6 +645,11 @@ class _Builder:
             figures.update((f.id, f) for f in plan_figures)
 
 
+def _lang_line(at: int | Map, lang: str) -> int:
+    """The line of a text's ``zh`` or ``en`` value, given the text's mapping (or a line)."""
+    return at.key_lines.get(lang, at.line) if isinstance(at, Map) else at
+
+
 class _Glossary:
     """Finds glossary terms in Chinese text (longest match first) and checks English renderings."""
 
@@ -696,9 +704,10 @@ class _PlanBuilder:
         self.where.add(line, name, message, expected)
         self.ok = False
 
-    def quote(self, text: m.Text, name: str, line: int, source: SourceText | None) -> m.Span | None:
+    def quote(self, text: m.Text, name: str, at: int | Map, source: SourceText | None) -> m.Span | None:
         """Locate a verbatim Chinese quote and check the English uses the glossary."""
-        self.check_glossary(text, name, line)
+        self.check_glossary(text, name, at)
+        line = _lang_line(at, "zh")
         if source is None:
             return None
         span = source.locate(text.zh)
@@ -706,20 +715,23 @@ class _PlanBuilder:
             self.fail(line, f"{name}.zh", f"not found in source {self.c['source']}: {source.explain_miss(text.zh)}", "a verbatim quote of the source (whitespace aside)")
         return span
 
-    def check_glossary(self, text: m.Text, name: str, line: int) -> None:
+    def check_glossary(self, text: m.Text, name: str, at: int | Map) -> None:
+        line = _lang_line(at, "en")
         for term in self.glossary.missing(text):
             renderings = " or ".join(repr(r) for r in (term.en, *term.en_variants))
             self.fail(line, f"{name}.en", f"the Chinese uses the glossary term {term.zh!r} but the English lacks its rendering", f"the English to contain {renderings}")
 
     def refs(self, values: tuple[str, ...], table: str, kind: str, raw: Map, name: str, prefix: str = "") -> None:
-        if not self.p._refs(values, self.vocab[table] if table in self.vocab else self.organizations, kind, self.where, raw, name, prefix):
+        if not self.p._refs(values, self.vocab.get(table, self.organizations), kind, self.where, raw, name, prefix):
             self.ok = False
 
     def build(self, task_places: dict[str, str], figure_places: dict[str, str]) -> tuple[m.Plan, list[m.Task], list[m.Figure]] | None:
         c, raw = self.c, self.raw
         plan_id = c["id"]
         source: SourceText | None = None
-        if c["source"] not in self.sources:
+        if c["source"] in self.p.unverifiable:
+            self.ok = False  # its problem is reported with the source; quotes cannot be checked
+        elif c["source"] not in self.sources:
             if not self.p._ref(c["source"], self.sources, "source", self.where, raw, "source"):
                 self.ok = False
         else:
@@ -734,10 +746,10 @@ class _PlanBuilder:
         if c["period_start"] is not None and c["period_end"] is not None and c["period_start"] > c["period_end"]:
             self.fail(_line_of(raw, "period_end"), "period_end", f"{c['period_end']} is before period_start {c['period_start']}", "an end year not before the start year")
 
-        title_span = self.quote(c["title"], "title", _line_of(raw, "title"), source)
+        title_span = self.quote(c["title"], "title", raw["title"], source)
         statements: list[m.Statement] = []
 
-        def statement(kind: str, ordinal: int, text: m.Text, name: str, line: int) -> m.Statement | None:
+        def statement(kind: str, ordinal: int, text: m.Text, name: str, line: int | Map) -> m.Statement | None:
             span = self.quote(text, name, line, source)
             if span is None:
                 return None
@@ -745,13 +757,13 @@ class _PlanBuilder:
             statements.append(record)
             return record
 
-        announcement = statement("announcement", 1, c["announcement"], "announcement", _line_of(raw, "announcement"))
+        announcement = statement("announcement", 1, c["announcement"], "announcement", raw["announcement"])
         if c["issuer_count"] is not None and announcement is not None and not is_readable(Decimal(c["issuer_count"]), announcement.text.zh):
             self.fail(_line_of(raw, "issuer_count"), "issuer_count", f"{c['issuer_count']} is not stated in the announcement quote", "the number of issuing departments the announcement states")
         if c["issuer_count"] is not None and c["issuer_count"] < len(c["issuers"]):
             self.fail(_line_of(raw, "issuer_count"), "issuer_count", f"{c['issuer_count']} is fewer than the {len(c['issuers'])} issuers listed", "a count at least the number of issuers")
         if c["task_count_quote"] is not None:
-            count_statement = statement("task-count", 1, c["task_count_quote"], "task_count_quote", _line_of(raw, "task_count_quote"))
+            count_statement = statement("task-count", 1, c["task_count_quote"], "task_count_quote", raw["task_count_quote"])
             if c["task_count"] is None:
                 self.fail(_line_of(raw, "task_count"), "task_count", "is empty although task_count_quote is given", "the count the quote states")
             elif count_statement is not None and not is_readable(Decimal(c["task_count"]), count_statement.text.zh):
@@ -759,12 +771,12 @@ class _PlanBuilder:
         elif c["task_count"] is not None:
             self.fail(_line_of(raw, "task_count_quote"), "task_count_quote", "is empty although task_count is given", "the sentence that states the count")
         for kind, key in (("aim", "aims"), ("principle", "principles"), ("safeguard", "safeguards")):
-            for i, (text, line) in enumerate(c[key] or [], start=1):
-                statement(kind, i, text, f"{key}[{i - 1}]", line)
+            for i, (text, _line) in enumerate(c[key] or [], start=1):
+                statement(kind, i, text, f"{key}[{i - 1}]", raw[key][i - 1])
 
         tasks = self._tasks(plan_id, source, task_places)
-        figures = self._figures(plan_id, source, {t.id for t in tasks}, figure_places)
-        described = len(tasks)
+        figures = self._figures(plan_id, source, {checked["id"] for checked, _ in c["tasks"]}, figure_places)
+        described = len(c["tasks"])
         if c["task_count"] is not None:
             line = _line_of(raw, "task_count")
             if c["task_count_rule"] == "equal" and described != c["task_count"]:
@@ -815,8 +827,8 @@ class _PlanBuilder:
                 self.refs(checked[key], table, key.rstrip("s"), raw, key, f"{name}.")
             if not checked["themes"]:
                 self.fail(_line_of(raw, "themes"), f"{name}.themes", "is empty", "at least one theme")
-            span = self.quote(checked["text"], f"{name}.text", _line_of(raw, "text"), source)
-            title_ok = self.quote(checked["title"], f"{name}.title", _line_of(raw, "title"), source)
+            span = self.quote(checked["text"], f"{name}.text", raw["text"], source)
+            title_ok = self.quote(checked["title"], f"{name}.title", raw["title"], source)
             if title_ok is not None and squeeze(checked["title"].zh) not in squeeze(checked["text"].zh):
                 self.fail(_line_of(raw, "title"), f"{name}.title.zh", "is not part of the task's text", "a verbatim excerpt of text.zh")
             label = checked["label"]
@@ -846,8 +858,8 @@ class _PlanBuilder:
             for key, table in (("unit", "units"), ("region", "regions")):
                 if not self.p._ref(checked[key], self.vocab[table], key, self.where, raw, f"{name}.{key}", _line_of(raw, key)):
                     self.ok = False
-            span = self.quote(checked["quote"], f"{name}.quote", _line_of(raw, "quote"), source)
-            self.check_glossary(checked["measure"], f"{name}.measure", _line_of(raw, "measure"))
+            span = self.quote(checked["quote"], f"{name}.quote", raw["quote"], source)
+            self.check_glossary(checked["measure"], f"{name}.measure", raw["measure"])
             for key in ("value", "value_to"):
                 value = checked[key]
                 if value is not None and not is_readable(value, checked["quote"].zh):
@@ -865,4 +877,4 @@ class _PlanBuilder:
         return out
 
 
-__all__ = ["load_content", "SLUG", "Spec"]
+__all__ = ["SLUG", "Spec", "load_content"]

@@ -34,15 +34,21 @@ FORMAT = "actionplans-datapackage/1"
 
 # --- writing ---------------------------------------------------------------------------------
 def csv_bytes(table: Table, dataset: m.Dataset) -> bytes:
-    """The table as UTF-8 CSV (header row, LF line ends, empty cell for no value)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """The table as UTF-8 CSV per RFC 4180 (header row, CRLF line ends, empty cell for no value).
+
+    CRLF ends also make the writer quote any text holding a line break or carriage return."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.column_names)
     for row in table.rows(dataset):
         if len(row) != len(table.columns):
             raise AssertionError(f"{table.name}: row of {len(row)} values for {len(table.columns)} columns")
         writer.writerow("" if value is None else str(value) for value in row)
     return buffer.getvalue().encode("utf-8")
+
+
+def _count_rows(data: bytes) -> int:
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
 
 
 def build_files(dataset: m.Dataset) -> dict[str, bytes]:
@@ -65,7 +71,7 @@ def build_files(dataset: m.Dataset) -> dict[str, bytes]:
                 "encoding": "utf-8",
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
-                "rows": data.count(b"\n") - 1,
+                "rows": _count_rows(data),
                 "schema": {"$schema": SCHEMA_PROFILE, **table.schema()},
             }
         )
@@ -124,6 +130,16 @@ def write_package(
         if check is not None:
             check(staging)
     return files
+
+
+def stale_files(dataset: m.Dataset, out_dir: Path | str) -> list[str]:
+    """Files of ``out_dir`` that differ from what ``write_package`` would write (or are extra)."""
+    out_dir = Path(out_dir)
+    files = build_files(dataset)
+    stale = [name for name, data in files.items() if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != data]
+    if out_dir.is_dir():
+        stale += sorted(p.name for p in out_dir.iterdir() if p.name not in files)
+    return sorted(stale)
 
 
 @contextmanager
@@ -233,10 +249,10 @@ def read_tables(path: Path | str) -> tuple[dict[str, Any], dict[str, list[dict[s
 
 def _read_csv(path: Path, table: Table) -> list[dict[str, Any]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise DataPackageError(f"{path}: cannot read ({error}); expected a UTF-8 CSV file") from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header != list(table.column_names):
         raise DataPackageError(f"{path}:1: header {header} differs; expected {list(table.column_names)}")

@@ -1,0 +1,38 @@
+"""Sessions for tests, lint, types, generated files, the site and benchmarks."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "check_generated"]
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (browser tests need Debian's chromium)."""
+    session.install("-e", ".[site,test,pandas]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint and format-check with ruff."""
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "noxfile.py")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """Type-check the library with mypy --strict."""
+    session.install("-e", ".[test]")
+    session.run("mypy", "--strict", "src/actionplans")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail when datapackage/ is stale against content/."""
+    session.install("-e", ".")
+    session.run("actionplans", "check")
+    session.run("actionplans", "package", "--check")

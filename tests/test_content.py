@@ -1,0 +1,87 @@
+"""The bundled corpus as the content checks read it: what the source states, and nothing more."""
+
+from decimal import Decimal
+
+import pytest
+
+from actionplans.content import load_content
+from actionplans.errors import ContentError
+from actionplans.quotes import SourceText
+
+from .conftest import CONTENT
+
+
+def test_three_plans_with_their_stated_task_counts(dataset) -> None:
+    counts = {p.id: (p.task_count, p.task_count_rule, len(p.tasks)) for p in dataset.plans.values()}
+    assert counts == {
+        "sunshine-volunteers": (10, "equal", 10),
+        "nm-elderly-meals": (10, "at-most", 5),
+        "nx-children-care": (5, "equal", 5),
+    }
+
+
+def test_issuer_counts_as_stated(dataset) -> None:
+    assert dataset.plan("nm-elderly-meals").issuer_count == 12
+    assert dataset.plan("nx-children-care").issuer_count == 16
+    assert dataset.plan("sunshine-volunteers").issuer_count is None  # the source states none
+    assert [o.id for o in dataset.plan("nx-children-care").issuers][:3] == ["nx-civil-affairs", "nx-cac-office", "nx-education"]
+
+
+def test_labels_as_printed(dataset) -> None:
+    labels = [t.label for t in dataset.plan("sunshine-volunteers").tasks]
+    assert labels == ["一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"]
+    assert all(t.label is None for t in dataset.plan("nm-elderly-meals").tasks)  # unnumbered in the source
+
+
+def test_every_quote_is_where_its_span_says(dataset) -> None:
+    source = SourceText((CONTENT / "sources" / "seed-page.txt").read_text(encoding="utf-8"))
+    for task in dataset.tasks.values():
+        assert source.excerpt(task.span) == task.text.zh.replace(" ", "")
+    for figure in dataset.figures.values():
+        assert source.excerpt(figure.span) == figure.quote.zh
+    for plan in dataset.plans.values():
+        for statement in plan.statements:
+            assert source.excerpt(statement.span) == statement.text.zh
+
+
+def test_figures_stated_in_the_source(dataset) -> None:
+    values = {(f.plan_id, f.value, f.unit_id) for f in dataset.figures.values()}
+    for expected in [
+        ("nm-elderly-meals", Decimal("5150500"), "person"),
+        ("nm-elderly-meals", Decimal("21.45"), "percent"),
+        ("nm-elderly-meals", Decimal("1.65"), "percentage-point"),
+        ("nm-elderly-meals", Decimal("22.1"), "percent"),
+        ("sunshine-volunteers", Decimal("100"), "base"),
+        ("sunshine-volunteers", Decimal("100"), "station"),
+        ("sunshine-volunteers", Decimal("2"), "visit"),
+        ("nx-children-care", Decimal("16"), "department"),
+    ]:
+        assert expected in values
+
+
+def test_glossary_is_large_enough(dataset) -> None:
+    assert len(dataset.terms) >= 25
+
+
+def test_source_attribution(dataset) -> None:
+    source = dataset.sources["seed-page"]
+    assert [a.zh for a in source.authors] == ["李庆", "皮磊"]
+    assert source.year == 2024 and source.year_note is not None
+
+
+def test_missing_content_folder(tmp_path) -> None:
+    with pytest.raises(ContentError) as error:
+        load_content(tmp_path / "nothing")
+    assert "content folder is missing" in error.value.report()
+
+
+def test_all_errors_reported_at_once(content_copy) -> None:
+    plan = content_copy / "plans" / "nx-children-care.yaml"
+    text = plan.read_text(encoding="utf-8").replace("period_end: 2026", "period_end: 3026").replace("level: provincial", "level: provincal")
+    plan.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_content(content_copy)
+    report = error.value.report()
+    assert "period_end: 3026 is not a plausible year" in report
+    assert "level: 'provincal' is not allowed; did you mean 'provincial'?" in report
+    assert report.splitlines()[-1] == "2 errors"
