@@ -55,6 +55,24 @@ def cmd_package(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    started = time.perf_counter()
+    report = build_site()
+    for line in report.lines():
+        print(line)
+    print(f"site: built in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(args.address)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="actionplans",
@@ -73,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--no-validate", action="store_true", help="skip validation with frictionless")
     package.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output folder is stale")
     package.set_defaults(run=cmd_package)
+
+    build = verbs.add_parser("build", help="write the data package if stale, then build the site into site/")
+    build.set_defaults(run=cmd_build)
+
+    serve = verbs.add_parser("serve", help="preview the site, rebuilding when content or templates change")
+    serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on (default: 127.0.0.1:8000)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

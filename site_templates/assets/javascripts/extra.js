@@ -1,0 +1,43 @@
+/*
+ * actionplans: make a table that scrolls sideways reachable by keyboard.
+ *
+ * extra.css lets table cells wrap, so most tables fit even at 320 px. A table that
+ * still does not fit scrolls inside itself (Material styles a Markdown table as an
+ * inline-block with overflow: auto). A scroll region must be focusable so keyboard
+ * users can scroll it (WCAG 2.1.1; axe rule scrollable-region-focusable). This
+ * script gives exactly those tables tabindex="0" and takes it away again when the
+ * table fits (e.g. after the window grows). The table keeps its table semantics.
+ * No network access, no dependencies.
+ */
+(function () {
+  "use strict";
+  var MARK = "data-ap-scroll";
+
+  function mark() {
+    var els = document.querySelectorAll(".md-typeset table:not([class]), .md-typeset__scrollwrap");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute(MARK, "");
+      } else if (!scrolls && el.hasAttribute(MARK)) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute(MARK);
+      }
+    }
+  }
+
+  var timer = null;
+  function later() {
+    if (timer) window.clearTimeout(timer);
+    timer = window.setTimeout(mark, 150);
+  }
+
+  // Material rewraps tables from its own bundle: run after it, and on every resize.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { window.setTimeout(mark, 0); });
+  }
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", later);
+})();

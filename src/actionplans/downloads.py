@@ -1,0 +1,339 @@
+"""Downloads made from the published data package: zip, CSV (plain and with BOM for Excel),
+JSON, one XLSX workbook, one SQLite database, per-plan subsets, and static JSON endpoints.
+
+Every file is deterministic: the same package gives the same bytes (zip entry times come from
+``SOURCE_DATE_EPOCH`` or the package's ``created`` date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .datapackage import read_tables
+from .paths import DESCRIPTOR_NAME
+from .tables import TABLES, TABLES_BY_NAME, Table
+
+#: Tables that belong to one plan; the others are shared reference tables.
+PLAN_TABLES = {
+    "plans": "id", "plan_issuers": "plan_id", "plan_groups": "plan_id", "plan_themes": "plan_id",
+    "statements": "plan_id", "tasks": "plan_id", "figures": "plan_id",
+}
+TASK_LINK_TABLES = ("task_themes", "task_actors", "task_groups")
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One downloadable file: where it goes under the site, what it is, its size and hash."""
+
+    path: str
+    format: str
+    zh: str
+    en: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def build_time(descriptor: dict[str, Any]) -> datetime:
+    """The time stamped into archives: SOURCE_DATE_EPOCH if set, else the package's created date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.strptime(descriptor["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
+    """Every download, in the order the data page lists them."""
+    descriptor, rows = read_tables(package_dir)
+    when = build_time(descriptor)
+    files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
+    out: list[Download] = []
+    out.append(Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")))
+    out.append(Download("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields", xlsx_bytes(rows, when)))
+    out.append(Download("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys", sqlite_bytes(rows)))
+    out.append(Download("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", json_bytes(descriptor, rows)))
+    for table in TABLES:
+        data = files[f"{table.name}.csv"]
+        out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
+        out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
+    for plan in dataset.plans.values():
+        subset = plan_subset(rows, plan.id)
+        base = f"downloads/plans/{plan.id}"
+        csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
+        out.append(Download(f"{base}.zip", "ZIP (CSV)", f"{plan.title.zh}：CSV 子集", f"{plan.title.en}: CSV subset", zip_bytes(csvs, when, folder=plan.id)))
+        out.append(Download(f"{base}.json", "JSON", f"{plan.title.zh}：JSON 子集", f"{plan.title.en}: JSON subset", json_bytes(descriptor, subset)))
+        out.append(Download(f"{base}.xlsx", "XLSX", f"{plan.title.zh}：Excel 子集", f"{plan.title.en}: Excel subset", xlsx_bytes(subset, when)))
+    return out
+
+
+def plan_subset(rows: Rows, plan_id: str) -> Rows:
+    """The rows of one plan, with every reference table complete so that all keys resolve."""
+    task_ids = {r["id"] for r in rows["tasks"] if r["plan_id"] == plan_id}
+    subset: Rows = {}
+    for table in TABLES:
+        table_rows = rows[table.name]
+        if table.name in PLAN_TABLES:
+            key = PLAN_TABLES[table.name]
+            table_rows = [r for r in table_rows if r[key] == plan_id]
+        elif table.name in TASK_LINK_TABLES:
+            table_rows = [r for r in table_rows if r["task_id"] in task_ids]
+        subset[table.name] = table_rows
+    return subset
+
+
+# --- formats ---------------------------------------------------------------------------------
+def zip_bytes(files: dict[str, bytes], when: datetime, folder: str) -> bytes:
+    """A zip of ``files`` under ``folder/``, with fixed entry times and order."""
+    buffer = io.BytesIO()
+    stamp = _zip_time(when)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
+    when = max(when, datetime(1980, 1, 1, tzinfo=UTC))
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+
+def _normalise_zip(data: bytes, when: datetime) -> bytes:
+    """Re-pack a zip (such as an XLSX) with fixed entry times so its bytes are reproducible."""
+    stamp = _zip_time(when)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                    data,
+                )
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
+    import csv
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.column_names)
+    for row in rows:
+        writer.writerow("" if row[c] is None else _plain(row[c]) for c in table.column_names)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Decimal):
+        from .numerals import format_number
+
+        return format_number(value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def json_bytes(descriptor: dict[str, Any], rows: Rows) -> bytes:
+    document = {
+        "name": descriptor["name"],
+        "version": descriptor["version"],
+        "licenses": descriptor["licenses"],
+        "tables": {name: [{k: _json_value(v) for k, v in row.items()} for row in table_rows] for name, table_rows in rows.items()},
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
+    """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    fields = book.active
+    assert fields is not None
+    fields.title = "fields"
+    _append(fields, ["table", "field", "type", "constraints", "description_zh", "description_en"], bold=Font(bold=True))
+    for table in TABLES:
+        for column in table.columns:
+            _append(fields, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en])
+    for table in TABLES:
+        sheet = book.create_sheet(table.name[:31])
+        _append(sheet, list(table.column_names), bold=Font(bold=True))
+        for row in rows[table.name]:
+            _append(sheet, [_xlsx_value(row[c]) for c in table.column_names])
+        sheet.freeze_panes = "A2"
+    book.properties.creator = "actionplans"
+    book.properties.created = when.replace(tzinfo=None)
+    book.properties.modified = when.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue(), when)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _append(sheet: Any, values: Iterable[Any], bold: Any = None) -> None:
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # stored as text: "=1+1" stays the characters =1+1
+        if bold is not None:
+            cell.font = bold
+
+
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
+
+
+def sqlite_bytes(rows: Rows) -> bytes:
+    """A SQLite database with one table per resource, primary and foreign keys enforced."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "actionplans.sqlite"
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = DELETE")
+            for table in TABLES:
+                connection.execute(_create_table(table))
+            for table in TABLES:
+                names = table.column_names
+                connection.executemany(
+                    f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                    [tuple(_sql_value(r[c]) for c in names) for r in rows[table.name]],
+                )
+            problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise ValueError(f"foreign key problems in the SQLite export: {problems[:5]}")
+            connection.commit()
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+        return path.read_bytes()
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _create_table(table: Table) -> str:
+    lines = []
+    for column in table.columns:
+        line = f"  {column.name} {_SQL_TYPES[column.type]}"
+        if column.required:
+            line += " NOT NULL"
+        lines.append(line)
+    lines.append(f"  PRIMARY KEY ({', '.join(table.primary_key)})")
+    for key in table.foreign_keys:
+        lines.append(f"  FOREIGN KEY ({', '.join(key.columns)}) REFERENCES {key.resource} ({', '.join(key.reference)})")
+    return f"CREATE TABLE {table.name} (\n" + ",\n".join(lines) + "\n)"
+
+
+# --- static JSON endpoints -------------------------------------------------------------------
+def _text(text: m.Text | None) -> dict[str, str] | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
+
+
+def _span(span: m.Span, source_id: str) -> dict[str, Any]:
+    return {"source": source_id, "char_start": span.start, "char_end": span.end, "line_start": span.line_start, "line_end": span.line_end}
+
+
+def figure_record(figure: m.Figure) -> dict[str, Any]:
+    return {
+        "id": figure.id, "plan": figure.plan_id, "task": figure.task_id, "kind": figure.kind,
+        "value": _json_value(figure.value), "value_to": _json_value(figure.value_to), "unit": figure.unit_id,
+        "year": figure.year, "region": figure.region_id, "qualifier": figure.qualifier,
+        "measure": _text(figure.measure), "quote": _text(figure.quote), "span": _span(figure.span, figure.plan.source_id),
+    }
+
+
+def task_record(task: m.Task) -> dict[str, Any]:
+    return {
+        "id": task.id, "plan": task.plan_id, "ordinal": task.ordinal, "label": task.label,
+        "title": _text(task.title), "text": _text(task.text), "span": _span(task.span, task.plan.source_id),
+        "themes": list(task.theme_ids), "actors": list(task.actor_ids), "groups": list(task.group_ids),
+        "figures": [f.id for f in task.figures],
+    }
+
+
+def plan_record(plan: m.Plan) -> dict[str, Any]:
+    return {
+        "id": plan.id, "title": _text(plan.title), "source": plan.source_id, "level": plan.level, "region": plan.region_id,
+        "issuers": [{"id": o.id, "name": _text(o.name)} for o in plan.issuers], "issuer_count": plan.issuer_count,
+        "period_start": plan.period_start, "period_end": plan.period_end, "groups": list(plan.group_ids),
+        "themes": list(plan.theme_ids), "task_count": plan.task_count, "task_count_rule": plan.task_count_rule,
+        "statements": [
+            {"id": s.id, "kind": s.kind, "ordinal": s.ordinal, "text": _text(s.text), "span": _span(s.span, plan.source_id)}
+            for s in plan.statements
+        ],
+        "tasks": [{"id": t.id, "ordinal": t.ordinal, "label": t.label, "title": _text(t.title)} for t in plan.tasks],
+        "figures": [f.id for f in plan.figures],
+    }
+
+
+def _dump(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def endpoints(dataset: m.Dataset) -> dict[str, bytes]:
+    """Static JSON endpoints by id: api/plans/<id>.json, api/tasks/<id>.json, api/figures/<id>.json."""
+    out: dict[str, bytes] = {}
+    for plan in dataset.plans.values():
+        out[f"api/plans/{plan.id}.json"] = _dump(plan_record(plan))
+    for task in dataset.iter_tasks():
+        out[f"api/tasks/{task.id}.json"] = _dump(task_record(task))
+    for figure in dataset.figures.values():
+        out[f"api/figures/{figure.id}.json"] = _dump(figure_record(figure))
+    out["api/index.json"] = _dump(
+        {
+            "version": dataset.version,
+            "plans": [f"plans/{p}.json" for p in dataset.plans],
+            "tasks": [f"tasks/{t.id}.json" for t in dataset.iter_tasks()],
+            "figures": [f"figures/{f}.json" for f in dataset.figures],
+        }
+    )
+    return out
+
+
+__all__ = ["DESCRIPTOR_NAME", "Download", "endpoints", "make_downloads", "plan_subset"]

@@ -1,0 +1,332 @@
+"""Rendering the site's Markdown tree from the model with the Jinja2 templates in site_templates/.
+
+Each page is written twice, ``<path>.zh.md`` and ``<path>.en.md`` (mkdocs-static-i18n's suffix
+structure). Data text is HTML-escaped by the templates and set inside raw HTML blocks, which
+Markdown passes through untouched; front matter is written as JSON strings. A file is rewritten
+only when its bytes change, and files no page claims any more are removed, so ``mkdocs serve``
+rebuilds only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from . import model as m
+from .downloads import Download
+from .numerals import format_number
+from .tables import TABLES
+
+LANGS: tuple[str, ...] = ("zh", "en")
+FACETS = ("themes", "groups", "regions", "actors")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page in one language."""
+
+    path: str  # e.g. "tasks/sunshine-volunteers-1" (no suffix); "index" for the home page
+    lang: str
+    meta: dict[str, Any]
+    body: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.path}.{self.lang}.md"
+
+    def text(self) -> str:
+        front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in self.meta.items())
+        return f"---\n{front}\n---\n\n{self.body.strip()}\n"
+
+
+def url_dir(path: str) -> str:
+    """The folder a page is served from, relative to its language root ("" for the home page)."""
+    if path == "index":
+        return ""
+    if path.endswith("/index"):
+        return path[: -len("/index")]
+    return path
+
+
+class Renderer:
+    """Renders every page of the site for one dataset."""
+
+    def __init__(self, dataset: m.Dataset, templates: Path, content: Path, downloads: list[Download], site_url: str) -> None:
+        self.ds = dataset
+        self.content = content
+        self.downloads = downloads
+        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self.labels: dict[str, dict[str, str]] = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates / "pages"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            keep_trailing_newline=True,
+        )
+
+    # helpers given to every template -----------------------------------------------------------
+    def _context(self, path: str, lang: str) -> dict[str, Any]:
+        here = url_dir(path)
+        t = self.labels[lang]
+
+        def url(target: str) -> str:
+            """A link to another page of the same language, relative to this page."""
+            rel = posixpath.relpath(target.rstrip("/") or ".", here or ".")
+            return "./" if rel == "." else rel + "/"
+
+        def asset(target: str) -> str:
+            """A link to a shared file at the site root (downloads, api)."""
+            start = posixpath.join("en", here) if lang == "en" else (here or ".")
+            return posixpath.relpath(target, start or ".")
+
+        def period(plan: m.Plan) -> str:
+            if plan.period_start and plan.period_end:
+                return t["period_value"].format(start=plan.period_start, end=plan.period_end)
+            if plan.period_end:
+                return t["period_end_only"].format(end=plan.period_end)
+            return t["not_stated"]
+
+        def task_count(plan: m.Plan, long: bool = False) -> str:
+            described = len(plan.tasks)
+            if plan.task_count is None:
+                return t["task_count_none"] if long else t["tasks_n"].format(n=described)
+            if not long:
+                if plan.task_count_rule == "at-most":
+                    return (f"{plan.task_count} 项（报道描述 {described} 项）" if lang == "zh"
+                            else f"{plan.task_count} (the report describes {described})")
+                return t["tasks_n"].format(n=plan.task_count)
+            key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
+            return t[key].format(n=plan.task_count, d=described)
+
+        def source_line(source: m.Source, span: m.Span) -> str:
+            where = t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end)
+            chars = t["source_chars"].format(start=span.start, end=span.end)
+            authors = ("、" if lang == "zh" else ", ").join(a.get(lang) for a in source.authors)
+            year = source.year or t["not_stated"]
+            return f"{where} ({chars}). {source.publisher.get(lang)}, {authors}, {year}."
+
+        return {
+            "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
+            "task_count": task_count, "source_line": source_line, "num": _num, "size": _size,
+            "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
+            "site_url": self.site_url,
+        }
+
+    def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:
+        context = self._context(path, lang) | values
+        body = self.env.get_template(template).render(context)
+        return Page(path, lang, meta, body)
+
+    # citations ------------------------------------------------------------------------------
+    def _dataset_citation(self, lang: str) -> str:
+        meta = self.ds.meta
+        year = meta.created[:4]
+        return f"{meta.contributors[0].title if meta.contributors else meta.name}. {meta.title.get(lang)} ({'版本' if lang == 'zh' else 'version'} {meta.version}). {year}"
+
+    def _cite_task(self, task: m.Task, lang: str) -> str:
+        where = f"{self.site_url}{'en/' if lang == 'en' else ''}tasks/{task.id}/"
+        label = task.label or (f"第{task.ordinal}项" if lang == "zh" else f"item {task.ordinal}")
+        return f"{self._dataset_citation(lang)}. {task.plan.title.get(lang)}, {label}. {where}"
+
+    def _cite_plan(self, plan: m.Plan, lang: str) -> str:
+        where = f"{self.site_url}{'en/' if lang == 'en' else ''}plans/{plan.id}/"
+        return f"{self._dataset_citation(lang)}. {plan.title.get(lang)}. {where}"
+
+    def citations(self, lang: str) -> dict[str, str]:
+        meta = self.ds.meta
+        year = meta.created[:4]
+        author = meta.contributors[0].title if meta.contributors else meta.name
+        url = self.site_url
+        return {
+            "gbt": f"{author}. {meta.title.get(lang)}: V{meta.version}[DS/OL]. ({meta.created[:10]})[{meta.created[:10]}]. {url}.",
+            "apa": f"{author}. ({year}). {meta.title.en} (Version {meta.version}) [Data set]. {url}",
+            "bibtex": (
+                f"@misc{{actionplans_{year},\n  author = {{{{{author}}}}},\n  title = {{{meta.title.en}}},\n"
+                f"  year = {{{year}}},\n  version = {{{meta.version}}},\n  url = {{{url}}},\n  note = {{Data set, CC BY 4.0}}\n}}"
+            ),
+        }
+
+    # pages ----------------------------------------------------------------------------------
+    def pages(self) -> Iterable[Page]:
+        for lang in LANGS:
+            yield from self._pages(lang)
+
+    def _prose(self, name: str, lang: str) -> tuple[dict[str, Any], str]:
+        text = (self.content / "pages" / f"{name}.{lang}.md").read_text(encoding="utf-8")
+        meta: dict[str, Any] = {}
+        match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+        if match:
+            meta = yaml.safe_load(match.group(1)) or {}
+            text = text[match.end() :]
+        return meta, text
+
+    def _pages(self, lang: str) -> Iterable[Page]:
+        ds, t = self.ds, self.labels[lang]
+        intro_meta, intro = self._prose("home", lang)
+        yield self.render(
+            "home.md.j2", "index", lang,
+            {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", ""), "jsonld": self.jsonld(lang)},
+            intro=jinja2.filters.Markup(intro),  # hand-written Markdown, trusted
+        )
+        yield self.render("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]})
+        for plan in ds.plans.values():
+            plan_downloads = [d for d in self.downloads if d.path.startswith(f"downloads/plans/{plan.id}.")]
+            yield self.render("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, plan=plan, plan_downloads=plan_downloads)
+        for task in ds.iter_tasks():
+            title = f"{task.label or ''} {task.title.get(lang)}".strip()
+            yield self.render("task.md.j2", f"tasks/{task.id}", lang, {"title": title}, task=task, plan=task.plan)
+        for kind in FACETS:
+            entries = [(concept, self._facet_tasks(kind, concept.id)) for concept in getattr(ds, kind).values()]
+            yield self.render("facet_index.md.j2", f"{kind}/index", lang, {"title": t[kind]}, kind=kind, entries=entries)
+            for concept, tasks in entries:
+                by_plan = [(plan, [x for x in tasks if x.plan_id == plan.id]) for plan in ds.plans.values()]
+                by_plan = [(plan, ts) for plan, ts in by_plan if ts]
+                yield self.render(
+                    "facet.md.j2", f"{kind}/{concept.id}", lang, {"title": concept.label.get(lang)},
+                    kind=kind, concept=concept, tasks=tasks, by_plan=by_plan,
+                )
+        yield self.render(
+            "data.md.j2", "data", lang, {"title": t["data"], "jsonld": self.jsonld(lang)},
+            downloads=self.downloads, tables=TABLES, citation=self.citations(lang),
+        )
+        terms = sorted(ds.terms.values(), key=lambda term: term.zh)
+        glossary_intro = (
+            "英文译名有出处的，注明出处；未找到出处的，是本项目的译法。英文译文在中文使用这些术语的地方都使用这些译名（由程序检查）。"
+            if lang == "zh"
+            else "Where a rendering has a source it is linked; otherwise it is our own. The English translations use these renderings wherever the Chinese uses the term (checked by code)."
+        )
+        yield self.render("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, terms=terms, intro=glossary_intro)
+        for name in ("about", "accessibility", "python"):
+            meta, body = self._prose(name, lang)
+            if name == "accessibility":
+                body = body.replace("{{ results }}", self.accessibility_results(lang))
+            yield self.render("prose.md.j2", name, lang, meta, body=jinja2.filters.Markup(body))
+        changelog = (self.content.parent / "CHANGELOG.md").read_text(encoding="utf-8")
+        changelog = re.sub(r"^# .*\n", "", changelog, count=1)
+        yield self.render("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, body=jinja2.filters.Markup(changelog))
+
+    def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
+        facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]
+        return list(self.ds.select_tasks(**{facet: concept_id}))
+
+    def accessibility_results(self, lang: str) -> str:
+        path = self.content / "pages" / "accessibility-results.yaml"
+        if not path.is_file():
+            return "最新的检测结果见项目持续集成记录。" if lang == "zh" else "The latest results are in the project's continuous integration log."
+        results = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return str(results[lang])
+
+    def jsonld(self, lang: str) -> str:
+        """schema.org Dataset for the home and data pages, safe to inline in a script element."""
+        meta = self.ds.meta
+        document = {
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": meta.title.get(lang),
+            "alternateName": meta.title.en if lang == "zh" else meta.title.zh,
+            "description": meta.description.get(lang),
+            "url": self.site_url + ("en/" if lang == "en" else ""),
+            "version": meta.version,
+            "dateModified": meta.created[:10],
+            "inLanguage": ["zh-Hans", "en"],
+            "license": meta.licence_path,
+            "isAccessibleForFree": True,
+            "creator": [{"@type": "Organization", "name": c.title} for c in meta.contributors],
+            "isBasedOn": [
+                {"@type": "CreativeWork", "name": s.title.get(lang), "publisher": s.publisher.get(lang), "datePublished": str(s.year or "")}
+                for s in self.ds.sources.values()
+            ],
+            "keywords": [c.label.get(lang) for c in self.ds.themes.values()],
+            "distribution": [
+                {"@type": "DataDownload", "encodingFormat": _media_type(d.path), "contentUrl": self.site_url + d.path, "contentSize": f"{d.size} B", "name": d.path.rsplit("/", 1)[1]}
+                for d in self.downloads
+                if "/plans/" not in d.path and "/csv" not in d.path
+            ],
+        }
+        return script_json(document)
+
+
+def script_json(document: Any) -> str:
+    """JSON that cannot end a <script> element or open a comment, whatever its strings hold."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _media_type(path: str) -> str:
+    return {
+        ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv",
+    }[Path(path).suffix]
+
+
+def _num(value: Decimal) -> str:
+    text = format_number(value)
+    if "." not in text and len(text) > 4:
+        return f"{int(text):,}"
+    return text
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def write_tree(pages: Iterable[Page], docs: Path, extra: Callable[[Path], Iterable[str]] | None = None) -> tuple[int, int]:
+    """Write pages into ``docs`` (only changed files), remove files no page claims.
+
+    Returns (files written, files removed). ``extra`` may add files and return their relative paths.
+    """
+    docs.mkdir(parents=True, exist_ok=True)
+    keep: set[str] = set()
+    written = 0
+    for page in pages:
+        keep.add(page.file_name)
+        if _write_if_changed(docs / page.file_name, page.text().encode("utf-8")):
+            written += 1
+    if extra is not None:
+        keep.update(extra(docs))
+    removed = 0
+    for path in sorted(docs.rglob("*"), reverse=True):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written, removed
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+    return True
+
+
+def copy_assets(source: Path, docs: Path) -> list[str]:
+    """Copy site_templates/assets into docs/assets (only changed files); return their paths."""
+    out = []
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            rel = "assets/" + path.relative_to(source).as_posix()
+            _write_if_changed(docs / rel, path.read_bytes())
+            out.append(rel)
+    return out
+
+
+__all__ = ["LANGS", "Page", "Renderer", "copy_assets", "script_json", "write_tree"]
