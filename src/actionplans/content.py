@@ -624,6 +624,7 @@ class _Builder:
         glossary = _Glossary(terms)
         task_places: dict[str, str] = {}
         figure_places: dict[str, str] = {}
+        built_plans: list[tuple[m.Plan, list[m.Task], list[m.Figure]]] = []
         for path in paths:
             data = self.r.yaml(path)
             if data is None:
@@ -639,7 +640,9 @@ class _Builder:
             if path.stem != checked["id"]:
                 where.add(_line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
                 continue
-            record, plan_tasks, plan_figures = built
+            built_plans.append(built)
+        # Plans in the order their sources print them; tasks and figures follow their plan.
+        for record, plan_tasks, plan_figures in sorted(built_plans, key=lambda b: (b[0].source_id, b[0].title_span.start)):
             plans[record.id] = record
             tasks.update((t.id, t) for t in plan_tasks)
             figures.update((f.id, f) for f in plan_figures)

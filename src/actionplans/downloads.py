@@ -336,4 +336,59 @@ def endpoints(dataset: m.Dataset) -> dict[str, bytes]:
     return out
 
 
-__all__ = ["DESCRIPTOR_NAME", "Download", "endpoints", "make_downloads", "plan_subset"]
+def dcat_catalog(dataset: m.Dataset, downloads: list[Download], site_url: str) -> bytes:
+    """A DCAT catalogue (JSON-LD) describing the dataset and each of its distributions."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    meta = dataset.meta
+    document = {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": base + "catalog.jsonld",
+        "@type": "dcat:Catalog",
+        "dct:title": [{"@value": meta.title.zh, "@language": "zh-Hans"}, {"@value": meta.title.en, "@language": "en"}],
+        "foaf:homepage": {"@id": base},
+        "dcat:dataset": {
+            "@id": base + "#dataset",
+            "@type": "dcat:Dataset",
+            "dct:identifier": meta.name,
+            "dct:title": [{"@value": meta.title.zh, "@language": "zh-Hans"}, {"@value": meta.title.en, "@language": "en"}],
+            "dct:description": [
+                {"@value": meta.description.zh, "@language": "zh-Hans"},
+                {"@value": meta.description.en, "@language": "en"},
+            ],
+            "dct:license": {"@id": meta.licence_path},
+            "dct:language": ["zh", "en"],
+            "dcat:version": meta.version,
+            "dct:modified": {"@value": meta.created[:10], "@type": "xsd:date"},
+            "dcat:keyword": [c.label.en for c in dataset.themes.values()],
+            "dcat:landingPage": {"@id": base + "data/"},
+            "dcat:distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "dct:title": d.en,
+                    "dcat:downloadURL": {"@id": base + d.path},
+                    "dcat:mediaType": _MEDIA_TYPES[Path(d.path).suffix],
+                    "dcat:byteSize": {"@value": str(d.size), "@type": "xsd:nonNegativeInteger"},
+                    "spdx:checksum": {"spdx:algorithm": "sha256", "spdx:checksumValue": d.sha256},
+                }
+                for d in downloads
+            ],
+        },
+    }
+    document["@context"]["spdx"] = "http://spdx.org/rdf/terms#"  # type: ignore[index]
+    return _dump(document)
+
+
+_MEDIA_TYPES = {
+    ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv",
+}
+
+
+def media_type(path: str) -> str:
+    return _MEDIA_TYPES[Path(path).suffix]
+
+
+__all__ = ["DESCRIPTOR_NAME", "Download", "dcat_catalog", "endpoints", "make_downloads", "media_type", "plan_subset"]

@@ -56,4 +56,4 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg]
         if self.serving and self.dataset is not None:
             from .site import write_downloads
 
-            write_downloads(Path(config["site_dir"]), self.downloads, self.dataset)
+            write_downloads(Path(config["site_dir"]), self.downloads, self.dataset, str(config["site_url"] or "/"))

@@ -22,7 +22,7 @@ import jinja2
 import yaml
 
 from . import model as m
-from .downloads import Download
+from .downloads import Download, media_type
 from .numerals import format_number
 from .tables import TABLES
 
@@ -101,8 +101,8 @@ class Renderer:
                 return t["task_count_none"] if long else t["tasks_n"].format(n=described)
             if not long:
                 if plan.task_count_rule == "at-most":
-                    return (f"{plan.task_count} 项（报道描述 {described} 项）" if lang == "zh"
-                            else f"{plan.task_count} (the report describes {described})")
+                    return (f"{plan.task_count} 项（报道引述 {described} 段）" if lang == "zh"
+                            else f"{plan.task_count} (the report quotes {described} passages)")
                 return t["tasks_n"].format(n=plan.task_count)
             key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
             return t[key].format(n=plan.task_count, d=described)
@@ -247,7 +247,7 @@ class Renderer:
             ],
             "keywords": [c.label.get(lang) for c in self.ds.themes.values()],
             "distribution": [
-                {"@type": "DataDownload", "encodingFormat": _media_type(d.path), "contentUrl": self.site_url + d.path, "contentSize": f"{d.size} B", "name": d.path.rsplit("/", 1)[1]}
+                {"@type": "DataDownload", "encodingFormat": media_type(d.path), "contentUrl": self.site_url + d.path, "contentSize": f"{d.size} B", "name": d.path.rsplit("/", 1)[1]}
                 for d in self.downloads
                 if "/plans/" not in d.path and "/csv" not in d.path
             ],
@@ -259,13 +259,6 @@ def script_json(document: Any) -> str:
     """JSON that cannot end a <script> element or open a comment, whatever its strings hold."""
     text = json.dumps(document, ensure_ascii=False, sort_keys=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _media_type(path: str) -> str:
-    return {
-        ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv",
-    }[Path(path).suffix]
 
 
 def _num(value: Decimal) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from . import model as m
 from .content import load_content
 from .datapackage import stale_files, staged_folder, validate, write_package
-from .downloads import Download, endpoints, make_downloads
+from .downloads import Download, dcat_catalog, endpoints, make_downloads
 from .errors import ActionplansError
 from .pages import Renderer, copy_assets, write_tree
 
@@ -85,7 +85,7 @@ def load_mkdocs_config(layout: Layout, site_dir: Path | None = None) -> Any:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     layout.at(layout.docs).mkdir(parents=True, exist_ok=True)
-    options: dict[str, Any] = {"strict": True}
+    options: dict[str, Any] = {"strict": True, "docs_dir": str(layout.at(layout.docs).absolute())}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
     try:
@@ -134,11 +134,13 @@ def run_mkdocs(config: Any) -> None:
         raise SiteError("MkDocs reported warnings in strict mode:\n" + "\n".join(f"  {w}" for w in warnings[:30]))
 
 
-def write_downloads(site_dir: Path, downloads: list[Download], dataset: m.Dataset) -> None:
+def write_downloads(site_dir: Path, downloads: list[Download], dataset: m.Dataset, site_url: str) -> None:
+    """Downloads, JSON endpoints and the DCAT catalogue, at the site root (shared by both languages)."""
     for download in downloads:
         _write(site_dir / download.path, download.data)
     for path, data in endpoints(dataset).items():
         _write(site_dir / path, data)
+    _write(site_dir / "catalog.jsonld", dcat_catalog(dataset, downloads, site_url))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -166,5 +168,5 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         with _Timer(report, "mkdocs"):
             run_mkdocs(load_mkdocs_config(layout, site_dir=staging))
         with _Timer(report, "write downloads"):
-            write_downloads(staging, downloads, dataset)
+            write_downloads(staging, downloads, dataset, str(config["site_url"] or "/"))
     return report
