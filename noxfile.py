@@ -36,3 +36,17 @@ def check_generated(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("actionplans", "check")
     session.run("actionplans", "package", "--check")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Write the data package if stale and build the site into site/."""
+    session.install("-e", ".[site]")
+    session.run("actionplans", "build")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Only the browser tests (Playwright with Debian's chromium)."""
+    session.install("-e", ".[site,test]")
+    session.run("pytest", "-m", "browser", *session.posargs)

@@ -1,0 +1,214 @@
+"""The built site: every page kind in both languages, links, downloads and their checksums."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+from actionplans.tables import TABLES
+
+from .sitehtml import parse
+
+pytestmark = pytest.mark.slow
+
+
+def page(site: Path, url: str) -> Path:
+    return site / url / "index.html" if not url.endswith(".html") else site / url
+
+
+def test_every_page_kind_in_both_languages(site, dataset) -> None:
+    kinds = ["", "plans/", "data/", "glossary/", "changelog/", "about/", "accessibility/", "python/", "themes/", "groups/", "regions/", "actors/"]
+    kinds += [f"plans/{p}/" for p in dataset.plans] + [f"tasks/{t}/" for t in dataset.tasks]
+    kinds += [f"themes/{t}/" for t in dataset.themes] + [f"groups/{g}/" for g in dataset.groups]
+    kinds += [f"regions/{r}/" for r in dataset.regions] + [f"actors/{a}/" for a in dataset.actors]
+    for url in kinds:
+        zh, en = parse(page(site, url)), parse(page(site, "en/" + url))
+        assert zh.html_lang == "zh", url
+        assert en.html_lang == "en", url
+        assert "".join(zh.text) != "".join(en.text), f"{url}: English page is a copy of the Chinese one"
+
+
+def test_language_switch_keeps_the_page(site, dataset) -> None:
+    for task in dataset.tasks:
+        zh = parse(page(site, f"tasks/{task}/"))
+        switch = [url for tag, url, attrs in zh.links if tag == "a" and attrs.get("hreflang") == "en" and "md-select__link" in (attrs.get("class") or "")]
+        assert switch == [f"../../en/tasks/{task}/"]
+        en = parse(page(site, f"en/tasks/{task}/"))
+        back = [url for tag, url, attrs in en.links if tag == "a" and attrs.get("hreflang") == "zh" and "md-select__link" in (attrs.get("class") or "")]
+        assert back == [f"../../../tasks/{task}/"]
+
+
+def test_chinese_on_english_pages_is_marked(site, dataset) -> None:
+    for task in dataset.tasks.values():
+        en = page(site, f"en/tasks/{task.id}/").read_text(encoding="utf-8")
+        assert '<blockquote class="ap-quote" lang="zh-Hans">' in en
+        assert task.text.zh[:20] in en
+
+
+def _internal_targets(site: Path) -> list[tuple[Path, str, str]]:
+    out = []
+    for html in sorted(site.rglob("*.html")):
+        parsed = parse(html)
+        for _tag, url, _attrs in parsed.links:
+            scheme = urlparse(url).scheme
+            if scheme or url.startswith(("//", "mailto:", "javascript:")):
+                continue
+            out.append((html, *urldefrag(url)))
+    return out
+
+
+def test_no_broken_internal_link_or_anchor(site) -> None:
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    base = "/actionplans/"  # the path of site_url; 404 pages link from the site root
+    for html, target, fragment in _internal_targets(site):
+        if target.startswith(base):
+            resolved = (site / unquote(target[len(base):])).resolve()
+        else:
+            resolved = (html.parent / unquote(target)).resolve() if target else html
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+        if not resolved.exists():
+            broken.append(f"{html.relative_to(site)} → {target}")
+            continue
+        if fragment and resolved.suffix == ".html":
+            if resolved not in ids:
+                ids[resolved] = parse(resolved).ids
+            if unquote(fragment) not in ids[resolved]:
+                broken.append(f"{html.relative_to(site)} → {target}#{fragment}")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_downloads_present_with_the_checksums_the_data_page_shows(site) -> None:
+    for lang_root in ("", "en/"):
+        html = page(site, lang_root + "data/").read_text(encoding="utf-8")
+        rows = re.findall(r'<a href="([^"]+)" download>.*?<code class="ap-hash">([0-9a-f]{64})</code>', html)
+        assert len(rows) >= 4 + 2 * len(TABLES)
+        for href, digest in rows:
+            path = (page(site, lang_root + "data/").parent / href).resolve()
+            assert path.is_file(), href
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, href
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_xlsx_sqlite_json_read_back_equal_to_csv(site) -> None:
+    from openpyxl import load_workbook
+
+    downloads = site / "downloads"
+    book = load_workbook(downloads / "actionplans.xlsx", read_only=True)
+    database = sqlite3.connect(downloads / "actionplans.sqlite")
+    document = json.loads((downloads / "actionplans.json").read_text(encoding="utf-8"))
+    for table in TABLES:
+        expected = _csv_rows((downloads / "csv" / f"{table.name}.csv").read_bytes())
+        assert _csv_rows((downloads / "csv-excel" / f"{table.name}.csv").read_bytes()) == expected
+        sheet = [[_cell(v) for v in row] for row in book[table.name].iter_rows(values_only=True)]
+        assert sheet == expected, table.name
+        names = ", ".join(table.column_names)
+        rows = [[_cell(v) for v in row] for row in database.execute(f"SELECT {names} FROM {table.name}")]
+        assert [list(table.column_names), *rows] == expected, table.name
+        rows = [[_cell(r[c]) for c in table.column_names] for r in document["tables"][table.name]]
+        assert [list(table.column_names), *rows] == expected, table.name
+    assert database.execute("PRAGMA foreign_key_check").fetchall() == []
+    fk = database.execute("SELECT COUNT(*) FROM pragma_foreign_key_list('tasks')").fetchone()[0]
+    assert fk == 1
+
+
+def test_zip_holds_the_data_package(site, dataset) -> None:
+    with zipfile.ZipFile(site / "downloads" / "datapackage.zip") as archive:
+        names = set(archive.namelist())
+        assert "actionplans/datapackage.json" in names
+        assert {f"actionplans/{t.name}.csv" for t in TABLES} <= names
+
+
+def test_json_endpoints(site, dataset) -> None:
+    for task in dataset.tasks.values():
+        record = json.loads((site / "api" / "tasks" / f"{task.id}.json").read_text(encoding="utf-8"))
+        assert record["text"] == {"zh": task.text.zh, "en": task.text.en}
+        assert record["span"]["line_start"] == task.span.line_start
+    for plan in dataset.plans.values():
+        record = json.loads((site / "api" / "plans" / f"{plan.id}.json").read_text(encoding="utf-8"))
+        assert [t["id"] for t in record["tasks"]] == [t.id for t in plan.tasks]
+    for figure in dataset.figures:
+        assert (site / "api" / "figures" / f"{figure}.json").is_file()
+
+
+def test_jsonld_dataset_on_home_and_data_pages(site) -> None:
+    for url in ("", "data/", "en/", "en/data/"):
+        scripts = [text for attrs, text in parse(page(site, url)).scripts if attrs.get("type") == "application/ld+json"]
+        assert len(scripts) == 1, url
+        document = json.loads(scripts[0])
+        assert document["@type"] == "Dataset" and document["distribution"]
+
+
+def test_dcat_catalogue_lists_every_main_download(site) -> None:
+    catalogue = json.loads((site / "catalog.jsonld").read_text(encoding="utf-8"))
+    urls = {d["dcat:downloadURL"]["@id"] for d in catalogue["dcat:dataset"]["dcat:distribution"]}
+    assert any(u.endswith("downloads/datapackage.zip") for u in urls)
+    assert any(u.endswith("downloads/actionplans.sqlite") for u in urls)
+
+
+def test_sitemap_has_hreflang_alternates(site) -> None:
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="en" href="https://' in sitemap and 'hreflang="zh" href="https://' in sitemap
+    assert "/en/tasks/" in sitemap
+
+
+def test_canonical_urls_from_site_url(site) -> None:
+    html = page(site, "tasks/sunshine-volunteers-1/").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/actionplans/tasks/sunshine-volunteers-1/">' in html
+
+
+def test_site_requests_nothing_from_other_hosts(site) -> None:
+    offenders = []
+    for html in site.rglob("*.html"):
+        for tag, url, attrs in parse(html).links:
+            fetched = tag in ("script", "img", "iframe", "source", "video", "audio") or (tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload", "icon", "manifest"))
+            if fetched and urlparse(url).scheme in ("http", "https", ""):
+                if urlparse(url).netloc or url.startswith("//"):
+                    offenders.append(f"{html}: {url}")
+    assert not offenders, offenders[:10]
+    css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "@import url(http" not in css
+
+
+def test_root_404_is_chinese_and_english_404_exists(site) -> None:
+    assert parse(site / "404.html").html_lang == "zh"
+    assert parse(site / "en" / "404.html").html_lang == "en"
+
+
+def test_search_index_has_both_languages(site) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    zh_text = " ".join(d["text"] for d in docs if not d["location"].startswith("en/"))
+    en_text = " ".join(d["text"] for d in docs if d["location"].startswith("en/"))
+    assert "助餐" in zh_text.replace("\u200b", "") and "留守儿童" in zh_text.replace("\u200b", "")
+    assert "meal" in en_text and "left-behind" in en_text
+
+
+def test_page_size_stays_bounded(site) -> None:
+    """The sidebar lists sections, never tasks: a task page does not grow with the corpus."""
+    sizes = [p.stat().st_size for p in (site / "tasks").glob("*/index.html")]
+    assert max(sizes) < 60_000
+    html = page(site, "tasks/sunshine-volunteers-1/").read_text(encoding="utf-8")
+    nav = html[html.find('<nav class="md-nav md-nav--primary"'):html.find("</nav>", html.find('<nav class="md-nav md-nav--primary"'))]
+    assert "tasks/" not in nav
