@@ -51,12 +51,20 @@ def served(site):
 
 
 class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    """Serves the site at / and also under the path of site_url (/actionplans/), which the
+    404 pages use for their links because they are served at any depth."""
+
+    def translate_path(self, path):
+        if path.startswith("/actionplans/"):
+            path = path[len("/actionplans"):]
+        return super().translate_path(path)
+
     def log_message(self, format, *args):  # noqa: A002
         pass
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chrome():
     """Debian's Chromium through Playwright; tests skip only where no Chromium is installed."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -73,8 +81,8 @@ def browser():
 
 
 @pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def tab(chrome):
+    context = chrome.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
     context.close()

@@ -23,7 +23,7 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(items)
 
 
-class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg]
+class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
         self.serving = False

@@ -73,7 +73,7 @@ class _Linked:
 
 
 def _link() -> Dataset | None:
-    return field(default=None, compare=False, repr=False, hash=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False, hash=False)
 
 
 @dataclass(frozen=True)

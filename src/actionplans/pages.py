@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from . import model as m
 from .downloads import Download, media_type
@@ -175,7 +176,7 @@ class Renderer:
         yield self.render(
             "home.md.j2", "index", lang,
             {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", ""), "jsonld": self.jsonld(lang)},
-            intro=jinja2.filters.Markup(intro),  # hand-written Markdown, trusted
+            intro=Markup(intro),  # hand-written Markdown, trusted
         )
         yield self.render("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]})
         for plan in ds.plans.values():
@@ -209,10 +210,10 @@ class Renderer:
             meta, body = self._prose(name, lang)
             if name == "accessibility":
                 body = body.replace("{{ results }}", self.accessibility_results(lang))
-            yield self.render("prose.md.j2", name, lang, meta, body=jinja2.filters.Markup(body))
+            yield self.render("prose.md.j2", name, lang, meta, body=Markup(body))
         changelog = (self.content.parent / "CHANGELOG.md").read_text(encoding="utf-8")
         changelog = re.sub(r"^# .*\n", "", changelog, count=1)
-        yield self.render("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, body=jinja2.filters.Markup(changelog))
+        yield self.render("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, body=Markup(changelog))
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]

@@ -93,9 +93,9 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         return None, [error.problem]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
+        at: int | None = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        return None, [Problem(Location(shown, line), "", f"malformed YAML: {message}", "valid YAML")]
+        return None, [Problem(Location(shown, at), "", f"malformed YAML: {message}", "valid YAML")]
     except yaml.YAMLError as error:
         return None, [Problem(Location(shown), "", f"malformed YAML: {error}", "valid YAML")]
 
@@ -104,7 +104,7 @@ def _check_events(text: str, shown: str) -> None:
     """Refuse aliases, anchors and deep nesting before any tree is built."""
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem(
                 Problem(Location(shown, line), "", "YAML anchors and aliases are not allowed", "plain values written out")

@@ -14,7 +14,11 @@
   var MARK = "data-ap-scroll";
 
   function mark() {
-    var els = document.querySelectorAll(".md-typeset table:not([class]), .md-typeset__scrollwrap");
+    // Tables inside an .ap-table region (generated pages) are skipped: the region
+    // itself scrolls and already has tabindex, a name and role=region.
+    var els = document.querySelectorAll(
+      ".md-typeset table:not([class]):not(.ap-table table), .md-typeset__scrollwrap:not(.ap-table .md-typeset__scrollwrap)"
+    );
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       var scrolls = el.scrollWidth > el.clientWidth + 1;
