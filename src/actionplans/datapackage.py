@@ -306,8 +306,11 @@ def _grouped(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, tupl
 def read_package(path: Path | str) -> m.Dataset:
     """Read an actionplans data package into the model (standard library only)."""
     data, t = read_tables(path)
+    folder, _ = read_descriptor(path)
     try:
-        return _dataset(data, t)
+        dataset = _dataset(data, t)
+        object.__setattr__(dataset, "origin", folder)
+        return dataset
     except (KeyError, TypeError, ValueError) as error:
         raise DataPackageError(f"{path}: inconsistent data package ({error!r}); expected one written by actionplans") from None
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import frictionless
+    import pandas
 
 _T = TypeVar("_T")
 
@@ -384,6 +389,8 @@ class Dataset:
     _tasks_by_plan: dict[str, tuple[Task, ...]] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
+    #: The data package folder this dataset was read from, if any.
+    origin: Path | None = field(default=None, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.tasks, TaskTable):
@@ -449,6 +456,43 @@ class Dataset:
             and (actor is None or actor in task.actor_ids)
             and (region is None or self.plans[task.plan_id].region_id == region)
         )
+
+    # other libraries ------------------------------------------------------------------------
+    def to_frictionless(self) -> frictionless.Package:
+        """The data package as a ``frictionless.Package`` (frictionless is a core dependency)."""
+        from frictionless import Package
+
+        origin = self.origin
+        if origin is None:
+            import tempfile
+
+            from .datapackage import write_package
+
+            origin = Path(tempfile.mkdtemp(prefix="actionplans-")) / "datapackage"
+            write_package(self, origin)
+        return Package(str(origin / "datapackage.json"))
+
+    def to_pandas(self) -> dict[str, pandas.DataFrame]:
+        """Every table as a pandas DataFrame, by table name (needs ``pip install 'actionplans[pandas]'``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas: pip install 'actionplans[pandas]'") from None
+        from .tables import TABLES
+
+        frames: dict[str, Any] = {}
+        for table in TABLES:
+            rows = list(table.rows(self))
+            frame = pd.DataFrame(rows, columns=list(table.column_names))
+            for column in table.columns:
+                if column.type == "integer":
+                    frame[column.name] = frame[column.name].astype("Int64")
+                elif column.type == "number":
+                    frame[column.name] = pd.to_numeric(frame[column.name])
+                else:
+                    frame[column.name] = frame[column.name].astype("string")
+            frames[table.name] = frame
+        return frames
 
     def iter_tasks(self) -> Iterator[Task]:
         """All tasks, plan by plan, in order."""

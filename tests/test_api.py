@@ -1,0 +1,117 @@
+"""The public Python API: records, navigation, facets, versions, other libraries."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+
+import pytest
+
+import actionplans
+from actionplans import Task, Text
+
+from .conftest import CONTENT, ROOT
+
+
+def test_text_pairs() -> None:
+    text = Text("中文", "English")
+    assert (text.zh, text.en, text.get("zh"), text.get("en")) == ("中文", "English", "中文", "English")
+    with pytest.raises(KeyError, match="expected 'zh' or 'en'"):
+        text.get("fr")
+
+
+def test_records_are_frozen() -> None:
+    task = next(iter(actionplans.load().tasks.values()))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        task.ordinal = 5  # type: ignore[misc]
+
+
+def test_navigation() -> None:
+    ds = actionplans.load()
+    plan = ds.plan("nx-children-care")
+    assert [t.ordinal for t in plan.tasks] == [1, 2, 3, 4, 5]
+    task = plan.tasks[0]
+    assert isinstance(task, Task) and task.plan is plan
+    assert task.next is plan.tasks[1] and task.previous is None
+    assert {o.id for o in plan.issuers} >= {"nx-civil-affairs", "nx-education"}
+    assert ds.plan("sunshine-volunteers").tasks[1].figures
+    assert all(f.task is ds.tasks["sunshine-volunteers-2"] for f in ds.tasks["sunshine-volunteers-2"].figures)
+    with pytest.raises(KeyError, match="no plan 'nope'; known: nm-elderly-meals"):
+        ds.plan("nope")
+
+
+def test_tasks_by_facet() -> None:
+    ds = actionplans.load()
+    meals = ds.tasks(theme="meal-assistance")
+    assert meals and all("meal-assistance" in t.theme_ids for t in meals)
+    assert all(t.plan.region_id == "cn-nx" for t in ds.tasks(region="cn-nx"))
+    assert len(ds.tasks(region="cn-nx")) == 5
+    both = ds.tasks(theme="volunteer-service", region="cn")
+    assert both and all(t.plan_id == "sunshine-volunteers" for t in both)
+    with pytest.raises(KeyError, match="no theme 'nope'"):
+        ds.tasks(theme="nope")
+
+
+def test_versions() -> None:
+    ds = actionplans.load()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", actionplans.__version__)
+    import json
+
+    descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
+    assert ds.version == descriptor["version"]
+
+
+def test_to_frictionless() -> None:
+    from frictionless import Package
+
+    package = actionplans.load().to_frictionless()
+    assert isinstance(package, Package)
+    assert package.get_resource("tasks").read_rows()[0]["plan_id"] == "sunshine-volunteers"
+
+
+def test_to_frictionless_from_content(tmp_path) -> None:
+    from actionplans.content import load_content
+
+    package = load_content(CONTENT).to_frictionless()
+    assert package.validate().valid
+
+
+def test_to_pandas() -> None:
+    pandas = pytest.importorskip("pandas")
+    frames = actionplans.load().to_pandas()
+    assert isinstance(frames["tasks"], pandas.DataFrame)
+    assert len(frames["tasks"]) == 20
+    assert str(frames["tasks"]["ordinal"].dtype) == "Int64"
+    assert frames["figures"].set_index("id").loc["nm-elderly-meals-population-60plus", "value"] == 5150500
+
+
+def test_to_pandas_without_pandas_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "import actionplans\n"
+        "try:\n    actionplans.load().to_pandas()\n"
+        "except ImportError as error:\n    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'actionplans[pandas]'" in result.stdout
+
+
+def test_import_is_light() -> None:
+    code = "import sys, actionplans; print(sorted(m for m in sys.modules if m.split('.')[0] in {'frictionless','mkdocs','jinja2','pandas','yaml'}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_python_page_examples_run(lang, capsys) -> None:
+    """Every Python example on the "Use from Python" page runs as shown."""
+    text = (CONTENT / "pages" / f"python.{lang}.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 2
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, f"python.{lang}.md", "exec"), namespace)  # noqa: S102
+    out = capsys.readouterr().out
+    assert "全区农村留守儿童" in out or "Rural Left-Behind" in out
