@@ -59,7 +59,7 @@ class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
             path = path[len("/actionplans"):]
         return super().translate_path(path)
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 

@@ -89,7 +89,7 @@ def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, 
         if focus["tag"] == "BODY":  # past the last element
             break
         seen.append(focus)
-        assert focus["outline"] != "none" and focus["width"] >= 2 or focus["shadow"] != "none", f"no visible focus on {focus}"
+        assert (focus["outline"] != "none" and focus["width"] >= 2) or focus["shadow"] != "none", f"no visible focus on {focus}"
     tab.screenshot(path=str(tmp_path / "focus.png"))
     first = seen[0]
     assert "md-skip" in first["cls"], f"the first Tab stop is not the skip link: {first}"

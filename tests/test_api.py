@@ -112,6 +112,6 @@ def test_python_page_examples_run(lang, capsys) -> None:
     assert len(blocks) >= 2
     namespace: dict = {}
     for block in blocks:
-        exec(compile(block, f"python.{lang}.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, f"python.{lang}.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "全区农村留守儿童" in out or "Rural Left-Behind" in out

@@ -183,9 +183,8 @@ def test_site_requests_nothing_from_other_hosts(site) -> None:
     for html in site.rglob("*.html"):
         for tag, url, attrs in parse(html).links:
             fetched = tag in ("script", "img", "iframe", "source", "video", "audio") or (tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload", "icon", "manifest"))
-            if fetched and urlparse(url).scheme in ("http", "https", ""):
-                if urlparse(url).netloc or url.startswith("//"):
-                    offenders.append(f"{html}: {url}")
+            if fetched and urlparse(url).scheme in ("http", "https", "") and (urlparse(url).netloc or url.startswith("//")):
+                offenders.append(f"{html}: {url}")
     assert not offenders, offenders[:10]
     css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
     assert "fonts.googleapis" not in css and "@import url(http" not in css
@@ -212,3 +211,11 @@ def test_page_size_stays_bounded(site) -> None:
     html = page(site, "tasks/sunshine-volunteers-1/").read_text(encoding="utf-8")
     nav = html[html.find('<nav class="md-nav md-nav--primary"'):html.find("</nav>", html.find('<nav class="md-nav md-nav--primary"'))]
     assert "tasks/" not in nav
+
+
+def test_accessibility_statement_counts_the_real_pages(site) -> None:
+    zh_pages = [p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("en/")]
+    en_pages = list((site / "en").rglob("*.html"))
+    assert len(zh_pages) == len(en_pages)
+    statement = page(site, "en/accessibility/").read_text(encoding="utf-8")
+    assert f"This version has {len(zh_pages) + len(en_pages)} pages ({len(en_pages)} in each language)" in statement

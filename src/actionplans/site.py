@@ -16,7 +16,7 @@ from typing import Any
 
 from . import model as m
 from .content import load_content
-from .datapackage import stale_files, staged_folder, validate, write_package
+from .datapackage import staged_folder, stale_files, validate, write_package
 from .downloads import Download, dcat_catalog, endpoints, make_downloads
 from .errors import ActionplansError
 from .pages import Renderer, copy_assets, write_tree
@@ -37,6 +37,7 @@ class Layout:
     docs: Path = Path("build/docs")
     site: Path = Path("site")
     config: Path = Path("mkdocs.yml")
+    changelog: Path = Path("CHANGELOG.md")
 
     def at(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -97,7 +98,7 @@ def load_mkdocs_config(layout: Layout, site_dir: Path | None = None) -> Any:
 def render_pages(layout: Layout, dataset: m.Dataset, downloads: list[Download], site_url: str) -> tuple[int, int]:
     """Write the generated Markdown tree; return (pages, pages rewritten)."""
     templates = layout.at(layout.templates)
-    renderer = Renderer(dataset, templates, layout.at(layout.content), downloads, site_url)
+    renderer = Renderer(dataset, templates, layout.at(layout.content), downloads, site_url, layout.at(layout.changelog))
     pages = list(renderer.pages())
     written, _removed = write_tree(pages, layout.at(layout.docs), extra=lambda docs: copy_assets(templates / "assets", docs))
     return len(pages), written
