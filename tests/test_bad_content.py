@@ -43,6 +43,8 @@ def _apply(case: dict, content: Path) -> int | None:
         lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
         lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif transform == "mapping":
+        path.write_text("regions:\n  - id: cn\n", encoding="utf-8")
     elif transform == "empty":
         path.write_text("", encoding="utf-8")
     else:
@@ -76,7 +78,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 35
+    assert len(CASES) >= 40
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])

@@ -10,13 +10,13 @@ What this hook does:
   <link rel="alternate"> list (config.extra.alternate) to the language home pages.
   Otherwise the 404 page inherits the alternates of the last page rendered (i18n
   rewrites them per page), e.g. a 404 whose "中文" link points at some task page;
-- in `on_post_template` (called with the rendered 404.html just
-before MkDocs writes it to <site_dir>/404.html):
-- during the default-language build it remembers the rendered page;
-- during any other language's build it writes that language's page to
-  <site_dir>/<locale>/404.html (e.g. site/en/404.html, for hosts that serve a
-  per-folder 404) and hands MkDocs the remembered default-language page, so the
-  root 404.html stays Chinese.
+- in `on_post_template` (called with the rendered 404.html just before MkDocs
+  writes it to <site_dir>/404.html):
+  - during the default-language build it remembers the rendered page;
+  - during any other language's build it writes that language's page to
+    <site_dir>/<locale>/404.html (e.g. site/en/404.html, for hosts that serve a
+    per-folder 404) and hands MkDocs the remembered default-language page, so
+    the root 404.html stays Chinese.
 
 Nothing else is touched. Without the i18n plugin the hook does nothing.
 The file must stay self-contained: MkDocs restores sys.path after loading a hook,
@@ -61,7 +61,7 @@ def on_template_context(context, template_name: str, config):
         # LegacyConfig), which Jinja's `config.extra.alternate` reads before the
         # item; set both.
         config.extra["alternate"] = copy.deepcopy(homes)
-        setattr(config.extra, "alternate", copy.deepcopy(homes))
+        config.extra.alternate = copy.deepcopy(homes)
     return context
 
 

@@ -173,9 +173,7 @@ def _check_record(data: Any, spec: dict[str, Spec], where: _File, prefix: str, l
     out: dict[str, Any] = {}
     for key in data:
         if key not in spec:
-            close = difflib.get_close_matches(key, list(spec), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            where.add(_line_of(data, key), prefix + key, f"unknown field{hint}", "one of " + ", ".join(spec))
+            where.add(_line_of(data, key), prefix + key, f"unknown field{_hint(key, spec)}", "one of " + ", ".join(spec))
             ok = False
     for name, field_spec in spec.items():
         if name not in data:
@@ -268,9 +266,7 @@ def _check_value(value: Any, spec: Spec, where: _File, name: str, line: int) -> 
         return number
     if kind == "enum":
         if value not in spec.choices:
-            close = difflib.get_close_matches(str(value), list(spec.choices), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            where.add(line, name, f"{value!r} is not allowed{hint}", spec.describe())
+            where.add(line, name, f"{value!r} is not allowed{_hint(str(value), spec.choices)}", spec.describe())
             return _BAD
         return value
     if kind == "record":
@@ -288,6 +284,14 @@ def _check_value(value: Any, spec: Spec, where: _File, name: str, line: int) -> 
             records.append(_BAD if checked is None else (checked, item))
         return _BAD if any(r is _BAD for r in records) else records
     raise AssertionError(f"unknown spec kind {kind}")
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    """"; did you mean 'x'?" for the closest choice (case aside), or nothing."""
+    options = list(choices)
+    same_case = [c for c in options if c.lower() == word.lower()]
+    close = same_case or difflib.get_close_matches(word, options, n=1) or difflib.get_close_matches(word.lower(), options, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _slug_ok(value: Any, where: _File, name: str, line: int) -> bool:
@@ -312,9 +316,7 @@ def _text(value: Any, where: _File, name: str, line: int) -> Any:
     ok = True
     for key in value:
         if key not in m.LANGS:
-            close = difflib.get_close_matches(key, list(m.LANGS), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            where.add(_line_of(value, key), f"{name}.{key}", f"unknown language{hint}", "zh and en only")
+            where.add(_line_of(value, key), f"{name}.{key}", f"unknown language{_hint(key, m.LANGS)}", "zh and en only")
             ok = False
     for lang, label in (("zh", "Chinese"), ("en", "English")):
         text = value.get(lang)
@@ -591,9 +593,7 @@ class _Builder:
     def _ref(self, value: str, table: dict[str, Any], kind: str, where: _File, raw: Map, name: str, line: int | None = None) -> bool:
         if value in table:
             return True
-        close = difflib.get_close_matches(value, list(table), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        where.add(line or _line_of(raw, name), name, f"unknown {kind} {value!r}{hint}", f"an id from {kind}s")
+        where.add(line or _line_of(raw, name), name, f"unknown {kind} {value!r}{_hint(value, table)}", f"an id from {kind}s")
         return False
 
     def _refs(self, values: tuple[str, ...], table: dict[str, Any], kind: str, where: _File, raw: Map, name: str, prefix: str = "") -> bool:

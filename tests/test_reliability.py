@@ -1,0 +1,250 @@
+"""Whatever comes in, the tool answers cleanly, and published output is never half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from actionplans.content import load_content
+from actionplans.errors import ContentError, DataPackageError
+from actionplans.model import Dataset
+
+from .conftest import CONTENT, ROOT
+
+PLAN = "plans/nx-children-care.yaml"
+
+
+def _outcome(root: Path) -> str:
+    try:
+        result = load_content(root)
+    except ContentError as error:
+        assert error.problems, "a ContentError must list its problems"
+        for problem in error.problems:
+            assert str(problem.location).startswith(str(root.name)) or "content" in str(problem.location)
+        return "errors"
+    assert isinstance(result, Dataset)
+    return "model"
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    folder = Path(tempfile.mkdtemp(prefix="ap-prop-"))
+    shutil.copytree(CONTENT, folder / "content")
+    yield folder / "content"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@PROPERTY
+@given(text=st.text(max_size=400))
+def test_any_text_as_a_plan_file_gives_a_model_or_errors(scratch, text) -> None:
+    path = scratch / PLAN
+    original = (CONTENT / PLAN).read_bytes()
+    try:
+        path.write_text(text, encoding="utf-8")
+        assert _outcome(scratch) == "errors"
+    finally:
+        path.write_bytes(original)
+
+
+@PROPERTY
+@given(data=st.binary(max_size=300))
+def test_any_bytes_as_a_vocabulary_give_a_model_or_errors(scratch, data) -> None:
+    path = scratch / "vocabularies" / "units.yaml"
+    original = (CONTENT / "vocabularies" / "units.yaml").read_bytes()
+    try:
+        path.write_bytes(data)
+        assert _outcome(scratch) in ("errors", "model")
+    finally:
+        path.write_bytes(original)
+
+
+@PROPERTY
+@given(cut=st.integers(0, 10_000), length=st.integers(0, 200), insert=st.text(max_size=30))
+def test_any_edit_of_a_real_plan_gives_a_model_or_errors(scratch, cut, length, insert) -> None:
+    path = scratch / PLAN
+    original = (CONTENT / PLAN).read_text(encoding="utf-8")
+    cut = cut % (len(original) + 1)
+    try:
+        path.write_text(original[:cut] + insert + original[cut + length :], encoding="utf-8")
+        assert _outcome(scratch) in ("errors", "model")
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+# --- atomic outputs -----------------------------------------------------------------------------
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _changed_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    plan = content / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1), encoding="utf-8")
+    return content
+
+
+@pytest.mark.parametrize("point", ["write", "validate", "swap"])
+def test_package_interrupted_leaves_the_old_version(dataset, tmp_path, monkeypatch, point) -> None:
+    from actionplans import datapackage
+
+    out = tmp_path / "datapackage"
+    datapackage.write_package(dataset, out)
+    before = _snapshot(out)
+    changed = load_content(_changed_content(tmp_path))
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt(point)
+
+    if point == "write":
+        calls = {"n": 0}
+        real = Path.write_bytes
+
+        def write_some(self, data):
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise KeyboardInterrupt(point)
+            return real(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", write_some)
+        check = None
+    elif point == "validate":
+        check = boom
+    else:
+        monkeypatch.setattr(datapackage, "_swap_into_place", boom)
+        check = None
+    with pytest.raises(KeyboardInterrupt):
+        datapackage.write_package(changed, out, check=check)
+    monkeypatch.undo()
+    assert _snapshot(out) == before
+    datapackage.write_package(changed, out)  # the next run clears leftovers and succeeds
+    assert _snapshot(out) != before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".datapackage.")]
+
+
+def _kill_after(command: list[str], delay: float, cwd: Path) -> int | None:
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    return process.wait()
+
+
+@pytest.mark.slow
+def test_package_killed_at_any_moment_is_old_or_new(tmp_path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(CONTENT, project / "content")
+    out = project / "datapackage"
+    command = [sys.executable, "-m", "actionplans", "package"]
+    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    shutil.copytree(out, tmp_path / "old")
+    old = _snapshot(out)
+    shutil.rmtree(project / "content")
+    shutil.copytree(_changed_content(tmp_path), project / "content")
+    started = time.perf_counter()
+    subprocess.run([*command, "--out", str(tmp_path / "new")], cwd=project, check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    new = _snapshot(tmp_path / "new")
+    outcomes = set()
+    # kill at points spread over a whole run (the last one lets it finish)
+    for delay in [duration * f for f in (0.05, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 3.0)]:
+        _kill_after(command, delay, project)
+        state = _snapshot(out)
+        assert state in (old, new), f"half-written data package after a kill at {delay} s"
+        outcomes.add("new" if state == new else "old")
+        if state == new:  # start the next round from the old version again
+            shutil.rmtree(out)
+            shutil.copytree(tmp_path / "old", out)
+    assert outcomes == {"old", "new"}, outcomes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["run_mkdocs", "write_downloads"])
+def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None:
+    from actionplans import site as site_module
+    from actionplans.site import Layout, SiteError, build_site
+
+    layout = Layout(root=ROOT, docs=tmp_path / "docs", site=tmp_path / "site")
+    build_site(layout)
+    before = _snapshot(tmp_path / "site")
+
+    def boom(*args, **kwargs):
+        raise SiteError(f"interrupted in {stage}")
+
+    monkeypatch.setattr(site_module, stage, boom)
+    with pytest.raises(SiteError):
+        build_site(layout)
+    assert _snapshot(tmp_path / "site") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+@pytest.mark.slow
+def test_build_killed_at_any_moment_leaves_a_complete_site(tmp_path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("content", "site_templates"):
+        shutil.copytree(ROOT / name, project / name)
+    for name in ("mkdocs.yml", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "datapackage", project / "datapackage")
+    command = [sys.executable, "-m", "actionplans", "build"]
+    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    old = _snapshot(project / "site")
+    plan = project / "content" / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1), encoding="utf-8")
+    seen_old = False
+    for delay in (0.5, 2.0, 4.0, 6.0):
+        _kill_after(command, delay, project)
+        state = _snapshot(project / "site")
+        if state == old:
+            seen_old = True
+        else:
+            # the only other acceptable state is a complete new build
+            assert "index.html" in state and "downloads/datapackage.zip" in state and "en/index.html" in state
+            subprocess.run(command, cwd=project, check=True, capture_output=True)
+            assert _snapshot(project / "site") == state, "a killed build left a site that differs from a complete one"
+            break
+    assert seen_old
+
+
+def test_corrupt_package_is_reported_not_crashed(tmp_path) -> None:
+    shutil.copytree(ROOT / "datapackage", tmp_path / "dp")
+    (tmp_path / "dp" / "plans.csv").write_bytes(b"\xff\xfe garbage")
+    with pytest.raises(DataPackageError):
+        from actionplans import load
+
+        load(tmp_path / "dp")
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical_and_honour_source_date_epoch(tmp_path, monkeypatch) -> None:
+    """Documented exception: without SOURCE_DATE_EPOCH, sitemap.xml(.gz) carry the build date."""
+    import zipfile
+
+    from actionplans.site import Layout, build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01
+    snapshots = []
+    for name in ("a", "b"):
+        build_site(Layout(root=ROOT, docs=tmp_path / name / "docs", site=tmp_path / name / "site"))
+        snapshots.append(_snapshot(tmp_path / name / "site"))
+    assert snapshots[0] == snapshots[1]
+    site = tmp_path / "a" / "site"
+    assert "<lastmod>2024-06-01</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    with zipfile.ZipFile(site / "downloads" / "datapackage.zip") as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(2024, 6, 1)}
