@@ -26,7 +26,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def types(session: nox.Session) -> None:
     """Type-check the library with mypy --strict."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[site,test,pandas]")
     session.run("mypy", "--strict", "src/actionplans")
 
 
@@ -50,3 +50,10 @@ def browser(session: nox.Session) -> None:
     """Only the browser tests (Playwright with Debian's chromium)."""
     session.install("-e", ".[site,test]")
     session.run("pytest", "-m", "browser", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark check, package, render and build on synthetic corpora; writes BENCHMARKS.md."""
+    session.install("-e", ".[site]")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

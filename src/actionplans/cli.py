@@ -66,6 +66,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from . import load
+    from .downloads import make_downloads
+    from .site import Layout, load_mkdocs_config, render_pages
+
+    started = time.perf_counter()
+    layout = Layout()
+    dataset = load(layout.datapackage)
+    downloads = make_downloads(layout.datapackage, dataset)
+    site_url = str(load_mkdocs_config(layout)["site_url"] or "/")
+    pages, written = render_pages(layout, dataset, downloads, site_url)
+    print(f"{layout.docs}: {pages} pages, {written} rewritten ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -91,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--no-validate", action="store_true", help="skip validation with frictionless")
     package.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output folder is stale")
     package.set_defaults(run=cmd_package)
+
+    render = verbs.add_parser("render", help="render the site's Markdown pages from the data package into build/docs")
+    render.set_defaults(run=cmd_render)
 
     build = verbs.add_parser("build", help="write the data package if stale, then build the site into site/")
     build.set_defaults(run=cmd_build)

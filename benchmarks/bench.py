@@ -1,0 +1,132 @@
+"""Benchmark check, package, render and the full build on synthetic corpora of growing size.
+
+Each stage runs as a whole process (`python -m actionplans …`), several times; the table shows
+the median wall time and the peak resident memory. A plain `mkdocs build` of the same generated
+docs tree, with the same configuration, is measured too: it is the floor the site generator sets.
+
+    python benchmarks/bench.py [--sizes 10 100 1000 10000] [--runs 3] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from corpus import write_corpus
+
+HERE = Path(__file__).resolve().parent
+# Runs a command and prints the peak RSS (KiB) of its process tree.
+_WRAP = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+)
+
+
+def measure(command: list[str], cwd: Path, runs: int, prepare: Callable[[], None] | None = None) -> tuple[float, float]:
+    """Median seconds and peak MiB over ``runs`` runs of ``command``."""
+    times, peaks = [], []
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-c", _WRAP, *command], cwd=cwd, capture_output=True, text=True, env=env)
+        elapsed = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stderr[-2000:]}")
+        times.append(elapsed)
+        peaks.append(int(result.stdout.strip().splitlines()[-1]) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def bench(size: int, runs: int, workdir: Path) -> dict[str, float]:
+    project = write_corpus(workdir / f"corpus-{size}", size)
+    ap = [sys.executable, "-m", "actionplans"]
+
+    def clean_build() -> None:
+        for name in ("build", "site"):
+            shutil.rmtree(project / name, ignore_errors=True)
+
+    row: dict[str, float] = {"tasks": size}
+    row["check"], row["check_mem"] = measure([*ap, "check"], project, runs)
+    row["package"], row["package_mem"] = measure([*ap, "package"], project, runs)
+    row["render"], row["render_mem"] = measure([*ap, "render"], project, runs, prepare=lambda: shutil.rmtree(project / "build", ignore_errors=True))
+    row["build"], row["build_mem"] = measure([*ap, "build"], project, runs, prepare=clean_build)
+    floor_site = project / "floor-site"
+    row["mkdocs"], row["mkdocs_mem"] = measure(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)], project, runs,
+        prepare=lambda: shutil.rmtree(floor_site, ignore_errors=True),
+    )
+    row["pages"] = sum(1 for _ in (project / "site").rglob("*.html"))
+    row["site_mb"] = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 2**20
+    shutil.rmtree(project, ignore_errors=True)
+    return row
+
+
+def table(rows: list[dict[str, float]]) -> str:
+    head = (
+        "| tasks | pages (zh+en) | check | package | render | full build | `mkdocs build` alone | outside MkDocs | build per page | build peak memory | site size |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for r in rows:
+        outside = max(0.0, (r["build"] - r["mkdocs"]) / r["build"])
+        lines.append(
+            f"| {int(r['tasks']):,} | {int(r['pages']):,} | {r['check']:.2f} s | {r['package']:.2f} s | {r['render']:.2f} s | "
+            f"{r['build']:.1f} s | {r['mkdocs']:.1f} s | {outside:.0%} | {1000 * r['build'] / r['pages']:.1f} ms | "
+            f"{r['build_mem']:.0f} MiB | {r['site_mb']:.1f} MiB |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        memory = 0
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (sizes of 10,000 and more run once)")
+    parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ap-bench-") as folder:
+        for size in args.sizes:
+            row = bench(size, args.runs if size < 10_000 else 1, Path(folder))
+            rows.append(row)
+            print(table(rows).splitlines()[-1], flush=True)
+    text = table(rows)
+    print(text)
+    method = (
+        "# Benchmarks\n\n"
+        "Generated by `nox -s bench` (`python benchmarks/bench.py`); do not edit by hand.\n\n"
+        f"Machine: {machine()}.\n\n"
+        "Method: synthetic corpora (`benchmarks/corpus.py`) of plans with ten tasks each, every plan quoting its own "
+        "synthetic newspaper-layout source (about 140 Chinese characters and 1 KB of English per task). Each stage runs "
+        f"as a whole process (`python -m actionplans check|package|render|build`), {args.runs} times for sizes under "
+        "10,000 and once at 10,000; the table shows the median wall time and the peak resident memory of the full build. "
+        "`mkdocs build` alone builds the same generated docs tree with the same configuration: the floor MkDocs, "
+        "Material, mkdocs-static-i18n and the search index set. \"Outside MkDocs\" is (full build - `mkdocs build` alone) "
+        "/ full build: the share spent in our own stages (reading content, the data package, downloads, rendering).\n\n"
+    )
+    args.out.write_text(method + text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    main()
