@@ -181,22 +181,34 @@ def json_bytes(descriptor: dict[str, Any], rows: Rows) -> bytes:
 def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
     """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    fields = book.active
-    assert fields is not None
-    fields.title = "fields"
-    _append(fields, ["table", "field", "type", "constraints", "description_zh", "description_en"], bold=Font(bold=True))
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def cells(sheet: Any, values: Iterable[Any], header: bool = False) -> list[Any]:
+        out = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # stored as text: "=1+1" stays the characters =1+1
+            if header:
+                cell.font = bold
+            out.append(cell)
+        return out
+
+    fields = book.create_sheet("fields")
+    fields.append(cells(fields, ["table", "field", "type", "constraints", "description_zh", "description_en"], header=True))
     for table in TABLES:
         for column in table.columns:
-            _append(fields, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en])
+            fields.append(cells(fields, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en]))
     for table in TABLES:
         sheet = book.create_sheet(table.name[:31])
-        _append(sheet, list(table.column_names), bold=Font(bold=True))
-        for row in rows[table.name]:
-            _append(sheet, [_xlsx_value(row[c]) for c in table.column_names])
         sheet.freeze_panes = "A2"
+        sheet.append(cells(sheet, table.column_names, header=True))
+        for row in rows[table.name]:
+            sheet.append(cells(sheet, [row[c] for c in table.column_names]))
     book.properties.creator = "actionplans"
     book.properties.created = when.replace(tzinfo=None)
     book.properties.modified = when.replace(tzinfo=None)
@@ -209,17 +221,6 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-def _append(sheet: Any, values: Iterable[Any], bold: Any = None) -> None:
-    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"  # stored as text: "=1+1" stays the characters =1+1
-        if bold is not None:
-            cell.font = bold
 
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
