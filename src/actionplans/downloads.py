@@ -78,29 +78,66 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
         data = files[f"{table.name}.csv"]
         out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
         out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
-    for plan in dataset.plans.values():
-        subset = plan_subset(rows, plan.id)
-        base = f"downloads/plans/{plan.id}"
-        csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
-        out.append(Download(f"{base}.zip", "ZIP (CSV)", f"{plan.title.zh}：CSV 子集", f"{plan.title.en}: CSV subset", zip_bytes(csvs, when, folder=plan.id)))
-        out.append(Download(f"{base}.json", "JSON", f"{plan.title.zh}：JSON 子集", f"{plan.title.en}: JSON subset", json_bytes(descriptor, subset)))
-        out.append(Download(f"{base}.xlsx", "XLSX", f"{plan.title.zh}：Excel 子集", f"{plan.title.en}: Excel subset", xlsx_bytes(subset, when)))
+    jobs = [(plan.id, plan.title, plan_subset(rows, plan.id), descriptor, when) for plan in dataset.plans.values()]
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork")) as pool:
+            for made in pool.map(_plan_downloads, jobs, chunksize=max(1, len(jobs) // (4 * (os.cpu_count() or 1)))):
+                out.extend(made)
+    else:
+        for job in jobs:
+            out.extend(_plan_downloads(job))
     return out
 
 
+#: Plans from which the per-plan subsets are made in parallel processes.
+PARALLEL_FROM = 16
+
+
+def _plan_downloads(job: tuple[str, m.Text, Rows, dict[str, Any], datetime]) -> list[Download]:
+    """One plan's subset as a zip of CSVs, JSON and XLSX (a top-level function: it runs in worker processes)."""
+    plan_id, title, subset, descriptor, when = job
+    base = f"downloads/plans/{plan_id}"
+    csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
+    return [
+        Download(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset", zip_bytes(csvs, when, folder=plan_id)),
+        Download(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset", json_bytes(descriptor, subset)),
+        Download(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset", xlsx_bytes(subset, when)),
+    ]
+
+
+#: Reference tables a plan's rows point to, and the columns that point to each of them.
+REFERENCES = {
+    "sources": [("plans", "source_id")],
+    "source_authors": [],
+    "regions": [("plans", "region_id"), ("figures", "region_id"), ("organizations", "region_id")],
+    "organizations": [("plan_issuers", "organization_id")],
+    "actors": [("task_actors", "actor_id"), ("organizations", "actor_id")],
+    "groups": [("plan_groups", "group_id"), ("task_groups", "group_id")],
+    "themes": [("plan_themes", "theme_id"), ("task_themes", "theme_id")],
+    "units": [("figures", "unit_id")],
+}
+
+
 def plan_subset(rows: Rows, plan_id: str) -> Rows:
-    """The rows of one plan, with every reference table complete so that all keys resolve."""
+    """The rows of one plan and the reference rows they point to, so that every key resolves.
+
+    The glossary is not part of a plan's subset (it is one list for the whole corpus)."""
     task_ids = {r["id"] for r in rows["tasks"] if r["plan_id"] == plan_id}
     subset: Rows = {}
-    for table in TABLES:
-        table_rows = rows[table.name]
-        if table.name in PLAN_TABLES:
-            key = PLAN_TABLES[table.name]
-            table_rows = [r for r in table_rows if r[key] == plan_id]
-        elif table.name in TASK_LINK_TABLES:
-            table_rows = [r for r in table_rows if r["task_id"] in task_ids]
-        subset[table.name] = table_rows
-    return subset
+    for name, key in PLAN_TABLES.items():
+        subset[name] = [r for r in rows[name] if r[key] == plan_id]
+    for name in TASK_LINK_TABLES:
+        subset[name] = [r for r in rows[name] if r["task_id"] in task_ids]
+    # organizations before regions and actors, which they point to
+    for name in ("organizations", "sources", "regions", "actors", "groups", "themes", "units"):
+        wanted = {r[column] for table, column in REFERENCES[name] for r in subset.get(table, []) if r[column] is not None}
+        subset[name] = [r for r in rows[name] if r["id"] in wanted]
+    source_ids = {r["id"] for r in subset["sources"]}
+    subset["source_authors"] = [r for r in rows["source_authors"] if r["source_id"] in source_ids]
+    return {table.name: subset[table.name] for table in TABLES if table.name in subset}
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -200,10 +237,10 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
 
     fields = book.create_sheet("fields")
     fields.append(cells(fields, ["table", "field", "type", "constraints", "description_zh", "description_en"], header=True))
-    for table in TABLES:
+    for table in (t for t in TABLES if t.name in rows):
         for column in table.columns:
             fields.append(cells(fields, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en]))
-    for table in TABLES:
+    for table in (t for t in TABLES if t.name in rows):
         sheet = book.create_sheet(table.name[:31])
         sheet.freeze_panes = "A2"
         sheet.append(cells(sheet, table.column_names, header=True))

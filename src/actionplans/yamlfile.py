@@ -92,7 +92,10 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         node = yaml.compose(text, Loader=_LOADER)
         if node is None:
             return None, [Problem(Location(shown, 1), "", "file is empty", "YAML content")]
-        return _convert(node, shown), []
+        value = _convert(node, shown)
+        if value is None:  # "~", "null" and friends
+            return None, [Problem(Location(shown, 1), "", "file holds only an empty value", "YAML content")]
+        return value, []
     except YamlProblem as error:
         return None, [error.problem]
     except yaml.MarkedYAMLError as error:
