@@ -15,6 +15,10 @@ import pytest
 import yaml
 
 from actionplans.cli import main
+from actionplans.errors import ContentError
+from actionplans.site import Layout, build_site
+
+from .conftest import ROOT
 
 CASES = sorted((Path(__file__).parent / "bad_content").glob("*.yaml"))
 
@@ -74,7 +78,12 @@ def _expected(case: dict, line: int | None) -> str:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site_before(site) -> dict[str, str]:
+    return _digest(site)
 
 
 def test_corpus_is_large_enough() -> None:
@@ -82,7 +91,7 @@ def test_corpus_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])
-def test_bad_content_is_reported(case_path: Path, content_copy: Path, monkeypatch, capsys, tmp_path) -> None:
+def test_bad_content_is_reported(case_path: Path, content_copy: Path, monkeypatch, capsys, tmp_path, site, site_before) -> None:
     case = yaml.safe_load(case_path.read_text(encoding="utf-8"))
     monkeypatch.chdir(content_copy.parent)
     published = tmp_path / "published"
@@ -102,3 +111,8 @@ def test_bad_content_is_reported(case_path: Path, content_copy: Path, monkeypatc
 
     assert main(["package", "--out", str(published)]) == 1
     assert _digest(published) == before, "a failed package run changed the published data package"
+
+    layout = Layout(root=ROOT, content=content_copy, datapackage=published, docs=tmp_path / "docs", site=site)
+    with pytest.raises(ContentError):
+        build_site(layout)
+    assert _digest(site) == site_before, "a failed build changed the built site"

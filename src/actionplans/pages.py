@@ -123,7 +123,9 @@ class Renderer:
             chars = t["source_chars"].format(start=span.start, end=span.end)
             authors = ("、" if lang == "zh" else ", ").join(a.get(lang) for a in source.authors)
             year = source.year or t["not_stated"]
-            return f"{where} ({chars}). {source.publisher.get(lang)}, {authors}, {year}."
+            if lang == "zh":
+                return f"{where}（{chars}）。{source.publisher.zh}，{authors}，{year}。"
+            return f"{where} ({chars}). {source.publisher.en}, {authors}, {year}."
 
         return {
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
