@@ -142,3 +142,52 @@ def test_no_horizontal_scrolling_and_nothing_hidden(chrome, served, tmp_path, ur
     name = url.strip("/").replace("/", "_") or "home"
     tab.screenshot(path=str(tmp_path / f"{name}-{width}-{text_zoom}.png"), full_page=False)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1000, 640, 320])
+def test_narrow_layout_focus_stays_on_screen_and_drawer_opens_by_keyboard(chrome, served, width) -> None:
+    context = chrome.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(served + "en/tasks/sunshine-volunteers-2/")
+    offscreen = []
+    for _ in range(60):
+        tab.keyboard.press("Tab")
+        where = tab.evaluate(
+            "(() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
+            " return {tag: e.tagName, text: (e.innerText || '').slice(0, 30), left: r.left, right: r.right, w: r.width}; })()"
+        )
+        if where["tag"] == "BODY":
+            break
+        if where["w"] > 0 and (where["right"] <= 0 or where["left"] >= width):
+            offscreen.append(where)
+    assert not offscreen, offscreen[:5]
+    toggle = tab.locator("button.ap-drawer-button")
+    toggle.focus()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    tab.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    tab.wait_for_timeout(400)
+    link = tab.locator(".md-sidebar--primary a.md-nav__link", has_text="Data")
+    assert link.is_visible()
+    toggle.focus()
+    tab.keyboard.press(" ")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_axe_finds_no_violation_in_narrow_layouts(chrome, served, width) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = chrome.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    problems = {}
+    for lang in ("", "en/"):
+        for url in ("", "plans/nm-elderly-meals/", "tasks/sunshine-volunteers-2/", "data/", "glossary/", "themes/"):
+            tab.goto(served + lang + url, wait_until="domcontentloaded")
+            violations = axe.run(tab).response["violations"]
+            if violations:
+                problems[lang + url] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations]
+    context.close()
+    assert not problems, problems

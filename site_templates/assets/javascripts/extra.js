@@ -45,3 +45,36 @@
   window.addEventListener("load", mark);
   window.addEventListener("resize", later);
 })();
+
+/*
+ * actionplans: make the navigation drawer usable from the keyboard.
+ *
+ * Below 1220 px Material moves the site navigation into a drawer opened by a <label> for a
+ * hidden checkbox; a label cannot take keyboard focus. This puts a real <button> with the same
+ * icon in its place (named, with aria-expanded kept in step) and hides the label.
+ * (pages.css hides the closed drawer, so its links leave the tab order.)
+ */
+(function () {
+  "use strict";
+  var box = document.getElementById("__drawer");
+  var label = document.querySelector('label.md-header__button[for="__drawer"]');
+  if (!box || !label) return;
+  var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "md-header__button md-icon ap-drawer-button";
+  button.setAttribute("aria-label", zh ? "导航菜单" : "Navigation menu");
+  button.innerHTML = label.innerHTML;
+  label.parentNode.insertBefore(button, label);
+  label.setAttribute("hidden", "");
+  function sync() {
+    button.setAttribute("aria-expanded", box.checked ? "true" : "false");
+  }
+  button.addEventListener("click", function () {
+    box.checked = !box.checked;
+    box.dispatchEvent(new Event("change"));
+    sync();
+  });
+  box.addEventListener("change", sync);
+  sync();
+})();
