@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import actionplans
+import actionplans.model
 from actionplans import Task, Text
 
 from .conftest import CONTENT, ROOT
@@ -115,3 +116,14 @@ def test_python_page_examples_run(lang, capsys) -> None:
         exec(compile(block, f"python.{lang}.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "全区农村留守儿童" in out or "Rural Left-Behind" in out
+
+
+def test_a_changed_copy_leaves_the_original_alone() -> None:
+    ds = actionplans.load()
+    task = ds.tasks["nx-children-care-1"]
+    tasks = dict(ds.tasks)
+    tasks[task.id] = dataclasses.replace(task, title=Text(task.title.zh, "changed"))
+    changed = dataclasses.replace(ds, tasks=actionplans.model.TaskTable(tasks))
+    assert changed.plan("nx-children-care").tasks[0].title.en == "changed"
+    assert ds.plan("nx-children-care").tasks[0].title.en != "changed"
+    assert ds.plan("nx-children-care").dataset is ds and changed.plan("nx-children-care").dataset is changed

@@ -7,6 +7,7 @@ not part of the record's value, so two equal datasets have equal records.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import pandas
 
 _T = TypeVar("_T")
+_R = TypeVar("_R", bound="_Linked")
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -387,24 +389,29 @@ class Dataset:
     figures: dict[str, Figure]
     terms: dict[str, Term]
     _tasks_by_plan: dict[str, tuple[Task, ...]] = field(
-        default_factory=dict, compare=False, repr=False, hash=False
+        default_factory=dict, init=False, compare=False, repr=False, hash=False
     )
     #: The data package folder this dataset was read from, if any.
     origin: Path | None = field(default=None, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.tasks, TaskTable):
-            object.__setattr__(self, "tasks", TaskTable(self.tasks))
-        self.tasks._dataset = self
-        for table in (self.sources, self.organizations, self.plans, self.tasks, self.figures):
-            for record in table.values():
-                object.__setattr__(record, "_dataset", self)
+        # Each record links back to one dataset. A record that already belongs to another one
+        # (say, after dataclasses.replace(dataset, tasks=...)) is copied, never re-pointed.
+        for name in ("sources", "organizations", "plans", "figures"):
+            object.__setattr__(self, name, {key: self._own(record) for key, record in getattr(self, name).items()})
+        tasks = TaskTable({key: self._own(record) for key, record in self.tasks.items()})
+        tasks._dataset = self
+        object.__setattr__(self, "tasks", tasks)
         by_plan: dict[str, list[Task]] = {p: [] for p in self.plans}
-        for task in self.tasks.values():
+        for task in tasks.values():
             by_plan.setdefault(task.plan_id, []).append(task)
-        self._tasks_by_plan.update(
-            {p: tuple(sorted(ts, key=lambda t: t.ordinal)) for p, ts in by_plan.items()}
-        )
+        object.__setattr__(self, "_tasks_by_plan", {p: tuple(sorted(ts, key=lambda t: t.ordinal)) for p, ts in by_plan.items()})
+
+    def _own(self, record: _R) -> _R:
+        if record._dataset is not None and record._dataset is not self:
+            record = copy.copy(record)
+        object.__setattr__(record, "_dataset", self)
+        return record
 
     def __hash__(self) -> int:  # a Dataset is a value but its dicts are not hashable
         return hash((self.meta, tuple(self.tasks)))

@@ -8,15 +8,20 @@ of the source file.
 
 from __future__ import annotations
 
+import re
+
 from .model import Span
 
 #: Characters of context shown when a quote is not found.
 CONTEXT = 16
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def squeeze(text: str) -> str:
     """``text`` without any whitespace (spaces, line breaks, ideographic spaces)."""
-    return "".join(ch for ch in text if not ch.isspace())
+    return _SPACE.sub("", text)
 
 
 class SourceText:
@@ -24,16 +29,13 @@ class SourceText:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        chars: list[str] = []
+        pieces: list[str] = []
         lines: list[int] = []
-        line = 1
-        for ch in raw:
-            if ch == "\n":
-                line += 1
-            elif not ch.isspace():
-                chars.append(ch)
-                lines.append(line)
-        self.joined = "".join(chars)
+        for number, line in enumerate(raw.split("\n"), start=1):
+            piece = squeeze(line)
+            pieces.append(piece)
+            lines.extend([number] * len(piece))
+        self.joined = "".join(pieces)
         self._lines = lines
 
     def __len__(self) -> int:
