@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 
 from . import model as m
 from .errors import DataPackageError
+from .numerals import format_number
 from .paths import DESCRIPTOR_NAME
 from .tables import TABLES, TABLES_BY_NAME, Table
 
@@ -34,16 +35,19 @@ FORMAT = "actionplans-datapackage/1"
 
 # --- writing ---------------------------------------------------------------------------------
 def csv_bytes(table: Table, dataset: m.Dataset) -> bytes:
-    """The table as UTF-8 CSV per RFC 4180 (header row, CRLF line ends, empty cell for no value).
+    """The table as UTF-8 CSV per RFC 4180 (header row, CRLF line ends, empty cell for no value)."""
+    return write_csv(table, table.rows(dataset))
 
-    CRLF ends also make the writer quote any text holding a line break or carriage return."""
+
+def write_csv(table: Table, rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as UTF-8 CSV; CRLF line ends also make the writer quote any text holding a line break."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.column_names)
-    for row in table.rows(dataset):
+    for row in rows:
         if len(row) != len(table.columns):
             raise AssertionError(f"{table.name}: row of {len(row)} values for {len(table.columns)} columns")
-        writer.writerow("" if value is None else str(value) for value in row)
+        writer.writerow("" if value is None else format_number(value) if isinstance(value, Decimal) else str(value) for value in row)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -236,6 +240,11 @@ def read_descriptor(path: Path | str) -> tuple[Path, dict[str, Any]]:
 
 def read_tables(path: Path | str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """The descriptor and every table's rows, typed as the schema says."""
+    _folder, data, tables = _read(path)
+    return data, tables
+
+
+def _read(path: Path | str) -> tuple[Path, dict[str, Any], dict[str, list[dict[str, Any]]]]:
     folder, data = read_descriptor(path)
     resources = {r.get("name"): r for r in data.get("resources", []) if isinstance(r, dict)}
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -244,7 +253,7 @@ def read_tables(path: Path | str) -> tuple[dict[str, Any], dict[str, list[dict[s
         if resource is None:
             raise DataPackageError(f"{folder / DESCRIPTOR_NAME}: resource {table.name!r} is missing; expected the resources {', '.join(TABLES_BY_NAME)}")
         tables[table.name] = _read_csv(folder / str(resource.get("path", "")), table)
-    return data, tables
+    return folder, data, tables
 
 
 def _read_csv(path: Path, table: Table) -> list[dict[str, Any]]:
@@ -305,8 +314,7 @@ def _grouped(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, tupl
 
 def read_package(path: Path | str) -> m.Dataset:
     """Read an actionplans data package into the model (standard library only)."""
-    data, t = read_tables(path)
-    folder, _ = read_descriptor(path)
+    folder, data, t = _read(path)
     try:
         dataset = _dataset(data, t)
         object.__setattr__(dataset, "origin", folder)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .datapackage import read_tables
+from .datapackage import read_tables, write_csv
 from .paths import DESCRIPTOR_NAME
 from .tables import TABLES, TABLES_BY_NAME, Table
 
@@ -181,25 +181,11 @@ def _normalise_zip(data: bytes, when: datetime) -> bytes:
 
 
 def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
-    import csv
-
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.column_names)
-    for row in rows:
-        writer.writerow("" if row[c] is None else _plain(row[c]) for c in table.column_names)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, Decimal):
-        from .numerals import format_number
-
-        return format_number(value)
-    return str(value)
+    return write_csv(table, ([row[c] for c in table.column_names] for row in rows))
 
 
 def _json_value(value: Any) -> Any:
+    """A Decimal as int or float (JSON, XLSX and SQLite cells); anything else unchanged."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -227,7 +213,7 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
     def cells(sheet: Any, values: Iterable[Any], header: bool = False) -> list[Any]:
         out = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            cell = WriteOnlyCell(sheet, value=_json_value(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # stored as text: "=1+1" stays the characters =1+1
             if header:
@@ -254,12 +240,6 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
     return _normalise_zip(buffer.getvalue(), when)
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
 
 
@@ -277,7 +257,7 @@ def sqlite_bytes(rows: Rows) -> bytes:
                 names = table.column_names
                 connection.executemany(
                     f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [tuple(_sql_value(r[c]) for c in names) for r in rows[table.name]],
+                    [tuple(_json_value(r[c]) for c in names) for r in rows[table.name]],
                 )
             problems = connection.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
@@ -287,12 +267,6 @@ def sqlite_bytes(rows: Rows) -> bytes:
         finally:
             connection.close()
         return path.read_bytes()
-
-
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _create_table(table: Table) -> str:
