@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import actionplans
-from actionplans.datapackage import build_files, read_package, write_package
+from actionplans.datapackage import build_files, read_package, validate, write_package
 from actionplans.errors import DataPackageError
 from actionplans.tables import TABLES
 
@@ -149,3 +149,17 @@ def test_load_imports_no_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_validate_reports_a_broken_foreign_key_in_one_process_or_several(dataset, tmp_path, workers) -> None:
+    out = tmp_path / "datapackage"
+    write_package(dataset, out)
+    validate(out, workers=workers)  # the package as written is valid
+    themes = out / "task_themes.csv"
+    rows = themes.read_text(encoding="utf-8").split("\n")
+    rows[1] = "no-such-task" + rows[1][rows[1].index(","):]
+    themes.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(DataPackageError) as error:
+        validate(out, workers=workers)
+    assert 'task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found' in str(error.value)

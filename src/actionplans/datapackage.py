@@ -204,20 +204,67 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def validate(folder: Path) -> None:
-    """Validate a written data package with frictionless; raise DataPackageError on any error."""
-    from frictionless import Package  # imported here: reading must not need frictionless
+#: Below this many bytes of CSV, validation runs in this process (a worker pool costs more).
+PARALLEL_VALIDATION_BYTES = 4 * 1024 * 1024
 
-    report = Package(str(folder / DESCRIPTOR_NAME)).validate()
-    if not report.valid:
-        lines = []
+
+def validate(folder: Path, workers: int | None = None) -> None:
+    """Validate a written data package with frictionless; raise DataPackageError on any error.
+
+    Every row of every resource is checked against its schema, including foreign keys. Large
+    packages are validated by several processes, each taking whole resources (largest first);
+    ``workers`` overrides the number, which is otherwise one per CPU for large packages.
+    """
+    descriptor = folder / DESCRIPTOR_NAME
+    resources = json.loads(descriptor.read_bytes())["resources"]
+    rows = {r["name"]: int(r.get("rows", 0)) for r in resources}
+    # A resource costs its own rows plus the rows of those its foreign keys look up.
+    cost = {
+        r["name"]: rows[r["name"]] + sum(rows.get(fk["reference"]["resource"], 0) for fk in r["schema"].get("foreignKeys", []))
+        for r in resources
+    }
+    if workers is None:
+        large = sum((folder / r["path"]).stat().st_size for r in resources) >= PARALLEL_VALIDATION_BYTES
+        workers = min(len(resources), os.cpu_count() or 1) if large else 1
+    if workers <= 1:
+        lines = _validate_resources(str(descriptor), list(cost), True)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        import frictionless  # noqa: F401  (imported once here; forked workers inherit it)
+
+        shares: list[list[str]] = [[] for _ in range(workers)]
+        loads = [0] * workers
+        for name in sorted(cost, key=lambda n: -cost[n]):
+            least = loads.index(min(loads))
+            shares[least].append(name)
+            loads[least] += cost[name]
+        with ProcessPoolExecutor(workers) as pool:
+            results = pool.map(_validate_resources, [str(descriptor)] * workers, shares, [i == 0 for i in range(workers)])
+            lines = [line for result in results for line in result]
+    if lines:
+        raise DataPackageError("the data package does not validate:\n" + "\n".join(lines[:40]))
+
+
+def _validate_resources(descriptor: str, names: list[str], metadata: bool) -> list[str]:
+    """Problems frictionless finds in the named resources' rows, and in the metadata if asked."""
+    from frictionless import FrictionlessException, Package  # imported here: reading must not need frictionless
+
+    lines: list[str] = []
+    try:
+        package = Package(descriptor)
+        if metadata:
+            package.to_descriptor(validate=True)
+    except FrictionlessException as exception:
+        return [f"{error.type}: {error.note}" for error in exception.to_errors()[:20]]
+    for name in names:
+        report = package.get_resource(name).validate()
         for task in report.tasks:
             for error in task.errors[:20]:
                 row = getattr(error, "row_number", None)
                 lines.append(f"{task.name}:{row or '-'}: {getattr(error, 'field_name', '-')}: {error.type}: {error.note}")
-        for error in report.errors[:20]:
-            lines.append(f"{error.type}: {error.note}")
-        raise DataPackageError("the data package does not validate:\n" + "\n".join(lines))
+        lines.extend(f"{error.type}: {error.note}" for error in report.errors[:20])
+    return lines
 
 
 # --- reading ---------------------------------------------------------------------------------

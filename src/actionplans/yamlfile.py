@@ -88,11 +88,9 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         if stripped.startswith("\t"):
             return None, [Problem(Location(shown, number), "", "tab used for indentation", "spaces")]
     try:
-        _check_events(text, shown)
-        node = yaml.compose(text, Loader=_LOADER)
-        if node is None:
+        value = _build(text, shown)
+        if value is _EMPTY:
             return None, [Problem(Location(shown, 1), "", "file is empty", "YAML content")]
-        value = _convert(node, shown)
         if value is None:  # "~", "null" and friends
             return None, [Problem(Location(shown, 1), "", "file holds only an empty value", "YAML content")]
         return value, []
@@ -107,62 +105,132 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(Location(shown), "", f"malformed YAML: {error}", "valid YAML")]
 
 
-def _check_events(text: str, shown: str) -> None:
-    """Refuse aliases, anchors and deep nesting before any tree is built."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
-        line = event.start_mark.line + 1 if event.start_mark is not None else 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlProblem(
-                Problem(Location(shown, line), "", "YAML anchors and aliases are not allowed", "plain values written out")
-            )
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(
-                    Problem(Location(shown, line), "", f"nesting deeper than {MAX_DEPTH} levels", "flatter content")
-                )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-
-
+_EMPTY = object()
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER: Any = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.SafeLoader.__new__(yaml.SafeLoader)
 yaml.constructor.SafeConstructor.__init__(_CONSTRUCTOR)
+#: Constructors of the plain scalar types (they return the value, not a generator).
+_SCALARS = {
+    tag: yaml.constructor.SafeConstructor.yaml_constructors[tag]
+    for tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
+}
 
 
-def _convert(node: yaml.Node, shown: str) -> Any:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result = Map()
-        result.line = line
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(Problem(Location(shown, key_node.start_mark.line + 1), "", "a key that is not text", "plain keys"))
-            key = str(key_node.value)
-            key_line = key_node.start_mark.line + 1
-            if key in result:
-                raise YamlProblem(
-                    Problem(Location(shown, key_line), key, f"duplicate key (first at line {result.key_lines[key]})", "each key once")
+def _build(text: str, shown: str) -> Any:
+    """Build Map/Seq/scalars straight from LibYAML's events, in one pass.
+
+    No node tree is composed: each event is checked (no anchors or aliases, nesting within
+    ``MAX_DEPTH``, texts within ``MAX_TEXT_CHARS``, keys that are text and unique) and placed
+    at once, so a hostile file is refused at the first offending event.
+    """
+    parser = _LOADER(text)
+    try:
+        return _walk(parser, shown)
+    finally:
+        parser.dispose()
+
+
+def _walk(parser: Any, shown: str) -> Any:
+    # Each open collection: (container, key waiting for its value or None, that key's line).
+    stack: list[list[Any]] = []
+    root: Any = _EMPTY
+    documents = 0
+    next_event = parser.get_event
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is yaml.StreamEndEvent:
+            return root
+        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            line = event.start_mark.line + 1
+            if event.anchor:
+                raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out")
+            awaiting_key = bool(stack) and type(stack[-1][0]) is Map and stack[-1][1] is None
+            if kind is yaml.ScalarEvent:
+                value: Any = None if awaiting_key else _scalar(event, shown, line)
+                if awaiting_key and len(event.value) > MAX_TEXT_CHARS:
+                    raise _problem(shown, line, f"key of {len(event.value):,} characters", "a short key")
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _problem(shown, line, f"nesting deeper than {MAX_DEPTH} levels", "flatter content")
+                if awaiting_key:
+                    raise _problem(shown, line, "a key that is not text", "plain keys")
+                value = Map() if kind is yaml.MappingStartEvent else Seq()
+                value.line = line
+                if kind is yaml.MappingStartEvent:
+                    value.key_lines = {}
+                else:
+                    value.item_lines = []
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value, _, _ = stack.pop()
+            if stack:
+                _place(stack[-1], value, value.line, shown)
+            else:
+                root = value
+            continue
+        elif kind is yaml.AliasEvent:
+            line = event.start_mark.line + 1
+            raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out")
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", event.start_mark
                 )
-            result[key] = _convert(value_node, shown)
-            result.key_lines[key] = key_line
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        seq = Seq()
-        seq.line = line
-        seq.item_lines = []
-        for item in node.value:
-            seq.append(_convert(item, shown))
-            seq.item_lines.append(item.start_mark.line + 1)
-        return seq
-    if isinstance(node, yaml.ScalarNode):
-        if isinstance(node.value, str) and len(node.value) > MAX_TEXT_CHARS:
-            raise YamlProblem(
-                Problem(Location(shown, line), "", f"text of {len(node.value):,} characters, over the limit of {MAX_TEXT_CHARS:,}", "shorter text")
-            )
+            continue
+        else:  # stream start/end, document end
+            continue
+        if kind is yaml.ScalarEvent:
+            if not stack:
+                root = value
+            elif awaiting_key:
+                key = str(event.value)
+                owner = stack[-1][0]
+                if key in owner.key_lines:
+                    raise _problem(shown, line, f"duplicate key (first at line {owner.key_lines[key]})", "each key once", key)
+                stack[-1][1], stack[-1][2] = key, line
+            else:
+                _place(stack[-1], value, line, shown)
+        else:
+            stack.append([value, None, 0])
+
+
+def _place(frame: list[Any], value: Any, line: int, shown: str) -> None:
+    container = frame[0]
+    if type(container) is Map:
+        key = frame[1]
+        container[key] = value
+        container.key_lines[key] = frame[2]
+        frame[1] = None
+    else:
+        container.append(value)
+        container.item_lines.append(line)
+
+
+def _scalar(event: Any, shown: str, line: int) -> Any:
+    text = event.value
+    if len(text) > MAX_TEXT_CHARS:
+        raise _problem(shown, line, f"text of {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}", "shorter text")
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:  # quoted: always text
+            return text
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)
+    if tag == _STR:
+        return text
+    node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
+    try:
+        construct = _SCALARS.get(tag)
+        if construct is not None:
+            return construct(_CONSTRUCTOR, node)
         try:
             return _CONSTRUCTOR.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as error:
-            raise YamlProblem(Problem(Location(shown, line), "", f"unreadable value {node.value!r} ({error})", "a valid value")) from None
-    raise YamlProblem(Problem(Location(shown, line), "", "unsupported YAML node", "mappings, lists and scalars"))
+        finally:
+            _CONSTRUCTOR.constructed_objects.clear()
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        raise _problem(shown, line, f"unreadable value {text!r} ({error})", "a valid value") from None
+
+
+def _problem(shown: str, line: int, message: str, expected: str, field: str = "") -> YamlProblem:
+    return YamlProblem(Problem(Location(shown, line), field, message, expected))
