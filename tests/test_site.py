@@ -205,6 +205,30 @@ def test_search_index_has_both_languages(site) -> None:
     assert "meal" in en_text and "left-behind" in en_text
 
 
+def test_search_index_lists_a_page_once_when_both_languages_read_the_same(site) -> None:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    keys = [(d["location"].removeprefix("en/"), d["title"], d["text"]) for d in docs]
+    assert len(keys) == len(set(keys))
+    # the changelog's sections read the same in both languages: indexed under the default language only
+    sections = [d["location"] for d in docs if d["location"].removeprefix("en/").startswith("changelog/#")]
+    assert sections and not [loc for loc in sections if loc.startswith("en/")]
+
+
+def test_deduplicate_search_index_keeps_what_differs(tmp_path) -> None:
+    from actionplans.mkdocs_plugin import deduplicate_search_index
+
+    path = tmp_path / "search_index.json"
+    docs = [
+        {"location": "a/", "title": "A", "text": "same"},
+        {"location": "en/a/", "title": "A", "text": "same"},
+        {"location": "en/a/", "title": "A", "text": "different"},
+        {"location": "en/b/", "title": "A", "text": "same"},
+    ]
+    path.write_text(json.dumps({"config": {}, "docs": docs}), encoding="ascii")
+    assert deduplicate_search_index(path, ["en"]) == 1
+    assert json.loads(path.read_text(encoding="ascii"))["docs"] == [docs[0], docs[2], docs[3]]
+
+
 def test_page_size_stays_bounded(site) -> None:
     """The sidebar lists sections, never tasks: a task page does not grow with the corpus."""
     sizes = [p.stat().st_size for p in (site / "tasks").glob("*/index.html")]

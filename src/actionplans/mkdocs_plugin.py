@@ -1,8 +1,13 @@
-"""MkDocs plugin for ``actionplans serve``: re-render the generated pages before each rebuild.
+"""MkDocs plugin: re-render the generated pages during ``actionplans serve``; tidy the search index.
 
 ``actionplans build`` renders the pages itself before running MkDocs; during ``mkdocs serve``
 this plugin does the same on every rebuild, but only when content, templates or the data
 package changed since its last render. Unchanged pages are not rewritten.
+
+After every build it removes the search entries of English pages that are identical to their
+Chinese page (the changelog, code), in one linear pass. mkdocs-static-i18n can do the same
+(``reconfigure_search``), but compares every entry with every other: at 1,000 tasks that took
+over half of the whole build, and it grows with the square of the pages.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -52,8 +57,35 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         render_pages(layout, self.dataset, self.downloads, str(config["site_url"] or "/"))
         self.last = _fingerprint(inputs)
 
+    @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language and the index
     def on_post_build(self, *, config: Any) -> None:
+        i18n = config.plugins.get("i18n")
+        if i18n is not None and getattr(i18n, "building", False):
+            return  # a language built from inside mkdocs-static-i18n; the index is not final yet
         if self.serving and self.dataset is not None:
             from .site import write_downloads
 
             write_downloads(Path(config["site_dir"]), self.downloads, self.dataset, str(config["site_url"] or "/"))
+        languages = [lang.locale for lang in i18n.config.languages if not lang.default] if i18n is not None else []
+        deduplicate_search_index(Path(config["site_dir"]) / "search" / "search_index.json", languages)
+
+
+def deduplicate_search_index(path: Path, languages: list[str]) -> int:
+    """Drop entries under ``<lang>/`` that repeat a default-language entry word for word."""
+    import json
+
+    if not languages or not path.is_file():
+        return 0
+    index = json.loads(path.read_bytes())
+    prefixes = tuple(f"{lang}/" for lang in languages)
+    default = {(d["location"], d["title"], d["text"]) for d in index["docs"] if not d["location"].startswith(prefixes)}
+    kept = [
+        d
+        for d in index["docs"]
+        if not (d["location"].startswith(prefixes) and (d["location"].split("/", 1)[1], d["title"], d["text"]) in default)
+    ]
+    removed = len(index["docs"]) - len(kept)
+    if removed:
+        index["docs"] = kept
+        path.write_text(json.dumps(index, separators=(",", ":")), encoding="ascii")  # as Material writes it
+    return removed
