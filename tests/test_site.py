@@ -214,6 +214,27 @@ def test_search_index_lists_a_page_once_when_both_languages_read_the_same(site) 
     assert sections and not [loc for loc in sections if loc.startswith("en/")]
 
 
+def test_search_indexes_what_a_task_says_not_the_page_furniture(site, dataset) -> None:
+    """Breadcrumbs, pagers, sources, citations and facet lists would make every task match the
+    words of its neighbours and its plan; they are excluded, the task's own words are kept."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"] for d in docs}
+    for prefix in ("", "en/"):
+        task = f"{prefix}tasks/sunshine-volunteers-2/"
+        assert {task, task + "#original", task + "#translation"} <= locations
+        assert not {task + "#source", task + "#cite", task + "#facets"} & locations
+        assert not {f"{prefix}plans/sunshine-volunteers/#cite", f"{prefix}plans/sunshine-volunteers/#downloads"} & locations
+        assert f"{prefix}plans/sunshine-volunteers/#tasks" in locations
+        assert not [loc for loc in locations if loc.startswith(f"{prefix}themes/meal-assistance/#")]
+    page_text = {d["location"]: d["text"].replace("\u200b", "") for d in docs}
+    assert "服务基地" in page_text["tasks/sunshine-volunteers-2/#original"]
+    # the next task's title (in the pager) and the plan's title (in the breadcrumb) are not indexed with this task
+    task_text = " ".join(t for loc, t in page_text.items() if loc.startswith("tasks/sunshine-volunteers-2/"))
+    following = dataset.task("sunshine-volunteers-2").next
+    assert following is not None and following.title.zh not in dataset.task("sunshine-volunteers-2").text.zh
+    assert "阳光暖" not in task_text and following.title.zh not in task_text
+
+
 def test_deduplicate_search_index_keeps_what_differs(tmp_path) -> None:
     from actionplans.mkdocs_plugin import deduplicate_search_index
 

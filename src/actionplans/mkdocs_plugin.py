@@ -12,6 +12,7 @@ over half of the whole build, and it grows with the square of the pages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(items)
 
 
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
 class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
@@ -35,6 +39,27 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.last: tuple[tuple[str, int, int], ...] | None = None
         self.downloads: list[Any] = []
         self.dataset: Any = None
+
+    @event_priority(100)  # before any other plugin sees the Markdown
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        """Pages marked ``markup: html`` are HTML already: keep it aside and give Markdown nothing.
+
+        Converting them would return the same HTML, after three HTML parser passes over it
+        (Python-Markdown's raw-HTML block handling, md_in_html, MkDocs' anchor collector).
+        """
+        if page.meta.get("markup") == "html":
+            page.actionplans_html = markdown
+            return ""
+        return markdown
+
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        stored = getattr(page, "actionplans_html", None)
+        if stored is None:
+            return html
+        del page.actionplans_html
+        page.present_anchor_ids = set(_ID.findall(stored))  # for MkDocs' anchor validation
+        return stored.strip()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"

@@ -30,6 +30,9 @@ from .tables import TABLES
 
 LANGS: tuple[str, ...] = ("zh", "en")
 FACETS = ("themes", "groups", "regions", "actors")
+#: Templates that write HTML only (no Markdown): the pages there is one of per plan, task and
+#: facet. They are marked ``markup: html`` and the MkDocs plugin passes them through unconverted.
+HTML_TEMPLATES = frozenset({"plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2"})
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ class Renderer:
     def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:
         context = self._context(path, lang) | values
         body = self.env.get_template(template).render(context)
+        if template in HTML_TEMPLATES:
+            meta = meta | {"markup": "html"}
         return Page(path, lang, meta, body)
 
     # citations ------------------------------------------------------------------------------
