@@ -265,3 +265,18 @@ def test_accessibility_statement_counts_the_real_pages(site) -> None:
     assert len(zh_pages) == len(en_pages)
     statement = page(site, "en/accessibility/").read_text(encoding="utf-8")
     assert f"This version has {len(zh_pages) + len(en_pages)} pages ({len(en_pages)} in each language)" in statement
+
+
+def test_downloads_made_by_worker_processes_equal_those_made_in_one(dataset, monkeypatch) -> None:
+    import os
+
+    from actionplans import downloads
+
+    from .conftest import DATAPACKAGE
+
+    alone = downloads.make_downloads(DATAPACKAGE, dataset)
+    monkeypatch.setattr(downloads, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pooled = downloads.make_downloads(DATAPACKAGE, dataset)
+    assert [(d.path, d.data) for d in pooled] == [(d.path, d.data) for d in alone]
+    assert len({d.path for d in alone}) == len(alone) and any(d.path.startswith("downloads/plans/") for d in alone)

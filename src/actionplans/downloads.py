@@ -65,47 +65,75 @@ def build_time(descriptor: dict[str, Any]) -> datetime:
 
 
 def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
-    """Every download, in the order the data page lists them."""
+    """Every download, in the order the data page lists them.
+
+    With many plans the workbooks, the database and the per-plan subsets are made by a pool of
+    processes (one per CPU), each forked with the tables already in memory.
+    """
     descriptor, rows = read_tables(package_dir)
     when = build_time(descriptor)
     files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
-    out: list[Download] = []
-    out.append(Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")))
-    out.append(Download("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields", xlsx_bytes(rows, when)))
-    out.append(Download("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys", sqlite_bytes(rows)))
-    out.append(Download("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", json_bytes(descriptor, rows)))
+    titles = {plan.id: plan.title for plan in dataset.plans.values()}
+    global _JOB_INPUT
+    _JOB_INPUT = (rows, descriptor, when, titles)
+    plan_ids = list(titles)
+    workers = os.cpu_count() or 1
+    chunk = max(1, len(plan_ids) // (4 * workers))
+    jobs: list[tuple[str, list[str]]] = [("xlsx", []), ("sqlite", []), ("json", [])]
+    jobs += [("plans", plan_ids[i : i + chunk]) for i in range(0, len(plan_ids), chunk)]
+    try:
+        if len(plan_ids) >= PARALLEL_FROM and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                made = list(pool.map(_downloads_job, jobs))
+        else:
+            made = [_downloads_job(job) for job in jobs]
+    finally:
+        _JOB_INPUT = None
+    (xlsx,), (sqlite,), (json_all,) = made[:3]
+    out: list[Download] = [
+        Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")),
+        xlsx, sqlite, json_all,
+    ]
     for table in TABLES:
         data = files[f"{table.name}.csv"]
         out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
         out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
-    jobs = [(plan.id, plan.title, plan_subset(rows, plan.id), descriptor, when) for plan in dataset.plans.values()]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork")) as pool:
-            for made in pool.map(_plan_downloads, jobs, chunksize=max(1, len(jobs) // (4 * (os.cpu_count() or 1)))):
-                out.extend(made)
-    else:
-        for job in jobs:
-            out.extend(_plan_downloads(job))
+    for part in made[3:]:
+        out.extend(part)
     return out
 
 
-#: Plans from which the per-plan subsets are made in parallel processes.
+#: Plans from which downloads are made by several processes.
 PARALLEL_FROM = 16
+#: What the download jobs read: (rows, descriptor, time stamp, plan titles); set while they run.
+_JOB_INPUT: tuple[Rows, dict[str, Any], datetime, dict[str, m.Text]] | None = None
 
 
-def _plan_downloads(job: tuple[str, m.Text, Rows, dict[str, Any], datetime]) -> list[Download]:
-    """One plan's subset as a zip of CSVs, JSON and XLSX (a top-level function: it runs in worker processes)."""
-    plan_id, title, subset, descriptor, when = job
-    base = f"downloads/plans/{plan_id}"
-    csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
-    return [
-        Download(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset", zip_bytes(csvs, when, folder=plan_id)),
-        Download(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset", json_bytes(descriptor, subset)),
-        Download(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset", xlsx_bytes(subset, when)),
-    ]
+def _downloads_job(job: tuple[str, list[str]]) -> list[Download]:
+    """One unit of download work (a top-level function: it runs in worker processes)."""
+    assert _JOB_INPUT is not None
+    rows, descriptor, when, titles = _JOB_INPUT
+    kind, plan_ids = job
+    if kind == "xlsx":
+        return [Download("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields", xlsx_bytes(rows, when))]
+    if kind == "sqlite":
+        return [Download("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys", sqlite_bytes(rows))]
+    if kind == "json":
+        return [Download("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", json_bytes(descriptor, rows))]
+    out: list[Download] = []
+    for plan_id, subset in plan_subsets(rows, plan_ids).items():
+        title = titles[plan_id]
+        base = f"downloads/plans/{plan_id}"
+        csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
+        out += [
+            Download(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset", zip_bytes(csvs, when, folder=plan_id)),
+            Download(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset", json_bytes(descriptor, subset)),
+            Download(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset", xlsx_bytes(subset, when)),
+        ]
+    return out
 
 
 #: Reference tables a plan's rows point to, and the columns that point to each of them.
@@ -125,19 +153,40 @@ def plan_subset(rows: Rows, plan_id: str) -> Rows:
     """The rows of one plan and the reference rows they point to, so that every key resolves.
 
     The glossary is not part of a plan's subset (it is one list for the whole corpus)."""
-    task_ids = {r["id"] for r in rows["tasks"] if r["plan_id"] == plan_id}
-    subset: Rows = {}
+    return plan_subsets(rows, [plan_id])[plan_id]
+
+
+def plan_subsets(rows: Rows, plan_ids: Iterable[str] | None = None) -> dict[str, Rows]:
+    """Every plan's subset (see ``plan_subset``), made in one pass over the rows."""
+    ids = list(plan_ids) if plan_ids is not None else [r["id"] for r in rows["plans"]]
+    grouped: dict[str, Rows] = {pid: {} for pid in ids}
     for name, key in PLAN_TABLES.items():
-        subset[name] = [r for r in rows[name] if r[key] == plan_id]
+        for subset in grouped.values():
+            subset[name] = []
+        for r in rows[name]:
+            if r[key] in grouped:
+                grouped[r[key]][name].append(r)
+    task_plan = {r["id"]: r["plan_id"] for r in rows["tasks"] if r["plan_id"] in grouped}
     for name in TASK_LINK_TABLES:
-        subset[name] = [r for r in rows[name] if r["task_id"] in task_ids]
-    # organizations before regions and actors, which they point to
-    for name in ("organizations", "sources", "regions", "actors", "groups", "themes", "units"):
-        wanted = {r[column] for table, column in REFERENCES[name] for r in subset.get(table, []) if r[column] is not None}
-        subset[name] = [r for r in rows[name] if r["id"] in wanted]
-    source_ids = {r["id"] for r in subset["sources"]}
-    subset["source_authors"] = [r for r in rows["source_authors"] if r["source_id"] in source_ids]
-    return {table.name: subset[table.name] for table in TABLES if table.name in subset}
+        for subset in grouped.values():
+            subset[name] = []
+        for r in rows[name]:
+            if r["task_id"] in task_plan:
+                grouped[task_plan[r["task_id"]]][name].append(r)
+    # reference rows, in their table's order
+    position = {name: {r["id"]: i for i, r in enumerate(rows[name])} for name in REFERENCES if name != "source_authors"}
+    authors: dict[str, list[dict[str, Any]]] = {}
+    for r in rows["source_authors"]:
+        authors.setdefault(r["source_id"], []).append(r)
+    out: dict[str, Rows] = {}
+    for pid, subset in grouped.items():
+        # organizations before regions and actors, which they point to
+        for name in ("organizations", "sources", "regions", "actors", "groups", "themes", "units"):
+            wanted = {r[column] for table, column in REFERENCES[name] for r in subset.get(table, []) if r[column] is not None}
+            subset[name] = [rows[name][i] for i in sorted(position[name][w] for w in wanted if w in position[name])]
+        subset["source_authors"] = [a for r in subset["sources"] for a in authors.get(r["id"], [])]
+        out[pid] = {table.name: subset[table.name] for table in TABLES if table.name in subset}
+    return out
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -170,7 +219,7 @@ def _normalise_zip(data: bytes, when: datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+            if item.filename == "docProps/core.xml":  # the save time, if a writer stamped it
                 data = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                     rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
@@ -202,41 +251,44 @@ def json_bytes(descriptor: dict[str, Any], rows: Rows) -> bytes:
 
 
 def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
-    """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula.
 
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
+    Written with XlsxWriter, which writes about five times faster than openpyxl (16 against
+    76 ms for a plan's subset); that matters with a workbook per plan.
+    """
+    import xlsxwriter
 
-    def cells(sheet: Any, values: Iterable[Any], header: bool = False) -> list[Any]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=_json_value(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # stored as text: "=1+1" stays the characters =1+1
-            if header:
-                cell.font = bold
-            out.append(cell)
-        return out
-
-    fields = book.create_sheet("fields")
-    fields.append(cells(fields, ["table", "field", "type", "constraints", "description_zh", "description_en"], header=True))
-    for table in (t for t in TABLES if t.name in rows):
-        for column in table.columns:
-            fields.append(cells(fields, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en]))
-    for table in (t for t in TABLES if t.name in rows):
-        sheet = book.create_sheet(table.name[:31])
-        sheet.freeze_panes = "A2"
-        sheet.append(cells(sheet, table.column_names, header=True))
-        for row in rows[table.name]:
-            sheet.append(cells(sheet, [row[c] for c in table.column_names]))
-    book.properties.creator = "actionplans"
-    book.properties.created = when.replace(tzinfo=None)
-    book.properties.modified = when.replace(tzinfo=None)
     buffer = io.BytesIO()
-    book.save(buffer)
+    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
+    book.set_properties({"author": "actionplans", "created": when.replace(tzinfo=None)})
+    bold = book.add_format({"bold": True})
+
+    def write(sheet: Any, row: int, values: Iterable[Any]) -> None:
+        for column, value in enumerate(values):
+            value = _json_value(value)
+            if isinstance(value, str):
+                sheet.write_string(row, column, value)  # stored as text: "=1+1" stays the characters =1+1
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, column, value)
+            elif value is not None:
+                sheet.write_number(row, column, value)
+
+    tables = [t for t in TABLES if t.name in rows]
+    fields = book.add_worksheet("fields")
+    fields.write_row(0, 0, ["table", "field", "type", "constraints", "description_zh", "description_en"], bold)
+    line = 1
+    for table in tables:
+        for column in table.columns:
+            write(fields, line, [table.name, column.name, column.type, column.constraint_text(), column.zh, column.en])
+            line += 1
+    for table in tables:
+        sheet = book.add_worksheet(table.name[:31])
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, table.column_names, bold)
+        for number, row in enumerate(rows[table.name], start=1):
+            write(sheet, number, [row[c] for c in table.column_names])
+    book.close()
     return _normalise_zip(buffer.getvalue(), when)
 
 

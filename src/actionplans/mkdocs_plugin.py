@@ -59,7 +59,7 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return html
         del page.actionplans_html
         page.present_anchor_ids = set(_ID.findall(stored))  # for MkDocs' anchor validation
-        return stored.strip()
+        return str(stored).strip()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
