@@ -280,3 +280,45 @@ def test_downloads_made_by_worker_processes_equal_those_made_in_one(dataset, mon
     pooled = downloads.make_downloads(DATAPACKAGE, dataset)
     assert [(d.path, d.data) for d in pooled] == [(d.path, d.data) for d in alone]
     assert len({d.path for d in alone}) == len(alone) and any(d.path.startswith("downloads/plans/") for d in alone)
+
+
+@pytest.mark.parametrize("target", ["", "tasks/a-1", "tasks/a-2", "tasks", "plans/a", "api/tasks/a-1.json", "en/tasks/a-1", "a/b/c/d"])
+@pytest.mark.parametrize("start", ["", "tasks/a-1", "tasks", "en", "en/tasks/a-1", "plans/a", "a/b/x"])
+def test_relative_path_agrees_with_posixpath(target, start) -> None:
+    import posixpath
+
+    from actionplans.pages import relative_path
+
+    assert relative_path(target, start) == posixpath.relpath(target or ".", start or ".")
+
+
+def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> None:
+    """The home page shows a bounded number of plan cards; the data page lists the whole data
+    set's files, while each plan's subset is offered on that plan's page."""
+    import sys
+
+    from actionplans.content import load_content
+    from actionplans.datapackage import write_package
+    from actionplans.downloads import make_downloads
+    from actionplans.pages import HOME_PLAN_CARDS, Renderer
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_corpus
+
+    project = write_corpus(tmp_path / "project", 10 * (HOME_PLAN_CARDS + 8))
+    dataset = load_content(project / "content")
+    write_package(dataset, project / "datapackage")
+    downloads = make_downloads(project / "datapackage", dataset)
+    renderer = Renderer(dataset, project / "site_templates", project / "content", downloads, "https://example.org/", project / "CHANGELOG.md")
+    pages = {(p.path, p.lang): p.body for p in renderer.pages()}
+    plans = len(dataset.plans)
+    assert plans == HOME_PLAN_CARDS + 8
+    assert pages[("index", "zh")].count('class="ap-card"') == HOME_PLAN_CARDS
+    assert f"查看全部 {plans} 份方案" in pages[("index", "zh")] and f"See all {plans} plans" in pages[("index", "en")]
+    for lang in ("zh", "en"):
+        assert "downloads/plans/" not in pages[("data", lang)]
+        assert 'href="../plans/"' in pages[("data", lang)]
+    first = next(iter(dataset.plans))
+    assert f"downloads/plans/{first}.xlsx" in pages[(f"plans/{first}", "en")]

@@ -30,6 +30,8 @@ from .tables import TABLES
 
 LANGS: tuple[str, ...] = ("zh", "en")
 FACETS = ("themes", "groups", "regions", "actors")
+#: Plans shown as cards on the home page; with more, the home page links to the list of plans.
+HOME_PLAN_CARDS = 12
 #: Templates that write HTML only (no Markdown): the pages there is one of per plan, task and
 #: facet. They are marked ``markup: html`` and the MkDocs plugin passes them through unconverted.
 HTML_TEMPLATES = frozenset({"plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2"})
@@ -57,6 +59,16 @@ class Page:
             for key, value in self.meta.items()
         )
         return f"---\n{front}\n---\n\n{self.body.strip()}\n"
+
+
+def relative_path(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two clean site paths ("" is the root), without touching the disk."""
+    to = target.split("/") if target else []
+    at = start.split("/") if start else []
+    common = 0
+    while common < len(to) and common < len(at) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def url_dir(path: str) -> str:
@@ -92,15 +104,16 @@ class Renderer:
         here = url_dir(path)
         t = self.labels[lang]
 
+        asset_root = posixpath.join("en", here) if lang == "en" else here
+
         def url(target: str) -> str:
             """A link to another page of the same language, relative to this page."""
-            rel = posixpath.relpath(target.rstrip("/") or ".", here or ".")
+            rel = relative_path(target.rstrip("/"), here)
             return "./" if rel == "." else rel + "/"
 
         def asset(target: str) -> str:
             """A link to a shared file at the site root (downloads, api)."""
-            start = posixpath.join("en", here) if lang == "en" else (here or ".")
-            return posixpath.relpath(target, start or ".")
+            return relative_path(target, asset_root)
 
         def period(plan: m.Plan) -> str:
             if plan.period_start and plan.period_end:
@@ -194,6 +207,7 @@ class Renderer:
             "home.md.j2", "index", lang,
             {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", ""), "jsonld": self.jsonld(lang)},
             intro=Markup(intro),  # hand-written Markdown, trusted
+            home_cards=HOME_PLAN_CARDS,
         )
         yield self.render("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]})
         for plan in ds.plans.values():
