@@ -283,7 +283,7 @@ def test_downloads_made_by_worker_processes_equal_those_made_in_one(dataset, mon
 
 
 @pytest.mark.parametrize("target", ["", "tasks/a-1", "tasks/a-2", "tasks", "plans/a", "api/tasks/a-1.json", "en/tasks/a-1", "a/b/c/d"])
-@pytest.mark.parametrize("start", ["", "tasks/a-1", "tasks", "en", "en/tasks/a-1", "plans/a", "a/b/x"])
+@pytest.mark.parametrize("start", ["", "tasks/a-1", "tasks", "en", "en/", "en/tasks/a-1", "plans/a", "a/b/x"])
 def test_relative_path_agrees_with_posixpath(target, start) -> None:
     import posixpath
 

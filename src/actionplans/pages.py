@@ -63,6 +63,7 @@ class Page:
 
 def relative_path(target: str, start: str) -> str:
     """``posixpath.relpath`` for two clean site paths ("" is the root), without touching the disk."""
+    target, start = target.strip("/"), start.strip("/")
     to = target.split("/") if target else []
     at = start.split("/") if start else []
     common = 0

@@ -80,6 +80,28 @@ def ensure_package(layout: Layout, report: BuildReport) -> None:
         report.package_written = True
 
 
+def preview_package(layout: Layout) -> Path:
+    """The data package of the current content, for the live preview, in ``build/preview/``.
+
+    Not validated and not published: ``datapackage/`` changes only through ``actionplans
+    package`` or ``build``. Only files whose bytes changed are rewritten.
+    """
+    from .datapackage import build_files
+
+    dataset = load_content(layout.at(layout.content))
+    folder = layout.at(layout.docs).parent / "preview" / "datapackage"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = build_files(dataset)
+    for name, data in files.items():
+        path = folder / name
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+    for path in folder.iterdir():
+        if path.name not in files:
+            path.unlink()
+    return folder
+
+
 def load_mkdocs_config(layout: Layout, site_dir: Path | None = None) -> Any:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
@@ -117,7 +139,9 @@ def run_mkdocs(config: Any) -> None:
                 warnings.append(record.getMessage())
 
     handler = _Collect()
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter
+    import jieba  # its dictionary-loading chatter: jieba sets its own level when imported
+
+    jieba.setLogLevel(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:

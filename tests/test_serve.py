@@ -1,0 +1,91 @@
+"""`actionplans serve`: the live preview shows an edit, rewrites only the pages it touches, and
+leaves the published data package alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+TASK = "nx-children-care-2"
+OLD = "Implement the Guardianship Quality Improvement Action."
+NEW = "Implement the Guardianship Quality Improvement Action (edited in the preview)."
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in _fetch(url):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) -> None:
+    project = tmp_path / "project"
+    for name in ("content", "site_templates", "datapackage"):
+        shutil.copytree(ROOT / name, project / name)
+    for name in ("mkdocs.yml", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, project / name)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/actionplans/en/tasks/{TASK}/"
+    published = _snapshot(project / "datapackage")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    try:
+        assert _wait_for(url, OLD, 120), "the preview never came up"
+        index_url = f"http://127.0.0.1:{port}/actionplans/search/search_index.json"
+        index_before = json.loads(_fetch(index_url))["docs"]
+        docs = project / "build" / "docs"
+        before = _snapshot(docs)
+        plan = project / "content" / "plans" / "nx-children-care.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace(OLD, NEW, 1), encoding="utf-8")
+        assert _wait_for(url, NEW, 60), "the edit never showed up"
+        after = _snapshot(docs)
+        index_after = json.loads(_fetch(index_url))["docs"]
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    log = errors.decode("utf-8", "replace")
+    assert "Traceback" not in log and "Building the changed pages" in log
+    # the search index after building only the changed pages: every page still in it, in the
+    # same order, the edited text in, the old one out, other pages' entries untouched
+    assert [d["location"] for d in index_after] == [d["location"] for d in index_before]
+    changed = {b["location"] for b, a in zip(index_before, index_after, strict=True) if a != b}
+    assert f"en/tasks/{TASK}/#translation" in changed
+    assert all(loc.removeprefix("en/").startswith((f"tasks/{TASK}/", "data/")) for loc in changed), changed
+    translation = next(d for d in index_after if d["location"] == f"en/tasks/{TASK}/#translation")
+    assert NEW in translation["text"]
+    rewritten = sorted(name for name in after if after[name][0] != before.get(name, (None,))[0])
+    # the task's two pages (both show the translation); the data and home pages, whose download
+    # checksums and sizes changed; nothing else
+    assert rewritten == sorted([f"tasks/{TASK}.en.md", f"tasks/{TASK}.zh.md", "data.en.md", "data.zh.md", "index.en.md", "index.zh.md"])
+    # the preview does not publish: datapackage/ is byte-for-byte what it was
+    assert {k: v[1] for k, v in _snapshot(project / "datapackage").items()} == {k: v[1] for k, v in published.items()}
