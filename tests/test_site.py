@@ -322,3 +322,23 @@ def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> 
         assert 'href="../plans/"' in pages[("data", lang)]
     first = next(iter(dataset.plans))
     assert f"downloads/plans/{first}.xlsx" in pages[(f"plans/{first}", "en")]
+
+
+def test_pages_rendered_by_worker_processes_equal_those_rendered_in_one(dataset, tmp_path, monkeypatch) -> None:
+    import os
+
+    from actionplans import site as site_module
+
+    from .conftest import DATAPACKAGE, ROOT
+
+    def render(folder: str) -> tuple[list[tuple[str, bytes]], dict[str, bytes]]:
+        layout = site_module.Layout(root=ROOT, docs=tmp_path / folder)
+        downloads, pages, _ = site_module.pages_and_downloads(layout, dataset, DATAPACKAGE, "https://example.org/actionplans/")
+        files = {p.relative_to(tmp_path / folder).as_posix(): p.read_bytes() for p in (tmp_path / folder).rglob("*") if p.is_file()}
+        assert len([name for name in files if name.endswith(".md")]) == pages
+        return [(d.path, d.data) for d in downloads], files
+
+    alone = render("alone")
+    monkeypatch.setattr(site_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert render("pooled") == alone

@@ -68,15 +68,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import load
-    from .downloads import make_downloads
-    from .site import Layout, load_mkdocs_config, render_pages
+    from .site import Layout, load_mkdocs_config, pages_and_downloads
 
     started = time.perf_counter()
     layout = Layout()
     dataset = load(layout.datapackage)
-    downloads = make_downloads(layout.datapackage, dataset)
     site_url = str(load_mkdocs_config(layout)["site_url"] or "/")
-    pages, written = render_pages(layout, dataset, downloads, site_url)
+    _downloads, pages, written = pages_and_downloads(layout, dataset, layout.datapackage, site_url)
     print(f"{layout.docs}: {pages} pages, {written} rewritten ({time.perf_counter() - started:.2f} s)")
     return 0
 

@@ -15,7 +15,8 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -70,40 +71,60 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
     With many plans the workbooks, the database and the per-plan subsets are made by a pool of
     processes (one per CPU), each forked with the tables already in memory.
     """
-    descriptor, rows = read_tables(package_dir)
-    when = build_time(descriptor)
-    files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
-    titles = {plan.id: plan.title for plan in dataset.plans.values()}
-    global _JOB_INPUT
-    _JOB_INPUT = (rows, descriptor, when, titles)
-    plan_ids = list(titles)
-    workers = os.cpu_count() or 1
-    chunk = max(1, len(plan_ids) // (4 * workers))
-    jobs: list[tuple[str, list[str]]] = [("xlsx", []), ("sqlite", []), ("json", [])]
-    jobs += [("plans", plan_ids[i : i + chunk]) for i in range(0, len(plan_ids), chunk)]
-    try:
-        if len(plan_ids) >= PARALLEL_FROM and workers > 1:
+    work = DownloadWork(package_dir, dataset)
+    with work.inputs():
+        if work.parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                made = list(pool.map(_downloads_job, jobs))
+            with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+                made = list(pool.map(run_download_job, work.jobs))
         else:
-            made = [_downloads_job(job) for job in jobs]
-    finally:
-        _JOB_INPUT = None
-    (xlsx,), (sqlite,), (json_all,) = made[:3]
-    out: list[Download] = [
-        Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")),
-        xlsx, sqlite, json_all,
-    ]
-    for table in TABLES:
-        data = files[f"{table.name}.csv"]
-        out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
-        out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
-    for part in made[3:]:
-        out.extend(part)
-    return out
+            made = [run_download_job(job) for job in work.jobs]
+    return work.assemble(made)
+
+
+class DownloadWork:
+    """The downloads of one data package as independent jobs (for ``run_download_job``), and how
+    their results are put in order. A caller may run the jobs in its own process pool: the pool
+    must be started inside ``inputs()``, which is what forked workers read."""
+
+    def __init__(self, package_dir: Path, dataset: m.Dataset) -> None:
+        self.descriptor, self.rows = read_tables(package_dir)
+        self.when = build_time(self.descriptor)
+        self.files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
+        self.titles = {plan.id: plan.title for plan in dataset.plans.values()}
+        plan_ids = list(self.titles)
+        workers = os.cpu_count() or 1
+        chunk = max(1, len(plan_ids) // (4 * workers))
+        self.jobs: list[tuple[str, list[str]]] = [("xlsx", []), ("sqlite", []), ("json", [])]
+        self.jobs += [("plans", plan_ids[i : i + chunk]) for i in range(0, len(plan_ids), chunk)]
+        self.parallel = len(plan_ids) >= PARALLEL_FROM and workers > 1
+
+    @contextmanager
+    def inputs(self) -> Iterator[None]:
+        global _JOB_INPUT
+        _JOB_INPUT = (self.rows, self.descriptor, self.when, self.titles)
+        try:
+            yield
+        finally:
+            _JOB_INPUT = None
+
+    def assemble(self, made: list[list[Download]]) -> list[Download]:
+        """The downloads in page order, given each job's result in the order of ``jobs``."""
+        files, when = self.files, self.when
+        (xlsx,), (sqlite,), (json_all,) = made[:3]
+        out: list[Download] = [
+            Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")),
+            xlsx, sqlite, json_all,
+        ]
+        for table in TABLES:
+            data = files[f"{table.name}.csv"]
+            out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
+            out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
+        for part in made[3:]:
+            out.extend(part)
+        return out
 
 
 #: Plans from which downloads are made by several processes.
@@ -112,7 +133,7 @@ PARALLEL_FROM = 16
 _JOB_INPUT: tuple[Rows, dict[str, Any], datetime, dict[str, m.Text]] | None = None
 
 
-def _downloads_job(job: tuple[str, list[str]]) -> list[Download]:
+def run_download_job(job: tuple[str, list[str]]) -> list[Download]:
     """One unit of download work (a top-level function: it runs in worker processes)."""
     assert _JOB_INPUT is not None
     rows, descriptor, when, titles = _JOB_INPUT

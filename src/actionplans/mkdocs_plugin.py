@@ -107,8 +107,7 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         when a rebuild of only the changed pages is enough.
         """
         from . import load
-        from .downloads import make_downloads
-        from .site import Layout, preview_package, render_pages
+        from .site import Layout, pages_and_downloads, preview_package
 
         layout = Layout(root=Path(config.config_file_path).parent)
         inputs = [layout.at(layout.content), layout.at(layout.templates), layout.at(layout.changelog)]
@@ -119,8 +118,7 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         before = {p for p in docs.rglob("*") if p.is_file()}
         package = preview_package(layout)
         self.dataset = load(package)
-        self.downloads = make_downloads(package, self.dataset)
-        render_pages(layout, self.dataset, self.downloads, str(config["site_url"] or "/"))
+        self.downloads, _pages, _written = pages_and_downloads(layout, self.dataset, package, str(config["site_url"] or "/"))
         self.last = fingerprint
         return before == {p for p in docs.rglob("*") if p.is_file()}
 

@@ -13,11 +13,11 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
@@ -81,6 +81,25 @@ def url_dir(path: str) -> str:
     return path
 
 
+class Job(NamedTuple):
+    """One page to render: its template, path, language, front matter and template values."""
+
+    template: str
+    path: str
+    lang: str
+    meta: dict[str, Any]
+    values: dict[str, Any]
+
+    @property
+    def needs_downloads(self) -> bool:
+        return self.template in NEEDS_DOWNLOADS
+
+
+#: Templates that show the downloads (their sizes and checksums); the others can be rendered
+#: while the downloads are still being made.
+NEEDS_DOWNLOADS = frozenset({"home.md.j2", "plan.md.j2", "data.md.j2"})
+
+
 class Renderer:
     """Renders every page of the site for one dataset."""
 
@@ -91,6 +110,7 @@ class Renderer:
         self.changelog = changelog
         self.content = content
         self.downloads = downloads
+        self._by_plan: dict[str, list[Download]] | None = None
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.labels: dict[str, dict[str, str]] = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))
         self.env = jinja2.Environment(
@@ -189,8 +209,28 @@ class Renderer:
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> Iterable[Page]:
-        for lang in LANGS:
-            yield from self._pages(lang)
+        for job in self.jobs():
+            yield self.render_job(job)
+
+    def jobs(self) -> list[Job]:
+        """Every page to render, in order, without rendering it (cheap)."""
+        return [job for lang in LANGS for job in self._jobs(lang)]
+
+    def render_job(self, job: Job) -> Page:
+        """Render one page. Pages in ``NEEDS_DOWNLOADS`` take the downloads as they are now."""
+        meta, values = dict(job.meta), dict(job.values)
+        if job.template in ("home.md.j2", "data.md.j2"):
+            meta["jsonld"] = self.jsonld(job.lang)
+        if job.template == "plan.md.j2":
+            if self._by_plan is None:
+                self._by_plan = {}
+                for d in self.downloads:
+                    if d.path.startswith("downloads/plans/"):
+                        self._by_plan.setdefault(d.path.removeprefix("downloads/plans/").rsplit(".", 1)[0], []).append(d)
+            values["plan_downloads"] = self._by_plan.get(values["plan"].id, [])
+        if job.template == "data.md.j2":
+            values["downloads"] = self.downloads
+        return self.render(job.template, job.path, job.lang, meta, **values)
 
     def _prose(self, name: str, lang: str) -> tuple[dict[str, Any], str]:
         text = (self.content / "pages" / f"{name}.{lang}.md").read_text(encoding="utf-8")
@@ -201,51 +241,48 @@ class Renderer:
             text = text[match.end() :]
         return meta, text
 
-    def _pages(self, lang: str) -> Iterable[Page]:
+    def _jobs(self, lang: str) -> Iterable[Job]:
         ds, t = self.ds, self.labels[lang]
         intro_meta, intro = self._prose("home", lang)
-        yield self.render(
+        yield Job(
             "home.md.j2", "index", lang,
-            {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", ""), "jsonld": self.jsonld(lang)},
-            intro=Markup(intro),  # hand-written Markdown, trusted
-            home_cards=HOME_PLAN_CARDS,
+            {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", "")},
+            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS},  # hand-written Markdown, trusted
         )
-        yield self.render("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]})
+        yield Job("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]}, {})
         for plan in ds.plans.values():
-            plan_downloads = [d for d in self.downloads if d.path.startswith(f"downloads/plans/{plan.id}.")]
-            yield self.render("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, plan=plan, plan_downloads=plan_downloads)
+            yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, {"plan": plan})
         for task in ds.iter_tasks():
             title = f"{task.label or ''} {task.title.get(lang)}".strip()
-            yield self.render("task.md.j2", f"tasks/{task.id}", lang, {"title": title}, task=task, plan=task.plan)
+            yield Job("task.md.j2", f"tasks/{task.id}", lang, {"title": title}, {"task": task, "plan": task.plan})
         for kind in FACETS:
             entries = [(concept, self._facet_tasks(kind, concept.id)) for concept in getattr(ds, kind).values()]
-            yield self.render("facet_index.md.j2", f"{kind}/index", lang, {"title": t[kind]}, kind=kind, entries=entries)
+            yield Job("facet_index.md.j2", f"{kind}/index", lang, {"title": t[kind]}, {"kind": kind, "entries": entries})
             for concept, tasks in entries:
-                by_plan = [(plan, [x for x in tasks if x.plan_id == plan.id]) for plan in ds.plans.values()]
-                by_plan = [(plan, ts) for plan, ts in by_plan if ts]
-                yield self.render(
+                grouped: dict[str, list[m.Task]] = {}
+                for x in tasks:
+                    grouped.setdefault(x.plan_id, []).append(x)
+                by_plan = [(plan, grouped[plan.id]) for plan in ds.plans.values() if plan.id in grouped]
+                yield Job(
                     "facet.md.j2", f"{kind}/{concept.id}", lang, {"title": concept.label.get(lang)},
-                    kind=kind, concept=concept, tasks=tasks, by_plan=by_plan,
+                    {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": by_plan},
                 )
-        yield self.render(
-            "data.md.j2", "data", lang, {"title": t["data"], "jsonld": self.jsonld(lang)},
-            downloads=self.downloads, tables=TABLES, citation=self.citations(lang),
-        )
+        yield Job("data.md.j2", "data", lang, {"title": t["data"]}, {"tables": TABLES, "citation": self.citations(lang)})
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
         glossary_intro = (
             "英文译名有出处的，注明出处；未找到出处的，是本项目的译法。英文译文在中文使用这些术语的地方都使用这些译名（由程序检查）。"
             if lang == "zh"
             else "Where a rendering has a source it is linked; otherwise it is our own. The English translations use these renderings wherever the Chinese uses the term (checked by code)."
         )
-        yield self.render("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, terms=terms, intro=glossary_intro)
+        yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms, "intro": glossary_intro})
         for name in ("about", "accessibility", "python"):
             meta, body = self._prose(name, lang)
             if name == "accessibility":
                 body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).replace("{{ results }}", self.accessibility_results(lang))
-            yield self.render("prose.md.j2", name, lang, meta, body=Markup(body))
+            yield Job("prose.md.j2", name, lang, meta, {"body": Markup(body)})
         changelog = self.changelog.read_text(encoding="utf-8")
         changelog = re.sub(r"^# .*\n", "", changelog, count=1)
-        yield self.render("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, body=Markup(changelog))
+        yield Job("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, {"body": Markup(changelog)})
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]
@@ -324,20 +361,19 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def write_tree(pages: Iterable[Page], docs: Path, extra: Callable[[Path], Iterable[str]] | None = None) -> tuple[int, int]:
-    """Write pages into ``docs`` (only changed files), remove files no page claims.
-
-    Returns (files written, files removed). ``extra`` may add files and return their relative paths.
-    """
-    docs.mkdir(parents=True, exist_ok=True)
-    keep: set[str] = set()
+def write_pages(pages: Iterable[Page], docs: Path) -> tuple[list[str], int]:
+    """Write pages into ``docs``, only those whose text changed; return their names and how many were written."""
+    names: list[str] = []
     written = 0
     for page in pages:
-        keep.add(page.file_name)
+        names.append(page.file_name)
         if _write_if_changed(docs / page.file_name, page.text().encode("utf-8")):
             written += 1
-    if extra is not None:
-        keep.update(extra(docs))
+    return names, written
+
+
+def prune(docs: Path, keep: set[str]) -> int:
+    """Remove files under ``docs`` not in ``keep`` (relative paths), and emptied folders."""
     removed = 0
     for path in sorted(docs.rglob("*"), reverse=True):
         rel = path.relative_to(docs).as_posix()
@@ -346,7 +382,7 @@ def write_tree(pages: Iterable[Page], docs: Path, extra: Callable[[Path], Iterab
             removed += 1
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return written, removed
+    return removed
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
@@ -370,4 +406,4 @@ def copy_assets(source: Path, docs: Path) -> list[str]:
     return out
 
 
-__all__ = ["LANGS", "Page", "Renderer", "copy_assets", "script_json", "write_tree"]
+__all__ = ["LANGS", "Job", "Page", "Renderer", "copy_assets", "prune", "script_json", "write_pages"]

@@ -17,9 +17,9 @@ from typing import Any
 from . import model as m
 from .content import load_content
 from .datapackage import staged_folder, stale_files, validate, write_package
-from .downloads import Download, dcat_catalog, endpoints, make_downloads
+from .downloads import Download, DownloadWork, dcat_catalog, endpoints, make_downloads, run_download_job
 from .errors import ActionplansError
-from .pages import Renderer, copy_assets, write_tree
+from .pages import Job, Renderer, copy_assets, prune, write_pages
 
 
 class SiteError(ActionplansError):
@@ -117,13 +117,60 @@ def load_mkdocs_config(layout: Layout, site_dir: Path | None = None) -> Any:
         raise SiteError(f"{layout.at(layout.config)}: {error}; expected a valid MkDocs configuration") from None
 
 
-def render_pages(layout: Layout, dataset: m.Dataset, downloads: list[Download], site_url: str) -> tuple[int, int]:
-    """Write the generated Markdown tree; return (pages, pages rewritten)."""
-    templates = layout.at(layout.templates)
-    renderer = Renderer(dataset, templates, layout.at(layout.content), downloads, site_url, layout.at(layout.changelog))
-    pages = list(renderer.pages())
-    written, _removed = write_tree(pages, layout.at(layout.docs), extra=lambda docs: copy_assets(templates / "assets", docs))
-    return len(pages), written
+#: From this many pages, worker processes render the pages while the downloads are made.
+PARALLEL_PAGES = 1000
+#: What page-rendering workers read: (renderer, jobs, docs folder); set while they run.
+_RENDER_INPUT: tuple[Renderer, list[Job], Path] | None = None
+
+
+def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, site_url: str) -> tuple[list[Download], int, int]:
+    """Make the downloads and render the pages; return (downloads, pages, pages rewritten).
+
+    Most pages do not show the downloads: on a large site those are rendered by one pool of
+    processes, together with the download jobs; the pages that show the downloads' sizes and
+    checksums (home, data, plans) follow once the downloads exist.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    templates, docs = layout.at(layout.templates), layout.at(layout.docs)
+    renderer = Renderer(dataset, templates, layout.at(layout.content), [], site_url, layout.at(layout.changelog))
+    jobs = renderer.jobs()
+    early = [job for job in jobs if not job.needs_downloads]
+    work = DownloadWork(package_dir, dataset)
+    workers = os.cpu_count() or 1
+    names: list[str] = []
+    written = 0
+    docs.mkdir(parents=True, exist_ok=True)
+    if len(jobs) >= PARALLEL_PAGES and workers > 1:
+        global _RENDER_INPUT
+        _RENDER_INPUT = (renderer, early, docs)
+        chunk = max(1, len(early) // (4 * workers))
+        try:
+            with work.inputs(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                downloads_made = [pool.submit(run_download_job, job) for job in work.jobs]
+                pages_made = [pool.submit(_render_range, i, i + chunk) for i in range(0, len(early), chunk)]
+                downloads = work.assemble([future.result() for future in downloads_made])
+                for future in pages_made:
+                    part, count = future.result()
+                    names += part
+                    written += count
+        finally:
+            _RENDER_INPUT = None
+    else:
+        downloads = make_downloads(package_dir, dataset)
+        names, written = write_pages((renderer.render_job(job) for job in early), docs)
+    renderer.downloads = downloads
+    part, count = write_pages((renderer.render_job(job) for job in jobs if job.needs_downloads), docs)
+    prune(docs, set(names) | set(part) | set(copy_assets(templates / "assets", docs)))
+    return downloads, len(jobs), written + count
+
+
+def _render_range(start: int, stop: int) -> tuple[list[str], int]:
+    """Render and write pages ``start:stop`` of the shared job list (runs in a worker process)."""
+    assert _RENDER_INPUT is not None
+    renderer, jobs, docs = _RENDER_INPUT
+    return write_pages((renderer.render_job(job) for job in jobs[start:stop]), docs)
 
 
 def run_mkdocs(config: Any) -> None:
@@ -183,12 +230,12 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         ensure_package(layout, report)
     with _Timer(report, "load"):
         dataset = load(layout.at(layout.datapackage))
-    with _Timer(report, "downloads"):
-        downloads = make_downloads(layout.at(layout.datapackage), dataset)
-        report.downloads = len(downloads)
     config = load_mkdocs_config(layout)
-    with _Timer(report, "render"):
-        report.pages, report.pages_written = render_pages(layout, dataset, downloads, str(config["site_url"] or "/"))
+    with _Timer(report, "downloads and pages"):
+        downloads, report.pages, report.pages_written = pages_and_downloads(
+            layout, dataset, layout.at(layout.datapackage), str(config["site_url"] or "/")
+        )
+        report.downloads = len(downloads)
     with staged_folder(layout.at(layout.site), marker="index.html") as staging:
         with _Timer(report, "mkdocs"):
             run_mkdocs(load_mkdocs_config(layout, site_dir=staging))
