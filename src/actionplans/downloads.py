@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import zipfile
@@ -229,27 +228,6 @@ def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
-def _normalise_zip(data: bytes, when: datetime) -> bytes:
-    """Re-pack a zip (such as an XLSX) with fixed entry times so its bytes are reproducible."""
-    stamp = _zip_time(when)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # the save time, if a writer stamped it
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
-                    data,
-                )
-            archive.writestr(info, data)
-    return buffer.getvalue()
-
-
 def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     return write_csv(table, ([row[c] for c in table.column_names] for row in rows))
 
@@ -310,7 +288,7 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
         for number, row in enumerate(rows[table.name], start=1):
             write(sheet, number, [row[c] for c in table.column_names])
     book.close()
-    return _normalise_zip(buffer.getvalue(), when)
+    return buffer.getvalue()  # reproducible as it is: XlsxWriter stamps every entry 1980-01-01
 
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}

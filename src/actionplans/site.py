@@ -7,6 +7,7 @@ succeeded: a failed build leaves the previous site untouched.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -145,6 +146,10 @@ def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, s
     if len(jobs) >= PARALLEL_PAGES and workers > 1:
         global _RENDER_INPUT
         _RENDER_INPUT = (renderer, early, docs)
+        # Forked workers share the parent's objects until they are written to; a collection
+        # in a worker would write to all of them. Frozen objects are left alone.
+        gc.collect()
+        gc.freeze()
         chunk = max(1, len(early) // (4 * workers))
         try:
             with work.inputs(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -157,6 +162,7 @@ def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, s
                     written += count
         finally:
             _RENDER_INPUT = None
+            gc.unfreeze()
     else:
         downloads = make_downloads(package_dir, dataset)
         names, written = write_pages((renderer.render_job(job) for job in early), docs)
@@ -191,12 +197,19 @@ def run_mkdocs(config: Any) -> None:
     jieba.setLogLevel(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    # Everything alive now (the data set, the downloads) stays alive through the build: keep it
+    # out of the garbage collector's full passes, which would otherwise walk it again and again
+    # while MkDocs allocates (at 10,000 tasks the build went from 388 to 337 s with this and
+    # the pages rendered in parallel).
+    gc.collect()
+    gc.freeze()
     try:
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
+            gc.unfreeze()
     except (Abort, MkDocsException) as error:
         detail = "\n".join(f"  {w}" for w in warnings[:30])
         raise SiteError(f"MkDocs build failed: {error}\n{detail}".rstrip()) from None
