@@ -53,5 +53,7 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_level_is_refused(tmp_path)
     value, problems = _load(tmp_path, "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n")
     assert problems == [] and isinstance(value, Seq)
     assert "nesting deeper than" in _message(tmp_path, "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n")
-    # far deeper than any stack: refused at the first level too many, without building anything
-    assert "nesting deeper than" in _message(tmp_path, "[" * 200_000 + "]" * 200_000 + "\n")
+    # far deeper than any stack: refused, by our check or by LibYAML's own limit (newer LibYAML
+    # stops at 1,000 levels while scanning ahead), without building anything
+    message = _message(tmp_path, "[" * 200_000 + "]" * 200_000 + "\n")
+    assert message.startswith("file.yaml:1: ") and "nesting" in message
