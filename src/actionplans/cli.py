@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import ActionplansError, ContentError
@@ -35,11 +36,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_package(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
     from .content import load_content
-    from .datapackage import stale_files, validate, write_package
+    from .datapackage import Validator
 
     started = time.perf_counter()
-    dataset = load_content(args.content)
+    with Validator() if not (args.no_validate or args.check) else nullcontext() as validator:
+        return _package(args, load_content(args.content), validator, started)
+
+
+def _package(args: argparse.Namespace, dataset: Any, validator: Any, started: float) -> int:
+    from .datapackage import stale_files, write_package
+
     if args.check:
         stale = stale_files(dataset, args.out)
         if stale:
@@ -49,7 +58,7 @@ def cmd_package(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.out}: up to date with {args.content}")
         return 0
-    files = write_package(dataset, args.out, check=None if args.no_validate else validate)
+    files = write_package(dataset, args.out, check=validator)
     size = sum(len(data) for data in files.values())
     print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {_summary(dataset)} ({time.perf_counter() - started:.2f} s)")
     return 0

@@ -208,12 +208,43 @@ def _exchange(a: Path, b: Path) -> bool:
 PARALLEL_VALIDATION_BYTES = 4 * 1024 * 1024
 
 
-def validate(folder: Path, workers: int | None = None) -> None:
+class Validator:
+    """``validate`` by worker processes started ahead of time, which import frictionless while
+    the caller is still reading the content. A context manager; pass it as ``check``."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: Any = None
+
+    def __enter__(self) -> Validator:
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            for _ in range(self.workers):
+                self.pool.submit(_import_frictionless)
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
+
+    def __call__(self, folder: Path) -> None:
+        validate(folder, self.workers, pool=self.pool)
+
+
+def _import_frictionless() -> None:
+    import frictionless  # noqa: F401
+
+
+def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None:
     """Validate a written data package with frictionless; raise DataPackageError on any error.
 
     Every row of every resource is checked against its schema, including foreign keys. Large
     packages are validated by several processes, each taking whole resources (largest first);
-    ``workers`` overrides the number, which is otherwise one per CPU for large packages.
+    ``workers`` overrides the number, which is otherwise one per CPU for large packages; with
+    ``pool`` (a process pool of that many workers) the work goes to it.
     """
     descriptor = folder / DESCRIPTOR_NAME
     resources = json.loads(descriptor.read_bytes())["resources"]
@@ -229,19 +260,22 @@ def validate(folder: Path, workers: int | None = None) -> None:
     if workers <= 1:
         lines = _validate_resources(str(descriptor), list(cost), True)
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        import frictionless  # noqa: F401  (imported once here; forked workers inherit it)
-
         shares: list[list[str]] = [[] for _ in range(workers)]
         loads = [0] * workers
         for name in sorted(cost, key=lambda n: -cost[n]):
             least = loads.index(min(loads))
             shares[least].append(name)
             loads[least] += cost[name]
-        with ProcessPoolExecutor(workers) as pool:
-            results = pool.map(_validate_resources, [str(descriptor)] * workers, shares, [i == 0 for i in range(workers)])
-            lines = [line for result in results for line in result]
+        arguments = ([str(descriptor)] * workers, shares, [i == 0 for i in range(workers)])
+        if pool is not None:
+            lines = [line for result in pool.map(_validate_resources, *arguments) for line in result]
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            import frictionless  # noqa: F401  (imported once here; forked workers inherit it)
+
+            with ProcessPoolExecutor(workers) as own:
+                lines = [line for result in own.map(_validate_resources, *arguments) for line in result]
     if lines:
         raise DataPackageError("the data package does not validate:\n" + "\n".join(lines[:40]))
 
