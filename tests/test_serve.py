@@ -20,6 +20,7 @@ from .conftest import ROOT
 TASK = "nx-children-care-2"
 OLD = "Implement the Guardianship Quality Improvement Action."
 NEW = "Implement the Guardianship Quality Improvement Action (edited in the preview)."
+NEWER = "Implement the Guardianship Quality Improvement Action (edited twice)."
 
 
 def _fetch(url: str) -> str:
@@ -70,11 +71,20 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         assert _wait_for(url, NEW, 60), "the edit never showed up"
         after = _snapshot(docs)
         index_after = json.loads(_fetch(index_url))["docs"]
+        # a broken edit is reported (file:line, no traceback) and the preview keeps the last good
+        # version; the next good edit shows again
+        good = plan.read_text(encoding="utf-8")
+        plan.write_text(good.replace("tasks:", "tasks: [", 1), encoding="utf-8")
+        time.sleep(2)
+        assert NEW in _fetch(url)
+        plan.write_text(good.replace(NEW, NEWER, 1), encoding="utf-8")
+        assert _wait_for(url, NEWER, 60), "the preview did not recover from a broken edit"
     finally:
         server.terminate()
         _, errors = server.communicate(timeout=30)
     log = errors.decode("utf-8", "replace")
     assert "Traceback" not in log and "Building the changed pages" in log
+    assert "content/plans/nx-children-care.yaml:" in log and "keeps showing the last good version" in log, log
     # the search index after building only the changed pages: every page still in it, in the
     # same order, the edited text in, the old one out, other pages' entries untouched
     assert [d["location"] for d in index_after] == [d["location"] for d in index_before]

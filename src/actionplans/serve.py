@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .errors import ActionplansError, ContentError
 from .mkdocs_plugin import _fingerprint
 from .site import Layout
 
@@ -37,6 +38,10 @@ def _show_progress() -> None:
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").setLevel(logging.WARNING)  # a line per setting per language
+    # A partial rebuild is MkDocs' "dirty" mode, which warns about itself on every rebuild.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: not record.getMessage().startswith(("A 'dirty' build is being performed", "The directory contains stale files"))
+    )
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:
         handler = logging.StreamHandler()
@@ -78,7 +83,14 @@ def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None
             config = get_config()
         config.site_url = serve_url
         plugin = config.plugins["actionplans"]
-        same_pages = plugin.prepare(config)  # re-render now, to know what changed
+        try:
+            same_pages = plugin.prepare(config)  # re-render now, to know what changed
+        except ActionplansError as error:
+            if state["theme"] is None:
+                raise  # no preview yet: the command reports it and stops
+            report = error.report() if isinstance(error, ContentError) else str(error)
+            log.error(f"{report}\nThe preview keeps showing the last good version until this is fixed.")
+            return
         theme_now = _fingerprint(theme)
         partial = same_pages and theme_now == state["theme"]
         log.info("Building the changed pages…" if partial else "Building the preview…")
