@@ -20,7 +20,7 @@ from .content import load_content
 from .datapackage import staged_folder, stale_files, validate, write_package
 from .downloads import Download, DownloadWork, dcat_catalog, endpoints, make_downloads, run_download_job
 from .errors import ActionplansError
-from .pages import Job, Renderer, copy_assets, prune, write_pages
+from .pages import Job, Renderer, _write_if_changed, copy_assets, prune, write_pages
 
 
 class SiteError(ActionplansError):
@@ -94,12 +94,8 @@ def preview_package(layout: Layout) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     files = build_files(dataset)
     for name, data in files.items():
-        path = folder / name
-        if not path.is_file() or path.read_bytes() != data:
-            path.write_bytes(data)
-    for path in folder.iterdir():
-        if path.name not in files:
-            path.unlink()
+        _write_if_changed(folder / name, data)
+    prune(folder, set(files))
     return folder
 
 
