@@ -342,3 +342,54 @@ def test_pages_rendered_by_worker_processes_equal_those_rendered_in_one(dataset,
     monkeypatch.setattr(site_module, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert render("pooled") == alone
+
+
+def test_plan_pages_show_the_sizes_of_their_downloads_and_no_placeholder_is_left(site) -> None:
+    from actionplans.downloads import human_size
+
+    checked = 0
+    for html_path in [*site.glob("plans/*/index.html"), *site.glob("en/plans/*/index.html")]:
+        html = html_path.read_text(encoding="utf-8")
+        for href, size in re.findall(r'<li><a href="([^"]*downloads/plans/[^"]+)">[^<]+</a> \([^,]+, ([^)]+)\)</li>', html):
+            assert human_size((html_path.parent / href).resolve().stat().st_size) == size, (html_path, href)
+            checked += 1
+    assert checked == 2 * 3 * 3  # two languages, three plans, three files each
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".json", ".jsonld", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert "\ue000" not in text and "\ue001" not in text, path
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_pages_rendered_before_the_downloads_exist_equal_pages_rendered_after(dataset, tmp_path, monkeypatch, pooled) -> None:
+    """``build`` renders the pages while the downloads are made, with placeholders for their
+    sizes and checksums, and fills them in afterwards; the result must be the pages the live
+    preview renders once the downloads exist, and the downloads the same files."""
+    import os
+
+    from actionplans import site as site_module
+    from actionplans.downloads import PLACEHOLDER_START, endpoints, make_downloads
+    from actionplans.site import Layout, SiteFiles, finish_pages, pages_and_downloads, pages_with_pending_downloads
+
+    from .conftest import DATAPACKAGE, ROOT
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    url = "https://example.org/actionplans/"
+    pages_and_downloads(Layout(root=ROOT, docs=tmp_path / "after"), dataset, DATAPACKAGE, url)
+    if pooled:
+        monkeypatch.setattr(site_module, "PARALLEL_PAGES", 1)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    layout = Layout(root=ROOT, docs=tmp_path / "before")
+    with SiteFiles(DATAPACKAGE, dataset, url, folder=tmp_path / "files") as files:
+        names, _written, before = pages_with_pending_downloads(layout, files)
+        held = sorted(n for n in names if PLACEHOLDER_START in (tmp_path / "before" / n).read_text(encoding="utf-8"))
+        assert held == sorted(before)
+        assert {"index.zh.md", "data.en.md"} < set(held) and any(n.startswith("plans/") for n in held)
+        assert finish_pages(layout, files, before) == len(before)
+        made = tree(tmp_path / "files")
+    assert tree(tmp_path / "before") == tree(tmp_path / "after")
+    expected = {d.path: d.data for d in make_downloads(DATAPACKAGE, dataset)} | endpoints(dataset)
+    assert {k: v for k, v in made.items() if k != "catalog.jsonld"} == expected
+    assert not (tmp_path / "files").exists()  # the folder is removed once the work is over

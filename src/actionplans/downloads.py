@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -38,13 +39,19 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
-class Download:
-    """One downloadable file: where it goes under the site, what it is, its size and hash."""
+class Listing:
+    """What a page shows of a download before it is made: where it goes and what it is."""
 
     path: str
     format: str
     zh: str
     en: str
+
+
+@dataclass(frozen=True)
+class Download(Listing):
+    """One downloadable file: where it goes under the site, what it is, and its bytes."""
+
     data: bytes
 
     @property
@@ -54,6 +61,59 @@ class Download:
     @property
     def size(self) -> int:
         return len(self.data)
+
+    @property
+    def size_text(self) -> str:
+        return human_size(len(self.data))
+
+
+@dataclass(frozen=True)
+class PendingDownload(Listing):
+    """A download still being made: its size and checksum are placeholders, which
+    ``fill_placeholders`` replaces with the values once it exists. The pages can be rendered,
+    and MkDocs can run, meanwhile."""
+
+    number: int
+
+    @property
+    def sha256(self) -> str:
+        return f"{_OPEN}{self.number}h{_CLOSE}"
+
+    @property
+    def size(self) -> str:
+        return f"{_OPEN}{self.number}b{_CLOSE}"
+
+    @property
+    def size_text(self) -> str:
+        return f"{_OPEN}{self.number}s{_CLOSE}"
+
+
+# Placeholders are delimited by two private-use characters, which no page text holds (content
+# with private-use characters is refused by the check; the site's own templates do not use them)
+# and which Markdown, HTML escaping and JSON without ASCII escaping all leave as they are.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+PLACEHOLDER_START = _OPEN
+PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+)([bsh]){_CLOSE}")
+
+
+def fill_placeholders(text: str, made: list[tuple[int, str]]) -> str:
+    """``text`` with the placeholders of ``PendingDownload`` number *n* replaced by the values
+    of ``made[n]`` (its size in bytes and its SHA-256), exactly as ``Download`` renders them."""
+
+    def value(match: re.Match[str]) -> str:
+        size, digest = made[int(match[1])]
+        kind = match[2]
+        return str(size) if kind == "b" else human_size(size) if kind == "s" else digest
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def build_time(descriptor: dict[str, Any]) -> datetime:
@@ -84,9 +144,10 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
 
 
 class DownloadWork:
-    """The downloads of one data package as independent jobs (for ``run_download_job``), and how
-    their results are put in order. A caller may run the jobs in its own process pool: the pool
-    must be started inside ``inputs()``, which is what forked workers read."""
+    """The downloads of one data package: what they are (``listings``, known before any is
+    made), independent jobs that make them (for ``run_download_job``), and how the jobs'
+    results are put together. A caller may run the jobs in its own processes: they must be
+    forked inside ``inputs()``, which is what the jobs read."""
 
     def __init__(self, package_dir: Path, dataset: m.Dataset) -> None:
         self.descriptor, self.rows = read_tables(package_dir)
@@ -100,59 +161,71 @@ class DownloadWork:
         self.jobs += [("plans", plan_ids[i : i + chunk]) for i in range(0, len(plan_ids), chunk)]
         self.parallel = len(plan_ids) >= PARALLEL_FROM and workers > 1
 
+    def listings(self) -> list[Listing]:
+        """Every download, in the order the pages list them, without making any."""
+        out = [
+            Listing("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
+            Listing("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
+            Listing("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
+            Listing("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
+        ]
+        for table in TABLES:
+            out.append(Listing(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
+            out.append(Listing(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
+        for plan_id, title in self.titles.items():
+            base = f"downloads/plans/{plan_id}"
+            out += [
+                Listing(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
+                Listing(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
+                Listing(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            ]
+        return out
+
     @contextmanager
     def inputs(self) -> Iterator[None]:
         global _JOB_INPUT
-        _JOB_INPUT = (self.rows, self.descriptor, self.when, self.titles)
+        _JOB_INPUT = (self.rows, self.descriptor, self.when)
         try:
             yield
         finally:
             _JOB_INPUT = None
 
-    def assemble(self, made: list[list[Download]]) -> list[Download]:
-        """The downloads in page order, given each job's result in the order of ``jobs``."""
-        files, when = self.files, self.when
-        (xlsx,), (sqlite,), (json_all,) = made[:3]
-        out: list[Download] = [
-            Download("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)", zip_bytes(files, when, folder="actionplans")),
-            xlsx, sqlite, json_all,
-        ]
+    def assemble(self, made: list[dict[str, bytes]]) -> list[Download]:
+        """The downloads in page order, given the results of the jobs."""
+        data = {path: part[path] for part in made for path in part}
+        data["downloads/datapackage.zip"] = zip_bytes(self.files, self.when, folder="actionplans")
         for table in TABLES:
-            data = files[f"{table.name}.csv"]
-            out.append(Download(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)", data))
-            out.append(Download(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)", b"\xef\xbb\xbf" + data))
-        for part in made[3:]:
-            out.extend(part)
-        return out
+            csv = self.files[f"{table.name}.csv"]
+            data[f"downloads/csv/{table.name}.csv"] = csv
+            data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
+        return [Download(item.path, item.format, item.zh, item.en, data[item.path]) for item in self.listings()]
 
 
 #: Plans from which downloads are made by several processes.
 PARALLEL_FROM = 16
-#: What the download jobs read: (rows, descriptor, time stamp, plan titles); set while they run.
-_JOB_INPUT: tuple[Rows, dict[str, Any], datetime, dict[str, m.Text]] | None = None
+#: What the download jobs read: (rows, descriptor, time stamp); set while they run.
+_JOB_INPUT: tuple[Rows, dict[str, Any], datetime] | None = None
 
 
-def run_download_job(job: tuple[str, list[str]]) -> list[Download]:
-    """One unit of download work (a top-level function: it runs in worker processes)."""
+def run_download_job(job: tuple[str, list[str]]) -> dict[str, bytes]:
+    """One unit of download work: the bytes of its files by path (a top-level function: it runs
+    in worker processes)."""
     assert _JOB_INPUT is not None
-    rows, descriptor, when, titles = _JOB_INPUT
+    rows, descriptor, when = _JOB_INPUT
     kind, plan_ids = job
     if kind == "xlsx":
-        return [Download("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields", xlsx_bytes(rows, when))]
+        return {"downloads/actionplans.xlsx": xlsx_bytes(rows, when)}
     if kind == "sqlite":
-        return [Download("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys", sqlite_bytes(rows))]
+        return {"downloads/actionplans.sqlite": sqlite_bytes(rows)}
     if kind == "json":
-        return [Download("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", json_bytes(descriptor, rows))]
-    out: list[Download] = []
+        return {"downloads/actionplans.json": json_bytes(descriptor, rows)}
+    out: dict[str, bytes] = {}
     for plan_id, subset in plan_subsets(rows, plan_ids).items():
-        title = titles[plan_id]
         base = f"downloads/plans/{plan_id}"
         csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
-        out += [
-            Download(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset", zip_bytes(csvs, when, folder=plan_id)),
-            Download(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset", json_bytes(descriptor, subset)),
-            Download(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset", xlsx_bytes(subset, when)),
-        ]
+        out[f"{base}.zip"] = zip_bytes(csvs, when, folder=plan_id)
+        out[f"{base}.json"] = json_bytes(descriptor, subset)
+        out[f"{base}.xlsx"] = xlsx_bytes(subset, when)
     return out
 
 
@@ -454,4 +527,16 @@ def media_type(path: str) -> str:
     return _MEDIA_TYPES[Path(path).suffix]
 
 
-__all__ = ["DESCRIPTOR_NAME", "Download", "dcat_catalog", "endpoints", "make_downloads", "media_type", "plan_subset"]
+__all__ = [
+    "DESCRIPTOR_NAME",
+    "Download",
+    "Listing",
+    "PendingDownload",
+    "dcat_catalog",
+    "endpoints",
+    "fill_placeholders",
+    "human_size",
+    "make_downloads",
+    "media_type",
+    "plan_subset",
+]

@@ -1,5 +1,8 @@
 """MkDocs plugin: re-render the generated pages during ``actionplans serve``; tidy the search index.
 
+During ``actionplans build`` it also lists the built pages that still hold placeholders for the
+downloads' sizes and checksums, which the build fills in afterwards.
+
 ``actionplans build`` renders the pages itself before running MkDocs; during ``actionplans
 serve`` this plugin does the same on every rebuild, from the content as it is (a preview data
 package in ``build/preview/``, not validated, ``datapackage/`` untouched), but only when
@@ -20,6 +23,8 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 from mkdocs.plugins import BasePlugin, event_priority
+
+from .downloads import PLACEHOLDER_START
 
 
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -65,6 +70,9 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.partial = False
         #: Search entries of every page built while serving, by page URL, in build order.
         self.search_pages: dict[str, list[dict[str, Any]]] = {}
+        #: Built pages that hold placeholders for the downloads' sizes and checksums, which
+        #: ``actionplans build`` fills in once the downloads are made (see ``site.SiteFiles``).
+        self.pages_with_placeholders: list[Path] = []
 
     @event_priority(100)  # before any other plugin sees the Markdown
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
@@ -95,6 +103,12 @@ class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.pages_with_placeholders = []
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if PLACEHOLDER_START in output:
+            self.pages_with_placeholders.append(Path(page.file.abs_dest_path))
+        return output
 
     def on_pre_build(self, *, config: Any) -> None:
         if self.serving:

@@ -13,7 +13,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ import yaml
 from markupsafe import Markup
 
 from . import model as m
-from .downloads import Download, media_type
+from .downloads import Download, PendingDownload, media_type
 from .numerals import format_number
 from .tables import TABLES
 
@@ -104,13 +104,19 @@ class Renderer:
     """Renders every page of the site for one dataset."""
 
     def __init__(
-        self, dataset: m.Dataset, templates: Path, content: Path, downloads: list[Download], site_url: str, changelog: Path
+        self,
+        dataset: m.Dataset,
+        templates: Path,
+        content: Path,
+        downloads: Sequence[Download | PendingDownload],
+        site_url: str,
+        changelog: Path,
     ) -> None:
         self.ds = dataset
         self.changelog = changelog
         self.content = content
         self.downloads = downloads
-        self._by_plan: dict[str, list[Download]] | None = None
+        self._by_plan: dict[str, list[Download | PendingDownload]] | None = None
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.labels: dict[str, dict[str, str]] = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))
         self.env = jinja2.Environment(
@@ -166,7 +172,7 @@ class Renderer:
 
         return {
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
-            "task_count": task_count, "source_line": source_line, "num": _num, "size": _size,
+            "task_count": task_count, "source_line": source_line, "num": _num,
             "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
             "site_url": self.site_url,
         }
@@ -351,14 +357,6 @@ def _num(value: Decimal) -> str:
     if "." not in text and len(text) > 4:
         return f"{int(text):,}"
     return text
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def write_pages(pages: Iterable[Page], docs: Path) -> tuple[list[str], int]:

@@ -1,6 +1,7 @@
-"""Building the site: data package (if stale) → pages → MkDocs → downloads, swapped in atomically.
+"""Building the site: data package (if stale) → pages → MkDocs, with the downloads made alongside;
+swapped in atomically.
 
-Each stage is a function of its own; ``build_site`` calls them in a row. The site is built into
+Each stage is a function of its own; ``build_site`` calls them in turn. The site is built into
 a staging folder beside ``site/``, which replaces ``site/`` in one step only when every stage
 succeeded: a failed build leaves the previous site untouched.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,16 @@ from typing import Any
 from . import model as m
 from .content import load_content
 from .datapackage import staged_folder, stale_files, validate, write_package
-from .downloads import Download, DownloadWork, dcat_catalog, endpoints, make_downloads, run_download_job
+from .downloads import (
+    Download,
+    DownloadWork,
+    PendingDownload,
+    dcat_catalog,
+    endpoints,
+    fill_placeholders,
+    make_downloads,
+    run_download_job,
+)
 from .errors import ActionplansError
 from .pages import Job, Renderer, _write_if_changed, copy_assets, prune, write_pages
 
@@ -114,69 +126,191 @@ def load_mkdocs_config(layout: Layout, site_dir: Path | None = None) -> Any:
         raise SiteError(f"{layout.at(layout.config)}: {error}; expected a valid MkDocs configuration") from None
 
 
-#: From this many pages, worker processes render the pages while the downloads are made.
+#: From this many pages, worker processes render them.
 PARALLEL_PAGES = 1000
-#: What page-rendering workers read: (renderer, jobs, docs folder); set while they run.
-_RENDER_INPUT: tuple[Renderer, list[Job], Path] | None = None
+#: What page-rendering workers read: (renderer, jobs, docs folder, jobs per task); set while they run.
+_RENDER_INPUT: tuple[Renderer, list[Job], Path, int] | None = None
 
 
-def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, site_url: str) -> tuple[list[Download], int, int]:
-    """Make the downloads and render the pages; return (downloads, pages, pages rewritten).
+def render_pages(renderer: Renderer, jobs: list[Job], docs: Path) -> tuple[list[str], int]:
+    """Render ``jobs`` into ``docs``; return the file names and how many files were rewritten.
 
-    Most pages do not show the downloads: on a large site those are rendered by one pool of
-    processes, together with the download jobs; the pages that show the downloads' sizes and
-    checksums (home, data, plans) follow once the downloads exist.
-    """
+    On a large site the pages are rendered by one forked process per CPU."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    templates, docs = layout.at(layout.templates), layout.at(layout.docs)
-    renderer = Renderer(dataset, templates, layout.at(layout.content), [], site_url, layout.at(layout.changelog))
-    jobs = renderer.jobs()
-    early = [job for job in jobs if not job.needs_downloads]
-    work = DownloadWork(package_dir, dataset)
     workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_PAGES or workers < 2:
+        return write_pages((renderer.render_job(job) for job in jobs), docs)
+    global _RENDER_INPUT
+    chunk = max(1, len(jobs) // (4 * workers))
+    _RENDER_INPUT = (renderer, jobs, docs, chunk)
     names: list[str] = []
     written = 0
-    docs.mkdir(parents=True, exist_ok=True)
-    if len(jobs) >= PARALLEL_PAGES and workers > 1:
-        global _RENDER_INPUT
-        _RENDER_INPUT = (renderer, early, docs)
-        # Forked workers share the parent's objects until they are written to; a collection
-        # in a worker would write to all of them. Frozen objects are left alone.
-        gc.collect()
-        gc.freeze()
-        chunk = max(1, len(early) // (4 * workers))
-        try:
-            with work.inputs(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                downloads_made = [pool.submit(run_download_job, job) for job in work.jobs]
-                pages_made = [pool.submit(_render_range, i, i + chunk) for i in range(0, len(early), chunk)]
-                downloads = work.assemble([future.result() for future in downloads_made])
-                for future in pages_made:
-                    part, count = future.result()
-                    names += part
-                    written += count
-        finally:
-            _RENDER_INPUT = None
-            gc.unfreeze()
-    else:
-        downloads = make_downloads(package_dir, dataset)
-        names, written = write_pages((renderer.render_job(job) for job in early), docs)
-    renderer.downloads = downloads
-    part, count = write_pages((renderer.render_job(job) for job in jobs if job.needs_downloads), docs)
-    prune(docs, set(names) | set(part) | set(copy_assets(templates / "assets", docs)))
-    return downloads, len(jobs), written + count
+    # Forked workers share the parent's objects until they are written to; a collection in a
+    # worker would write to all of them. Frozen objects are left alone.
+    gc.collect()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part, count in pool.map(_render_range, range(0, len(jobs), chunk)):
+                names += part
+                written += count
+    finally:
+        _RENDER_INPUT = None
+        gc.unfreeze()
+    return names, written
 
 
-def _render_range(start: int, stop: int) -> tuple[list[str], int]:
-    """Render and write pages ``start:stop`` of the shared job list (runs in a worker process)."""
+def _render_range(start: int) -> tuple[list[str], int]:
+    """Render and write one chunk of the shared job list, from ``start`` (in a worker)."""
     assert _RENDER_INPUT is not None
-    renderer, jobs, docs = _RENDER_INPUT
-    return write_pages((renderer.render_job(job) for job in jobs[start:stop]), docs)
+    renderer, jobs, docs, chunk = _RENDER_INPUT
+    return write_pages((renderer.render_job(job) for job in jobs[start : start + chunk]), docs)
 
 
-def run_mkdocs(config: Any) -> None:
-    """``mkdocs build --strict`` in this process; warnings become a SiteError."""
+def _renderer(layout: Layout, dataset: m.Dataset, site_url: str) -> Renderer:
+    return Renderer(dataset, layout.at(layout.templates), layout.at(layout.content), [], site_url, layout.at(layout.changelog))
+
+
+def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, site_url: str) -> tuple[list[Download], int, int]:
+    """Make the downloads, then render the pages with them (the live preview's way); return
+    (downloads, pages, pages rewritten)."""
+    docs = layout.at(layout.docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    renderer = _renderer(layout, dataset, site_url)
+    renderer.downloads = downloads = make_downloads(package_dir, dataset)
+    jobs = renderer.jobs()
+    names, written = render_pages(renderer, jobs, docs)
+    prune(docs, set(names) | set(copy_assets(layout.at(layout.templates) / "assets", docs)))
+    return downloads, len(jobs), written
+
+
+class SiteFiles:
+    """The site's downloads, JSON endpoints and DCAT catalogue, made by a forked process of low
+    priority while the pages are rendered and MkDocs runs.
+
+    MkDocs runs on one core. The downloads need nothing from it, and the pages need only their
+    sizes and checksums: so the pages are rendered with placeholders for those
+    (``PendingDownload``), and once the downloads exist ``fill_in`` puts the values into the
+    pages, both the Markdown in ``build/docs`` and any HTML already built from it. The files are
+    written into ``folder`` (MkDocs empties the site folder when it starts); ``move_into`` puts
+    them into the site. With ``folder`` None they are made but not written (``render``).
+    """
+
+    def __init__(self, package_dir: Path, dataset: m.Dataset, site_url: str, folder: Path | None) -> None:
+        self.work = DownloadWork(package_dir, dataset)
+        self.pending = [
+            PendingDownload(item.path, item.format, item.zh, item.en, n) for n, item in enumerate(self.work.listings())
+        ]
+        self.dataset, self.site_url, self.folder = dataset, site_url, folder
+        self.values: list[tuple[int, str]] | None = None
+
+    def __enter__(self) -> SiteFiles:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._make, args=(send,), name="actionplans-downloads", daemon=True)
+        gc.freeze()  # the child shares the parent's objects; its collections leave them alone
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _make(self, send: Any) -> None:
+        """In the child process: make and write everything, send back each download's size and
+        checksum, or what went wrong."""
+        try:
+            os.nice(10)  # the pages and MkDocs come first
+            with self.work.inputs():
+                made = [run_download_job(job) for job in self.work.jobs]
+            downloads = self.work.assemble(made)
+            if self.folder is not None:
+                write_downloads(self.folder, downloads, self.dataset, self.site_url)
+            send.send(("ok", [(d.size, d.sha256) for d in downloads]))
+        except BaseException as error:  # reported to the parent, which raises it
+            send.send(("error", f"{type(error).__name__}: {error}"))
+        finally:
+            send.close()
+
+    def wait(self) -> list[tuple[int, str]]:
+        """Each download's (size, SHA-256), in ``pending`` order, once the child has made them."""
+        if self.values is None:
+            try:
+                status, value = self.receive.recv()
+            except EOFError:
+                self.process.join()
+                raise SiteError(
+                    f"the process making the downloads ended without a result (exit code {self.process.exitcode})"
+                ) from None
+            if status != "ok":
+                raise SiteError(f"making the downloads failed: {value}")
+            self.process.join()
+            self.values = value
+        return self.values
+
+    def fill_in(self, paths: Iterable[Path]) -> None:
+        """Put the values into each file at ``paths``."""
+        values = self.wait()
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            filled = fill_placeholders(text, values)
+            if filled != text:
+                path.write_text(filled, encoding="utf-8")
+
+    def move_into(self, site_dir: Path) -> None:
+        """Put the files made into ``site_dir``, whose build has finished."""
+        assert self.folder is not None
+        self.wait()
+        for entry in sorted(self.folder.iterdir()):
+            target = site_dir / entry.name
+            if target.exists():
+                raise SiteError(f"{target}: made by MkDocs and by the downloads; expected no page or asset named {entry.name!r}")
+            os.rename(entry, target)
+
+
+def pages_with_pending_downloads(layout: Layout, files: SiteFiles) -> tuple[list[str], int, dict[str, bytes | None]]:
+    """Render every page while ``files`` makes the downloads: the pages that show downloads get
+    placeholders. Returns (names of the pages, pages rewritten so far, and for each page with
+    placeholders its previous bytes, or None), for ``finish_pages``."""
+    docs = layout.at(layout.docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    renderer = _renderer(layout, files.dataset, files.site_url)
+    renderer.downloads = files.pending
+    jobs = renderer.jobs()
+    deferred = [job for job in jobs if job.needs_downloads]
+    before: dict[str, bytes | None] = {}
+    for job in deferred:
+        path = docs / f"{job.path}.{job.lang}.md"
+        before[f"{job.path}.{job.lang}.md"] = path.read_bytes() if path.is_file() else None
+    names, written = render_pages(renderer, [job for job in jobs if not job.needs_downloads], docs)
+    part, _ = write_pages((renderer.render_job(job) for job in deferred), docs)
+    prune(docs, set(names) | set(part) | set(copy_assets(layout.at(layout.templates) / "assets", docs)))
+    return names + part, written, before
+
+
+def finish_pages(layout: Layout, files: SiteFiles, before: dict[str, bytes | None]) -> int:
+    """Fill the downloads' values into the pages rendered with placeholders; return how many of
+    them differ from what was there before the build."""
+    docs = layout.at(layout.docs)
+    files.fill_in(docs / name for name in before)
+    return sum(1 for name, old in before.items() if (docs / name).read_bytes() != old)
+
+
+def run_mkdocs(config: Any) -> Any:
+    """``mkdocs build --strict`` in this process; warnings become a SiteError. Returns the
+    actionplans plugin (which lists the built pages that hold placeholders), if configured."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -213,6 +347,7 @@ def run_mkdocs(config: Any) -> None:
         logger.removeHandler(handler)
     if warnings:
         raise SiteError("MkDocs reported warnings in strict mode:\n" + "\n".join(f"  {w}" for w in warnings[:30]))
+    return config.plugins.get("actionplans")
 
 
 def write_downloads(site_dir: Path, downloads: list[Download], dataset: m.Dataset, site_url: str) -> None:
@@ -230,7 +365,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def build_site(layout: Layout | None = None) -> BuildReport:
-    """Every stage in a row; the new site replaces the old one only if all succeed."""
+    """Every stage; the new site replaces the old one only if all succeed.
+
+    The downloads are made by a second process while the pages are rendered and MkDocs runs
+    (see ``SiteFiles``); their sizes and checksums are filled into the pages afterwards."""
     from . import load
 
     layout = layout or Layout()
@@ -239,15 +377,21 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         ensure_package(layout, report)
     with _Timer(report, "load"):
         dataset = load(layout.at(layout.datapackage))
-    config = load_mkdocs_config(layout)
-    with _Timer(report, "downloads and pages"):
-        downloads, report.pages, report.pages_written = pages_and_downloads(
-            layout, dataset, layout.at(layout.datapackage), str(config["site_url"] or "/")
-        )
-        report.downloads = len(downloads)
     with staged_folder(layout.at(layout.site), marker="index.html") as staging:
-        with _Timer(report, "mkdocs"):
-            run_mkdocs(load_mkdocs_config(layout, site_dir=staging))
-        with _Timer(report, "write downloads"):
-            write_downloads(staging, downloads, dataset, str(config["site_url"] or "/"))
+        config = load_mkdocs_config(layout, site_dir=staging)
+        if "actionplans" not in config.plugins:
+            raise SiteError(f"{layout.at(layout.config)}: plugins: the actionplans plugin is missing; expected it listed")
+        site_url = str(config["site_url"] or "/")
+        with SiteFiles(layout.at(layout.datapackage), dataset, site_url, staging.with_name(staging.name + "-files")) as files:
+            with _Timer(report, "pages"):
+                names, written, before = pages_with_pending_downloads(layout, files)
+            with _Timer(report, "mkdocs"):
+                plugin = run_mkdocs(config)
+            with _Timer(report, "downloads (waiting for them)"):
+                files.wait()
+            with _Timer(report, "filling in downloads"):
+                written += finish_pages(layout, files, before)
+                files.fill_in(plugin.pages_with_placeholders)
+                files.move_into(staging)
+        report.pages, report.pages_written, report.downloads = len(names), written, len(files.pending)
     return report

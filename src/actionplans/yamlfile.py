@@ -7,6 +7,7 @@ needs them, and they are how "billion laughs" inputs multiply).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,23 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         return None, [Problem(Location(shown, line), "", "carriage return (CRLF or CR line ending)", "LF line endings")]
+    private = _PRIVATE_USE.search(text)
+    if private:
+        line = text.count("\n", 0, private.start()) + 1
+        return None, [
+            Problem(
+                Location(shown, line),
+                "",
+                f"private-use character U+{ord(private[0]):04X} (it shows as nothing, or as a font's own glyph)",
+                "standard Unicode text",
+            )
+        ]
     return text, []
+
+
+#: Unicode's private-use code points have no agreed meaning. The site also reserves some of them
+#: as placeholders while it is built (see ``downloads.PendingDownload``).
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
 def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
