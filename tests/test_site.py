@@ -393,3 +393,33 @@ def test_pages_rendered_before_the_downloads_exist_equal_pages_rendered_after(da
     expected = {d.path: d.data for d in make_downloads(DATAPACKAGE, dataset)} | endpoints(dataset)
     assert {k: v for k, v in made.items() if k != "catalog.jsonld"} == expected
     assert not (tmp_path / "files").exists()  # the folder is removed once the work is over
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{{ size(plan) }}\n", "plan.md.j2:2: 'size' is undefined"),
+        ("{% for x in %}\n", "plan.md.j2:2: Expected an expression"),
+    ],
+)
+def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(tmp_path, monkeypatch, capsys, line, expected) -> None:
+    import shutil
+
+    from actionplans.cli import main
+
+    from .conftest import ROOT
+
+    for name in ("content", "site_templates", "datapackage"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ("mkdocs.yml", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    template = tmp_path / "site_templates" / "pages" / "plan.md.j2"
+    first, rest = template.read_text(encoding="utf-8").split("\n", 1)
+    template.write_text(f"{first}\n{line}{rest}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert f"site_templates/pages/{expected}" in err, err
+    assert not (tmp_path / "site").exists()

@@ -13,6 +13,7 @@ import html
 import json
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from markupsafe import Markup
 
 from . import model as m
 from .downloads import Download, PendingDownload, media_type
+from .errors import ActionplansError
 from .numerals import format_number
 from .tables import TABLES
 
@@ -35,6 +37,10 @@ HOME_PLAN_CARDS = 12
 #: Templates that write HTML only (no Markdown): the pages there is one of per plan, task and
 #: facet. They are marked ``markup: html`` and the MkDocs plugin passes them through unconverted.
 HTML_TEMPLATES = frozenset({"plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2"})
+
+
+class TemplateError(ActionplansError):
+    """A page template could not be rendered (its file and line are in the message)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ class Renderer:
         changelog: Path,
     ) -> None:
         self.ds = dataset
+        self.templates = templates
         self.changelog = changelog
         self.content = content
         self.downloads = downloads
@@ -179,10 +186,23 @@ class Renderer:
 
     def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:
         context = self._context(path, lang) | values
-        body = self.env.get_template(template).render(context)
+        try:
+            body = self.env.get_template(template).render(context)
+        except jinja2.TemplateError as error:
+            raise TemplateError(self._template_problem(template, error)) from None
         if template in HTML_TEMPLATES:
             meta = meta | {"markup": "html"}
         return Page(path, lang, meta, body)
+
+    def _template_problem(self, template: str, error: jinja2.TemplateError) -> str:
+        """``file:line: message`` for an error in a page template, at the template's own line."""
+        name, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+        if line is None:  # raised while rendering: the innermost frame in a template has the line
+            for frame in traceback.extract_tb(error.__traceback__):
+                if frame.filename.endswith(".j2"):
+                    name, line = frame.filename, frame.lineno
+        where = f"{name or self.templates / 'pages' / template}:{line or 1}"
+        return f"{where}: {error.message or type(error).__name__}; expected a template that renders with the values the site gives it"
 
     # citations ------------------------------------------------------------------------------
     def _dataset_citation(self, lang: str) -> str:
