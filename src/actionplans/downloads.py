@@ -162,24 +162,8 @@ class DownloadWork:
         self.parallel = len(plan_ids) >= PARALLEL_FROM and workers > 1
 
     def listings(self) -> list[Listing]:
-        """Every download, in the order the pages list them, without making any."""
-        out = [
-            Listing("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-            Listing("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
-            Listing("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
-            Listing("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
-        ]
-        for table in TABLES:
-            out.append(Listing(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
-            out.append(Listing(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
-        for plan_id, title in self.titles.items():
-            base = f"downloads/plans/{plan_id}"
-            out += [
-                Listing(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
-                Listing(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
-                Listing(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
-            ]
-        return out
+        """Every download, in the order the pages list them (see ``listings``)."""
+        return listings(self.titles)
 
     @contextmanager
     def inputs(self) -> Iterator[None]:
@@ -199,6 +183,28 @@ class DownloadWork:
             data[f"downloads/csv/{table.name}.csv"] = csv
             data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
         return [Download(item.path, item.format, item.zh, item.en, data[item.path]) for item in self.listings()]
+
+
+def listings(titles: dict[str, m.Text]) -> list[Listing]:
+    """Every download of a data package whose plans have these titles, in the order the pages
+    list them, without making any."""
+    out = [
+        Listing("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
+        Listing("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
+        Listing("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
+        Listing("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
+    ]
+    for table in TABLES:
+        out.append(Listing(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
+        out.append(Listing(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
+    for plan_id, title in titles.items():
+        base = f"downloads/plans/{plan_id}"
+        out += [
+            Listing(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
+            Listing(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
+            Listing(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+        ]
+    return out
 
 
 #: Plans from which downloads are made by several processes.

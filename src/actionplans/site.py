@@ -28,6 +28,7 @@ from .downloads import (
     dcat_catalog,
     endpoints,
     fill_placeholders,
+    listings,
     make_downloads,
     run_download_job,
 )
@@ -199,11 +200,9 @@ class SiteFiles:
     """
 
     def __init__(self, package_dir: Path, dataset: m.Dataset, site_url: str, folder: Path | None) -> None:
-        self.work = DownloadWork(package_dir, dataset)
-        self.pending = [
-            PendingDownload(item.path, item.format, item.zh, item.en, n) for n, item in enumerate(self.work.listings())
-        ]
-        self.dataset, self.site_url, self.folder = dataset, site_url, folder
+        titles = {plan.id: plan.title for plan in dataset.plans.values()}
+        self.pending = [PendingDownload(item.path, item.format, item.zh, item.en, n) for n, item in enumerate(listings(titles))]
+        self.package_dir, self.dataset, self.site_url, self.folder = package_dir, dataset, site_url, folder
         self.values: list[tuple[int, str]] | None = None
 
     def __enter__(self) -> SiteFiles:
@@ -232,10 +231,13 @@ class SiteFiles:
         """In the child process: make and write everything, send back each download's size and
         checksum, or what went wrong."""
         try:
-            os.nice(10)  # the pages and MkDocs come first
-            with self.work.inputs():
-                made = [run_download_job(job) for job in self.work.jobs]
-            downloads = self.work.assemble(made)
+            _lowest_priority()  # the pages and MkDocs come first
+            work = DownloadWork(self.package_dir, self.dataset)
+            with work.inputs():
+                made = [run_download_job(job) for job in work.jobs]
+            downloads = work.assemble(made)
+            if [d.path for d in downloads] != [p.path for p in self.pending]:
+                raise SiteError("the downloads made are not those the pages list")
             if self.folder is not None:
                 write_downloads(self.folder, downloads, self.dataset, self.site_url)
             send.send(("ok", [(d.size, d.sha256) for d in downloads]))
@@ -280,6 +282,14 @@ class SiteFiles:
             os.rename(entry, target)
 
 
+def _lowest_priority() -> None:
+    """Run this process only on CPU time no other process wants (Linux), else at a low priority."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
+
+
 def pages_with_pending_downloads(layout: Layout, files: SiteFiles) -> tuple[list[str], int, dict[str, bytes | None]]:
     """Render every page while ``files`` makes the downloads: the pages that show downloads get
     placeholders. Returns (names of the pages, pages rewritten so far, and for each page with
@@ -289,15 +299,15 @@ def pages_with_pending_downloads(layout: Layout, files: SiteFiles) -> tuple[list
     renderer = _renderer(layout, files.dataset, files.site_url)
     renderer.downloads = files.pending
     jobs = renderer.jobs()
-    deferred = [job for job in jobs if job.needs_downloads]
     before: dict[str, bytes | None] = {}
-    for job in deferred:
-        path = docs / f"{job.path}.{job.lang}.md"
-        before[f"{job.path}.{job.lang}.md"] = path.read_bytes() if path.is_file() else None
-    names, written = render_pages(renderer, [job for job in jobs if not job.needs_downloads], docs)
-    part, _ = write_pages((renderer.render_job(job) for job in deferred), docs)
-    prune(docs, set(names) | set(part) | set(copy_assets(layout.at(layout.templates) / "assets", docs)))
-    return names + part, written, before
+    for job in jobs:
+        if job.needs_downloads:
+            path = docs / f"{job.path}.{job.lang}.md"
+            before[f"{job.path}.{job.lang}.md"] = path.read_bytes() if path.is_file() else None
+    names, written = render_pages(renderer, jobs, docs)
+    written -= sum(1 for name in before if (docs / name).read_bytes() != before[name])  # counted by finish_pages
+    prune(docs, set(names) | set(copy_assets(layout.at(layout.templates) / "assets", docs)))
+    return names, written, before
 
 
 def finish_pages(layout: Layout, files: SiteFiles, before: dict[str, bytes | None]) -> int:
