@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,8 +189,8 @@ def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, s
 
 
 class SiteFiles:
-    """The site's downloads, JSON endpoints and DCAT catalogue, made by a forked process of low
-    priority while the pages are rendered and MkDocs runs.
+    """The site's downloads, JSON endpoints and DCAT catalogue, made by a forked process that runs
+    only on CPU time nothing else wants, while the pages are rendered and MkDocs runs.
 
     MkDocs runs on one core. The downloads need nothing from it, and the pages need only their
     sizes and checksums: so the pages are rendered with placeholders for those
@@ -242,7 +243,9 @@ class SiteFiles:
                 write_downloads(self.folder, downloads, self.dataset, self.site_url)
             send.send(("ok", [(d.size, d.sha256) for d in downloads]))
         except BaseException as error:  # reported to the parent, which raises it
-            send.send(("error", f"{type(error).__name__}: {error}"))
+            frames = traceback.extract_tb(error.__traceback__)
+            where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+            send.send(("error", f"{type(error).__name__}: {error}{where}"))
         finally:
             send.close()
 
