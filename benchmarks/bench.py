@@ -34,33 +34,49 @@ _WRAP = (
 )
 
 
-def measure(command: list[str], cwd: Path, runs: int, prepare: Callable[[], None] | None = None, stage: str = "") -> tuple[float, float]:
-    """Median seconds and peak MiB over ``runs`` runs of ``command``.
-
-    With ``stage``, also the median seconds of that stage as the command's own "timings:" line
-    reports it (stored in ``STAGES``)."""
-    times, peaks, stages = [], [], []
+def run_once(command: list[str], cwd: Path, prepare: Callable[[], None] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak MiB and standard error of one run of ``command``."""
+    if prepare:
+        prepare()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    for _ in range(runs):
-        if prepare:
-            prepare()
-        started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-c", _WRAP, *command], cwd=cwd, capture_output=True, text=True, env=env)
-        elapsed = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stderr[-2000:]}")
-        times.append(elapsed)
-        peaks.append(int(result.stdout.strip().splitlines()[-1]) / 1024)
-        if stage:
-            found = re.search(rf"\b{stage} ([0-9.]+) s", result.stderr)
-            if found:
-                stages.append(float(found.group(1)))
-    if stages:
-        STAGES[" ".join(command) + stage] = statistics.median(stages)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _WRAP, *command], cwd=cwd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stderr[-2000:]}")
+    return elapsed, int(result.stdout.strip().splitlines()[-1]) / 1024, result.stderr
+
+
+def measure(command: list[str], cwd: Path, runs: int, prepare: Callable[[], None] | None = None) -> tuple[float, float]:
+    """Median seconds and peak MiB over ``runs`` runs of ``command``."""
+    times, peaks = zip(*(run_once(command, cwd, prepare)[:2] for _ in range(runs)), strict=True)
     return statistics.median(times), max(peaks)
 
 
-STAGES: dict[str, float] = {}
+def measure_against_floor(
+    build: list[str], floor: list[str], cwd: Path, runs: int, prepare_build: Callable[[], None], prepare_floor: Callable[[], None]
+) -> dict[str, float]:
+    """The full build and the plain ``mkdocs build`` run in turn (build, floor, build, floor…),
+    so that a drift in the machine's speed touches both alike. Returns their medians and peaks,
+    the median of the build's own MkDocs stage, and the median over the pairs of the share of
+    the build spent outside MkDocs, (build - floor) / build."""
+    builds, floors, stages, shares, peaks, floor_peaks = [], [], [], [], [], []
+    for _ in range(runs):
+        elapsed, peak, stderr = run_once(build, cwd, prepare_build)
+        builds.append(elapsed)
+        peaks.append(peak)
+        found = re.search(r"\bmkdocs ([0-9.]+) s", stderr)
+        if found:
+            stages.append(float(found.group(1)))
+        floor_elapsed, floor_peak, _ = run_once(floor, cwd, prepare_floor)
+        floors.append(floor_elapsed)
+        floor_peaks.append(floor_peak)
+        shares.append(max(0.0, (elapsed - floor_elapsed) / elapsed))
+    return {
+        "build": statistics.median(builds), "build_mem": max(peaks),
+        "mkdocs": statistics.median(floors), "mkdocs_mem": max(floor_peaks),
+        "mkdocs_stage": statistics.median(stages) if stages else 0.0, "outside": statistics.median(shares),
+    }
 
 
 def bench(size: int, runs: int, workdir: Path) -> dict[str, float]:
@@ -75,12 +91,10 @@ def bench(size: int, runs: int, workdir: Path) -> dict[str, float]:
     row["check"], row["check_mem"] = measure([*ap, "check"], project, runs)
     row["package"], row["package_mem"] = measure([*ap, "package"], project, runs)
     row["render"], row["render_mem"] = measure([*ap, "render"], project, runs, prepare=lambda: shutil.rmtree(project / "build", ignore_errors=True))
-    row["build"], row["build_mem"] = measure([*ap, "build"], project, runs, prepare=clean_build, stage="mkdocs")
-    row["mkdocs_stage"] = STAGES.get(" ".join([*ap, "build"]) + "mkdocs", 0.0)
     floor_site = project / "floor-site"
-    row["mkdocs"], row["mkdocs_mem"] = measure(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)], project, runs,
-        prepare=lambda: shutil.rmtree(floor_site, ignore_errors=True),
+    row |= measure_against_floor(
+        [*ap, "build"], [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)], project, runs,
+        prepare_build=clean_build, prepare_floor=lambda: shutil.rmtree(floor_site, ignore_errors=True),
     )
     row["pages"] = sum(1 for _ in (project / "site").rglob("*.html"))
     row["site_mb"] = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 2**20
@@ -95,7 +109,7 @@ def table(rows: list[dict[str, float]]) -> str:
     )
     lines = []
     for r in rows:
-        outside = max(0.0, (r["build"] - r["mkdocs"]) / r["build"])
+        outside = r["outside"]
         inside = r.get("mkdocs_stage", 0.0)
         lines.append(
             f"| {int(r['tasks']):,} | {int(r['pages']):,} | {r['check']:.2f} s | {r['package']:.2f} s | {r['render']:.2f} s | "
@@ -152,8 +166,9 @@ def _method(runs: int) -> str:
         f"as a whole process (`python -m actionplans check|package|render|build`), {runs} times for sizes under "
         "10,000 and once at 10,000; the table shows the median wall time and the peak resident memory of the full build. "
         "`mkdocs build` alone builds the same generated docs tree with the same configuration: the floor MkDocs, "
-        "Material, mkdocs-static-i18n and the search index set. \"Outside MkDocs\" is (full build - `mkdocs build` alone) "
-        "/ full build: the share spent in our own stages (checking the content, reading the data package, rendering "
+        "Material, mkdocs-static-i18n and the search index set. The full build and `mkdocs build` alone run in turn "
+        "(build, mkdocs, build, mkdocs…), so that a drift in the machine's speed touches both alike; \"outside MkDocs\" "
+        "is the median over those pairs of (full build - `mkdocs build` alone) / full build: the share spent in our own stages (checking the content, reading the data package, rendering "
         "the pages; the downloads are made by a second process while MkDocs runs, and count only where the build "
         "waits for them). "
         "\"MkDocs stage of the build\" is the time the build itself reports for running MkDocs (its `timings:` line), "

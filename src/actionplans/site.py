@@ -151,7 +151,6 @@ def render_pages(renderer: Renderer, jobs: list[Job], docs: Path) -> tuple[list[
     written = 0
     # Forked workers share the parent's objects until they are written to; a collection in a
     # worker would write to all of them. Frozen objects are left alone.
-    gc.collect()
     gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
