@@ -78,16 +78,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import load
-    from .site import Layout, SiteFiles, finish_pages, load_mkdocs_config, pages_with_pending_downloads
+    from .site import Layout, load_mkdocs_config, pages_and_downloads
 
     started = time.perf_counter()
     layout = Layout()
     dataset = load(layout.datapackage)
     site_url = str(load_mkdocs_config(layout)["site_url"] or "/")
-    with SiteFiles(layout.datapackage, dataset, site_url, folder=None) as files:
-        names, written, before = pages_with_pending_downloads(layout, files)
-        written += finish_pages(layout, files, before)
-    print(f"{layout.docs}: {len(names)} pages, {written} rewritten ({time.perf_counter() - started:.2f} s)")
+    # Nothing runs beside it here, so the downloads are made first, by every CPU, and the pages
+    # rendered with their values (``build`` makes them while MkDocs runs instead).
+    _downloads, pages, written = pages_and_downloads(layout, dataset, layout.datapackage, site_url)
+    print(f"{layout.docs}: {pages} pages, {written} rewritten ({time.perf_counter() - started:.2f} s)")
     return 0
 
 

@@ -175,8 +175,8 @@ def _renderer(layout: Layout, dataset: m.Dataset, site_url: str) -> Renderer:
 
 
 def pages_and_downloads(layout: Layout, dataset: m.Dataset, package_dir: Path, site_url: str) -> tuple[list[Download], int, int]:
-    """Make the downloads, then render the pages with them (the live preview's way); return
-    (downloads, pages, pages rewritten)."""
+    """Make the downloads, then render the pages with them (``render`` and the live preview);
+    return (downloads, pages, pages rewritten)."""
     docs = layout.at(layout.docs)
     docs.mkdir(parents=True, exist_ok=True)
     renderer = _renderer(layout, dataset, site_url)
@@ -196,10 +196,10 @@ class SiteFiles:
     (``PendingDownload``), and once the downloads exist ``fill_in`` puts the values into the
     pages, both the Markdown in ``build/docs`` and any HTML already built from it. The files are
     written into ``folder`` (MkDocs empties the site folder when it starts); ``move_into`` puts
-    them into the site. With ``folder`` None they are made but not written (``render``).
+    them into the site.
     """
 
-    def __init__(self, package_dir: Path, dataset: m.Dataset, site_url: str, folder: Path | None) -> None:
+    def __init__(self, package_dir: Path, dataset: m.Dataset, site_url: str, folder: Path) -> None:
         titles = {plan.id: plan.title for plan in dataset.plans.values()}
         self.pending = [PendingDownload(item.path, item.format, item.zh, item.en, n) for n, item in enumerate(listings(titles))]
         self.package_dir, self.dataset, self.site_url, self.folder = package_dir, dataset, site_url, folder
@@ -224,8 +224,7 @@ class SiteFiles:
             self.process.terminate()
         self.process.join()
         self.receive.close()
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def _make(self, send: Any) -> None:
         """In the child process: make and write everything, send back each download's size and
@@ -238,8 +237,7 @@ class SiteFiles:
             downloads = work.assemble(made)
             if [d.path for d in downloads] != [p.path for p in self.pending]:
                 raise SiteError("the downloads made are not those the pages list")
-            if self.folder is not None:
-                write_downloads(self.folder, downloads, self.dataset, self.site_url)
+            write_downloads(self.folder, downloads, self.dataset, self.site_url)
             send.send(("ok", [(d.size, d.sha256) for d in downloads]))
         except BaseException as error:  # reported to the parent, which raises it
             frames = traceback.extract_tb(error.__traceback__)
@@ -275,7 +273,6 @@ class SiteFiles:
 
     def move_into(self, site_dir: Path) -> None:
         """Put the files made into ``site_dir``, whose build has finished."""
-        assert self.folder is not None
         self.wait()
         for entry in sorted(self.folder.iterdir()):
             target = site_dir / entry.name
