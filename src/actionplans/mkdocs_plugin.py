@@ -1,8 +1,5 @@
 """MkDocs plugin: re-render the generated pages during ``actionplans serve``; tidy the search index.
 
-During ``actionplans build`` it also lists the built pages that still hold placeholders for the
-downloads' sizes and checksums, which the build fills in afterwards.
-
 ``actionplans build`` renders the pages itself before running MkDocs; during ``actionplans
 serve`` this plugin does the same on every rebuild, from the content as it is (a preview data
 package in ``build/preview/``, not validated, ``datapackage/`` untouched), but only when
@@ -12,6 +9,9 @@ After every build it removes the search entries of English pages that are identi
 Chinese page (the changelog, code), in one linear pass. mkdocs-static-i18n can do the same
 (``reconfigure_search``), but compares every entry with every other: at 1,000 tasks that took
 over half of the whole build, and it grows with the square of the pages.
+
+During ``actionplans build`` it also lists the built pages that still hold placeholders for the
+downloads' sizes and checksums, which the build fills in once the downloads are made.
 """
 
 from __future__ import annotations

@@ -424,4 +424,4 @@ def copy_assets(source: Path, docs: Path) -> list[str]:
     return out
 
 
-__all__ = ["LANGS", "Job", "Page", "Renderer", "copy_assets", "prune", "script_json", "write_pages"]
+__all__ = ["LANGS", "Job", "Page", "Renderer", "TemplateError", "copy_assets", "prune", "script_json", "write_pages"]
