@@ -124,15 +124,15 @@ def build_time(descriptor: dict[str, Any]) -> datetime:
     return datetime.strptime(descriptor["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
+def make_downloads(package_dir: Path, dataset: m.Dataset, parallel: bool = True) -> list[Download]:
     """Every download, in the order the data page lists them.
 
-    With many plans the workbooks, the database and the per-plan subsets are made by a pool of
-    processes (one per CPU), each forked with the tables already in memory.
+    With many plans (and ``parallel``) the workbooks, the database and the per-plan subsets are
+    made by a pool of processes (one per CPU), each forked with the tables already in memory.
     """
     work = DownloadWork(package_dir, dataset)
     with work.inputs():
-        if work.parallel:
+        if parallel and work.parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 

@@ -23,15 +23,14 @@ from . import model as m
 from .content import load_content
 from .datapackage import staged_folder, stale_files, validate, write_package
 from .downloads import (
+    PLACEHOLDER_START,
     Download,
-    DownloadWork,
     PendingDownload,
     dcat_catalog,
     endpoints,
     fill_placeholders,
     listings,
     make_downloads,
-    run_download_job,
 )
 from .errors import ActionplansError
 from .pages import Job, Renderer, _write_if_changed, copy_assets, prune, write_pages
@@ -231,12 +230,7 @@ class SiteFiles:
         checksum, or what went wrong."""
         try:
             _lowest_priority()  # the pages and MkDocs come first
-            work = DownloadWork(self.package_dir, self.dataset)
-            with work.inputs():
-                made = [run_download_job(job) for job in work.jobs]
-            downloads = work.assemble(made)
-            if [d.path for d in downloads] != [p.path for p in self.pending]:
-                raise SiteError("the downloads made are not those the pages list")
+            downloads = make_downloads(self.package_dir, self.dataset, parallel=False)  # one core is MkDocs'
             write_downloads(self.folder, downloads, self.dataset, self.site_url)
             send.send(("ok", [(d.size, d.sha256) for d in downloads]))
         except BaseException as error:  # reported to the parent, which raises it
@@ -262,14 +256,17 @@ class SiteFiles:
             self.values = value
         return self.values
 
-    def fill_in(self, paths: Iterable[Path]) -> None:
-        """Put the values into each file at ``paths``."""
+    def fill_in(self, paths: Iterable[Path]) -> list[bytes]:
+        """Put the values into each file at ``paths``; return the files' new bytes."""
         values = self.wait()
+        out = []
         for path in paths:
-            text = path.read_text(encoding="utf-8")
-            filled = fill_placeholders(text, values)
-            if filled != text:
-                path.write_text(filled, encoding="utf-8")
+            data = path.read_bytes()
+            filled = fill_placeholders(data.decode("utf-8"), values).encode("utf-8")
+            if filled != data:
+                path.write_bytes(filled)
+            out.append(filled)
+        return out
 
     def move_into(self, site_dir: Path) -> None:
         """Put the files made into ``site_dir``, whose build has finished."""
@@ -304,7 +301,10 @@ def pages_with_pending_downloads(layout: Layout, files: SiteFiles) -> tuple[list
             path = docs / f"{job.path}.{job.lang}.md"
             before[f"{job.path}.{job.lang}.md"] = path.read_bytes() if path.is_file() else None
     names, written = render_pages(renderer, jobs, docs)
-    written -= sum(1 for name in before if (docs / name).read_bytes() != before[name])  # counted by finish_pages
+    # Pages with placeholders are counted by ``finish_pages``, against their final text. Their
+    # placeholder text was just written unless the file already held it (left by a failed build).
+    marker = PLACEHOLDER_START.encode("utf-8")
+    written -= sum(1 for old in before.values() if old is None or marker not in old)
     prune(docs, set(names) | set(copy_assets(layout.at(layout.templates) / "assets", docs)))
     return names, written, before
 
@@ -313,8 +313,8 @@ def finish_pages(layout: Layout, files: SiteFiles, before: dict[str, bytes | Non
     """Fill the downloads' values into the pages rendered with placeholders; return how many of
     them differ from what was there before the build."""
     docs = layout.at(layout.docs)
-    files.fill_in(docs / name for name in before)
-    return sum(1 for name, old in before.items() if (docs / name).read_bytes() != old)
+    filled = files.fill_in(docs / name for name in before)
+    return sum(1 for new, old in zip(filled, before.values(), strict=True) if new != old)
 
 
 def run_mkdocs(config: Any) -> Any:
