@@ -85,3 +85,43 @@ def test_all_errors_reported_at_once(content_copy) -> None:
     assert "period_end: 3026 is not a plausible year" in report
     assert "level: 'provincal' is not allowed; did you mean 'provincial'?" in report
     assert report.splitlines()[-1] == "2 errors"
+
+
+def _report(root) -> str:
+    with pytest.raises(ContentError) as error:
+        load_content(root)
+    return error.value.report()
+
+
+def test_plans_read_by_worker_processes_give_the_same_result(content_copy, monkeypatch) -> None:
+    """Many plan files are read by forked workers; the package and every problem are as read here."""
+    import actionplans.content as content
+    from actionplans.datapackage import build_files
+
+    def both(root) -> tuple[object, object]:
+        outcome = []
+        for threshold in (10_000, 1):  # one process, then one worker per CPU
+            monkeypatch.setattr(content, "PARALLEL_FILES", threshold)
+            try:
+                outcome.append(build_files(load_content(root)))
+            except ContentError as error:
+                outcome.append(error.report())
+        return outcome[0], outcome[1]
+
+    sources = content_copy / "sources"
+    seed = (sources / "seed-page.yaml").read_text(encoding="utf-8")
+    (sources / "seed-copy.yaml").write_text(seed.replace("id: seed-page", "id: seed-copy"), encoding="utf-8")
+    alone, pooled = both(content_copy)
+    assert isinstance(alone, dict) and alone == pooled
+    assert b"seed-copy" in alone["sources.csv"]
+    # A source and a plan copied under other names: ids repeated across files.
+    (sources / "zz-page.yaml").write_text(seed, encoding="utf-8")
+    plans = content_copy / "plans"
+    (plans / "zz-copy.yaml").write_bytes((plans / "nx-children-care.yaml").read_bytes())
+    plan = plans / "nm-elderly-meals.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("level: provincial", "level: provincal"), encoding="utf-8")
+    alone, pooled = both(content_copy)
+    assert isinstance(alone, str) and alone == pooled
+    assert "plans/zz-copy.yaml:" in alone and "duplicate task id 'nx-children-care-1' (first at " in alone
+    assert "level: 'provincal' is not allowed" in alone
+    assert "sources/zz-page.yaml:1: id: duplicate source id 'seed-page'" in alone

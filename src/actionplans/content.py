@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from . import model as m
 from .errors import ContentError, Location, Problem
@@ -359,10 +360,11 @@ def _kind_name(value: Any) -> str:
 class _Reader:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    cwd: Path = field(default_factory=Path.cwd)
 
     def shown(self, path: Path) -> str:
         try:
-            return path.relative_to(Path.cwd()).as_posix()
+            return path.relative_to(self.cwd).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -496,55 +498,18 @@ class _Builder:
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
             self.r.problems.append(Problem(Location(self.r.shown(folder)), "", "no source described", "at least one sources/<id>.yaml"))
-        for path in paths:
-            data = self.r.yaml(path)
-            if data is None:
+        for result in _each_file(_SourceFile(self.r), paths):
+            self.r.problems.extend(result.problems)
+            if result.id is None:
                 continue
-            where = self.r.file(path)
-            checked = _check_record(data, SOURCE_SPEC, where, "", getattr(data, "line", 1))
-            if checked is None:
+            if result.id in sources:
+                _File(result.shown, self.r.problems).add(result.id_line, "id", f"duplicate source id {result.id!r}", "a unique source id")
                 continue
-            if checked["id"] in sources:
-                where.add(_line_of(data, "id"), "id", f"duplicate source id {checked['id']!r}", "a unique source id")
-                continue
-            if path.stem != checked["id"]:
-                where.add(_line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
-                continue
-            text_path = path.parent / checked["file"]
-            self.unverifiable.add(checked["id"])  # until its text is read and its hash matches
-            if "/" in checked["file"] or "\\" in checked["file"] or checked["file"].startswith("."):
-                where.add(_line_of(data, "file"), "file", f"{checked['file']!r} is not a plain file name", "a file beside this one")
-                continue
-            if not text_path.is_file():
-                where.add(_line_of(data, "file"), "file", f"source text {self.r.shown(text_path)} is missing", "the verbatim text of the source")
-                continue
-            raw, problems = read_text(text_path, self.r.shown(text_path))
-            if raw is None:
-                self.r.problems.extend(problems)
-                continue
-            digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-            if digest != checked["sha256"].lower():
-                where.add(
-                    _line_of(data, "sha256"),
-                    "sha256",
-                    f"the source text has changed: {self.r.shown(text_path)} has SHA-256 {digest}",
-                    f"{checked['sha256']} (restore the file, or review every quote and update the hash)",
-                )
-                continue
-            text = SourceText(raw)
-            self.unverifiable.discard(checked["id"])
-            texts[checked["id"]] = text
-            sources[checked["id"]] = m.Source(
-                id=checked["id"],
-                title=checked["title"],
-                publisher=checked["publisher"],
-                authors=tuple(t for t, _ in checked["authors"]),
-                year=checked["year"],
-                year_note=checked["year_note"],
-                sha256=digest,
-                characters=len(text),
-                rights=checked["rights"],
-            )
+            self.r.problems.extend(result.later)
+            if result.named and (result.source is None or result.text is None):
+                self.unverifiable.add(result.id)  # plans citing it cannot have their quotes checked
+            elif result.source is not None and result.text is not None:
+                sources[result.id], texts[result.id] = result.source, result.text
         return sources, texts
 
     def _vocabulary(self, name: str) -> dict[str, Any]:
@@ -621,26 +586,20 @@ class _Builder:
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
             self.r.problems.append(Problem(Location(self.r.shown(folder)), "", "no plan found", "at least one plans/<id>.yaml"))
-        glossary = _Glossary(terms)
-        task_places: dict[str, str] = {}
-        figure_places: dict[str, str] = {}
+        job = _PlanFile(self, sources, texts, vocab, organizations, _Glossary(terms))
+        places: dict[str, dict[str, str]] = {"task": {}, "figure": {}}
         built_plans: list[tuple[m.Plan, list[m.Task], list[m.Figure]]] = []
-        for path in paths:
-            data = self.r.yaml(path)
-            if data is None:
-                continue
-            where = self.r.file(path)
-            checked = _check_record(data, PLAN_SPEC, where, "", getattr(data, "line", 1))
-            if checked is None:
-                continue
-            plan = _PlanBuilder(self, checked, data, where, sources, texts, vocab, organizations, glossary)
-            built = plan.build(task_places, figure_places)
-            if built is None:
-                continue
-            if path.stem != checked["id"]:
-                where.add(_line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
-                continue
-            built_plans.append(built)
+        for result in _each_file(job, paths):
+            self.r.problems.extend(result.problems)
+            # Ids must be unique across files, so they are checked here, in file order.
+            where = _File(result.shown, self.r.problems)
+            for kind, record_id, line, name in result.ids:
+                seen = places[kind]
+                if record_id in seen:
+                    where.add(line, name, f"duplicate {kind} id {record_id!r} (first at {seen[record_id]})", f"a unique {kind} id")
+                seen.setdefault(record_id, f"{result.shown}:{line}")
+            if result.built is not None:
+                built_plans.append(result.built)
         # Plans in the order their sources print them; tasks and figures follow their plan.
         for record, plan_tasks, plan_figures in sorted(built_plans, key=lambda b: (b[0].source_id, b[0].title_span.start)):
             plans[record.id] = record
@@ -679,6 +638,152 @@ class _Glossary:
         return [t for t in found if not any(r.casefold() in english for r in (t.en, *t.en_variants))]
 
 
+@dataclass
+class _SourceResult:
+    """What reading one source file gave. ``later`` holds the problems found after its id was
+    known, which are not reported if the id turns out to repeat an earlier source's."""
+
+    shown: str
+    problems: list[Problem]
+    id: str | None = None
+    id_line: int = 0
+    later: list[Problem] = field(default_factory=list)
+    named: bool = False  # its id is its file's name, so plans may cite it
+    source: m.Source | None = None
+    text: SourceText | None = None
+
+
+class _SourceFile:
+    """Reads and checks one source file, and the text it describes against its hash."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.root, self.cwd = reader.root, reader.cwd
+
+    def __call__(self, path: Path) -> _SourceResult:
+        reader = _Reader(self.root, cwd=self.cwd)
+        data = reader.yaml(path)
+        result = _SourceResult(reader.shown(path), reader.problems)
+        if data is None:
+            return result
+        checked = _check_record(data, SOURCE_SPEC, reader.file(path), "", getattr(data, "line", 1))
+        if checked is None:
+            return result
+        result.id, result.id_line = checked["id"], _line_of(data, "id")
+        where = _File(result.shown, result.later)
+        if path.stem != checked["id"]:
+            where.add(result.id_line, "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
+            return result
+        result.named = True
+        text_path = path.parent / checked["file"]
+        if "/" in checked["file"] or "\\" in checked["file"] or checked["file"].startswith("."):
+            where.add(_line_of(data, "file"), "file", f"{checked['file']!r} is not a plain file name", "a file beside this one")
+            return result
+        if not text_path.is_file():
+            where.add(_line_of(data, "file"), "file", f"source text {reader.shown(text_path)} is missing", "the verbatim text of the source")
+            return result
+        raw, problems = read_text(text_path, reader.shown(text_path))
+        if raw is None:
+            result.later.extend(problems)
+            return result
+        digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        if digest != checked["sha256"].lower():
+            where.add(
+                _line_of(data, "sha256"),
+                "sha256",
+                f"the source text has changed: {reader.shown(text_path)} has SHA-256 {digest}",
+                f"{checked['sha256']} (restore the file, or review every quote and update the hash)",
+            )
+            return result
+        result.text = SourceText(raw)
+        result.source = m.Source(
+            id=checked["id"],
+            title=checked["title"],
+            publisher=checked["publisher"],
+            authors=tuple(t for t, _ in checked["authors"]),
+            year=checked["year"],
+            year_note=checked["year_note"],
+            sha256=digest,
+            characters=len(result.text),
+            rights=checked["rights"],
+        )
+        return result
+
+
+@dataclass
+class _PlanResult:
+    """What reading one plan file gave: its problems, the plan if it is sound, and the task and
+    figure ids it declares (kind, id, line, field), whose uniqueness is checked across files."""
+
+    shown: str
+    problems: list[Problem]
+    built: tuple[m.Plan, list[m.Task], list[m.Figure]] | None = None
+    ids: list[tuple[str, str, int, str]] = field(default_factory=list)
+
+
+class _PlanFile:
+    """Reads and checks one plan file against what the rest of the content defines."""
+
+    def __init__(
+        self,
+        builder: _Builder,
+        sources: dict[str, m.Source],
+        texts: dict[str, SourceText],
+        vocab: dict[str, dict[str, Any]],
+        organizations: dict[str, m.Organization],
+        glossary: _Glossary,
+    ) -> None:
+        self.builder = builder
+        self.context = (sources, texts, vocab, organizations, glossary)
+
+    def __call__(self, path: Path) -> _PlanResult:
+        reader = _Reader(self.builder.root, cwd=self.builder.r.cwd)
+        data = reader.yaml(path)
+        result = _PlanResult(reader.shown(path), reader.problems)
+        if data is None:
+            return result
+        where = reader.file(path)
+        checked = _check_record(data, PLAN_SPEC, where, "", getattr(data, "line", 1))
+        if checked is None:
+            return result
+        plan = _PlanBuilder(self.builder, checked, data, where, *self.context)
+        result.built = plan.build()
+        result.ids = plan.ids
+        if result.built is not None and path.stem != checked["id"]:
+            where.add(_line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}")
+            result.built = None
+        return result
+
+
+#: From this many files of a kind on, they are read by one forked worker process per CPU.
+PARALLEL_FILES = 64
+#: The job forked workers run; set before they are forked, so they inherit it with its context.
+_JOB: Callable[[Path], Any] | None = None
+_Result = TypeVar("_Result")
+
+
+def _each_file(job: Callable[[Path], _Result], paths: list[Path]) -> list[_Result]:
+    """``job`` applied to each path, in order; by worker processes when there are many paths.
+    Every problem is kept with its file, so the report is the same either way."""
+    workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_FILES)
+    if workers < 2:
+        return [job(path) for path in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _JOB
+    _JOB = job
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run_job, paths, chunksize=max(1, len(paths) // (workers * 8))))
+    finally:
+        _JOB = None
+
+
+def _run_job(path: Path) -> Any:
+    assert _JOB is not None, "forked without a job"
+    return _JOB(path)
+
+
 class _PlanBuilder:
     def __init__(
         self,
@@ -702,6 +807,8 @@ class _PlanBuilder:
         self.organizations = organizations
         self.glossary = glossary
         self.ok = True
+        #: Each task and figure id declared, as (kind, id, line, field).
+        self.ids: list[tuple[str, str, int, str]] = []
 
     def fail(self, line: int, name: str, message: str, expected: str = "") -> None:
         self.where.add(line, name, message, expected)
@@ -728,7 +835,7 @@ class _PlanBuilder:
         if not self.p._refs(values, self.vocab.get(table, self.organizations), kind, self.where, raw, name, prefix):
             self.ok = False
 
-    def build(self, task_places: dict[str, str], figure_places: dict[str, str]) -> tuple[m.Plan, list[m.Task], list[m.Figure]] | None:
+    def build(self) -> tuple[m.Plan, list[m.Task], list[m.Figure]] | None:
         c, raw = self.c, self.raw
         plan_id = c["id"]
         source: SourceText | None = None
@@ -777,8 +884,8 @@ class _PlanBuilder:
             for i, (text, _line) in enumerate(c[key] or [], start=1):
                 statement(kind, i, text, f"{key}[{i - 1}]", raw[key][i - 1])
 
-        tasks = self._tasks(plan_id, source, task_places)
-        figures = self._figures(plan_id, source, {checked["id"] for checked, _ in c["tasks"]}, figure_places)
+        tasks = self._tasks(plan_id, source)
+        figures = self._figures(plan_id, source, {checked["id"] for checked, _ in c["tasks"]})
         described = len(c["tasks"])
         if c["task_count"] is not None:
             line = _line_of(raw, "task_count")
@@ -809,7 +916,7 @@ class _PlanBuilder:
         )
         return plan, tasks, figures
 
-    def _tasks(self, plan_id: str, source: SourceText | None, places: dict[str, str]) -> list[m.Task]:
+    def _tasks(self, plan_id: str, source: SourceText | None) -> list[m.Task]:
         out: list[m.Task] = []
         ordinals: dict[int, int] = {}
         for i, (checked, raw) in enumerate(self.c["tasks"]):
@@ -817,9 +924,7 @@ class _PlanBuilder:
             ok_before = self.ok
             self.ok = True
             task_id = checked["id"]
-            if task_id in places:
-                self.fail(_line_of(raw, "id"), f"{name}.id", f"duplicate task id {task_id!r} (first at {places[task_id]})", "a unique task id")
-            places.setdefault(task_id, f"{self.where.shown}:{_line_of(raw, 'id')}")
+            self.ids.append(("task", task_id, _line_of(raw, "id"), f"{name}.id"))
             ordinal = checked["ordinal"]
             if ordinal in ordinals:
                 self.fail(_line_of(raw, "ordinal"), f"{name}.ordinal", f"ordinal {ordinal} is used twice (first at line {ordinals[ordinal]})", "ordinals 1, 2, 3 … in source order")
@@ -846,16 +951,14 @@ class _PlanBuilder:
             self.ok = ok_before and self.ok
         return out
 
-    def _figures(self, plan_id: str, source: SourceText | None, task_ids: set[str], places: dict[str, str]) -> list[m.Figure]:
+    def _figures(self, plan_id: str, source: SourceText | None, task_ids: set[str]) -> list[m.Figure]:
         out: list[m.Figure] = []
         for i, (checked, raw) in enumerate(self.c["figures"]):
             name = f"figures[{i}]"
             ok_before = self.ok
             self.ok = True
             figure_id = checked["id"]
-            if figure_id in places:
-                self.fail(_line_of(raw, "id"), f"{name}.id", f"duplicate figure id {figure_id!r} (first at {places[figure_id]})", "a unique figure id")
-            places.setdefault(figure_id, f"{self.where.shown}:{_line_of(raw, 'id')}")
+            self.ids.append(("figure", figure_id, _line_of(raw, "id"), f"{name}.id"))
             if checked["task"] is not None and checked["task"] not in task_ids:
                 self.fail(_line_of(raw, "task"), f"{name}.task", f"unknown task {checked['task']!r}", "the id of a task of this plan")
             for key, table in (("unit", "units"), ("region", "regions")):

@@ -9,6 +9,8 @@ of the source file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from .model import Span
 
@@ -29,14 +31,10 @@ class SourceText:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        pieces: list[str] = []
-        lines: list[int] = []
-        for number, line in enumerate(raw.split("\n"), start=1):
-            piece = squeeze(line)
-            pieces.append(piece)
-            lines.extend([number] * len(piece))
+        pieces = [squeeze(line) for line in raw.split("\n")]
+        #: Where each line's characters start in the joined text (equal starts: empty lines).
+        self._starts = list(accumulate((len(piece) for piece in pieces[:-1]), initial=0))
         self.joined = "".join(pieces)
-        self._lines = lines
 
     def __len__(self) -> int:
         return len(self.joined)
@@ -50,14 +48,15 @@ class SourceText:
         if start < 0:
             return None
         end = start + len(needle)
-        return Span(start, end, self._lines[start], self._lines[end - 1])
+        return Span(start, end, self.line_of(start), self.line_of(end - 1))
 
     def occurrences(self, quote: str) -> int:
         needle = squeeze(quote)
         return self.joined.count(needle) if needle else 0
 
     def line_of(self, offset: int) -> int:
-        return self._lines[offset] if self._lines else 1
+        """The line of the source file that holds the joined text's character at ``offset``."""
+        return bisect_right(self._starts, offset) if self.joined else 1
 
     def excerpt(self, span: Span) -> str:
         return self.joined[span.start : span.end]
