@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -163,3 +164,43 @@ def test_validate_reports_a_broken_foreign_key_in_one_process_or_several(dataset
     with pytest.raises(DataPackageError) as error:
         validate(out, workers=workers)
     assert 'task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found' in str(error.value)
+
+
+def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path) -> None:
+    """Tables are validated while the next ones are made; a broken reference still stops the package."""
+    import dataclasses
+
+    from actionplans.datapackage import Validator
+    from actionplans.model import TaskTable
+
+    out = tmp_path / "datapackage"
+    with Validator(workers=2) as validator:
+        write_package(dataset, out, check=validator)
+        assert set(validator.early) == {p.stem for p in out.glob("*.csv")}  # every table was started early
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # Without the task a figure refers to, figures.csv breaks its foreign key.
+    broken = dataclasses.replace(dataset, tasks=TaskTable({k: v for k, v in dataset.tasks.items() if k != "sunshine-volunteers-2"}))
+    with Validator(workers=2) as validator, pytest.raises(DataPackageError) as error:
+        write_package(broken, out, check=validator)
+    assert 'figures:3: -: foreign-key: for "task_id": values "sunshine-volunteers-2" not found' in str(error.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwise(dataset, tmp_path) -> None:
+    from actionplans.datapackage import Validator
+
+    out = tmp_path / "datapackage"
+    write_package(dataset, out)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    with Validator(workers=2) as validator:
+        for resource in descriptor["resources"]:
+            validator.written(out, resource)  # all valid as they are
+        assert all(future.result() == [] for _, future in validator.early.values())
+        themes = out / "task_themes.csv"
+        data = themes.read_bytes().replace(b"\r\nsunshine-volunteers-1,", b"\r\nno-such-task,", 1)
+        themes.write_bytes(data)
+        resource = next(r for r in descriptor["resources"] if r["name"] == "task_themes")
+        resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+        (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(DataPackageError, match='task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found'):
+            validator(out)

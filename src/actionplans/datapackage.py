@@ -7,6 +7,7 @@ which then takes the target's place in one step.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -41,44 +42,49 @@ def csv_bytes(table: Table, dataset: m.Dataset) -> bytes:
 
 def write_csv(table: Table, rows: Iterable[Sequence[Any]]) -> bytes:
     """Rows as UTF-8 CSV; CRLF line ends also make the writer quote any text holding a line break."""
+    return _csv(table, rows)[0]
+
+
+def _csv(table: Table, rows: Iterable[Sequence[Any]]) -> tuple[bytes, int]:
+    """The CSV bytes and the number of rows under the header."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.column_names)
+    count = 0
     for row in rows:
         if len(row) != len(table.columns):
             raise AssertionError(f"{table.name}: row of {len(row)} values for {len(table.columns)} columns")
-        writer.writerow("" if value is None else format_number(value) if isinstance(value, Decimal) else str(value) for value in row)
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow(["" if value is None else format_number(value) if isinstance(value, Decimal) else value for value in row])
+        count += 1
+    return buffer.getvalue().encode("utf-8"), count
 
 
-def _count_rows(data: bytes) -> int:
-    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
-
-
-def build_files(dataset: m.Dataset) -> dict[str, bytes]:
-    """Every file of the data package, by relative path, without writing anything."""
+def build_files(dataset: m.Dataset, made: Callable[[dict[str, Any], bytes], None] | None = None) -> dict[str, bytes]:
+    """Every file of the data package, by relative path, without writing anything. ``made``, if
+    given, is called with each table's resource description and bytes as soon as it is made."""
     files: dict[str, bytes] = {}
     resources = []
     for table in TABLES:
-        data = csv_bytes(table, dataset)
+        data, rows = _csv(table, table.rows(dataset))
         path = f"{table.name}.csv"
         files[path] = data
-        resources.append(
-            {
-                "name": table.name,
-                "type": "table",
-                "path": path,
-                "title": table.en,
-                "title_zh": table.zh,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-                "rows": _count_rows(data),
-                "schema": {"$schema": SCHEMA_PROFILE, **table.schema()},
-            }
-        )
+        resource = {
+            "name": table.name,
+            "type": "table",
+            "path": path,
+            "title": table.en,
+            "title_zh": table.zh,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "rows": rows,
+            "schema": {"$schema": SCHEMA_PROFILE, **table.schema()},
+        }
+        resources.append(resource)
+        if made is not None:
+            made(resource, data)
     files[DESCRIPTOR_NAME] = (json.dumps(descriptor(dataset, resources), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
@@ -126,11 +132,20 @@ def write_package(
     *,
     check: Callable[[Path], None] | None = None,
 ) -> dict[str, bytes]:
-    """Write the data package to ``out_dir`` atomically; ``check`` may veto the new folder."""
-    files = build_files(dataset)
+    """Write the data package to ``out_dir`` atomically; ``check`` may veto the new folder.
+
+    Each table is written as soon as it is made; a ``Validator`` as ``check`` starts on it then.
+    """
     with staged_folder(Path(out_dir)) as staging:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
+        written = check.written if isinstance(check, Validator) else None
+
+        def made(resource: dict[str, Any], data: bytes) -> None:
+            (staging / resource["path"]).write_bytes(data)
+            if written is not None:
+                written(staging, resource)
+
+        files = build_files(dataset, made)
+        (staging / DESCRIPTOR_NAME).write_bytes(files[DESCRIPTOR_NAME])
         if check is not None:
             check(staging)
     return files
@@ -210,11 +225,20 @@ PARALLEL_VALIDATION_BYTES = 4 * 1024 * 1024
 
 class Validator:
     """``validate`` by worker processes started ahead of time, which import frictionless while
-    the caller is still reading the content. A context manager; pass it as ``check``."""
+    the caller is still reading the content. A context manager; pass it as ``check``.
+
+    ``write_package`` tells it of each table as soon as the table is in the folder, and the
+    workers start on it then, while the next tables are made: a table is validated within a
+    package of itself and the tables its foreign keys name. When the descriptor is written,
+    ``__call__`` validates its metadata, and validates again any table whose description in it
+    differs from the one validated early, so what passes is exactly the package as written.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: Any = None
+        self.early: dict[str, tuple[dict[str, Any], Any]] = {}  # table: (description, its future)
+        self.folder: Path | None = None
 
     def __enter__(self) -> Validator:
         if self.workers > 1:
@@ -230,8 +254,34 @@ class Validator:
         if self.pool is not None:
             self.pool.shutdown(wait=kind is None, cancel_futures=True)
 
+    def written(self, folder: Path, resource: dict[str, Any]) -> None:
+        """Start validating a table just written to ``folder``, if the tables it names are there."""
+        if self.pool is None:
+            return
+        resource = copy.deepcopy(resource)  # as validated, whatever the caller does with its own
+        if folder != self.folder:
+            self.folder, self.early = folder, {}
+        described = {name: description for name, (description, _) in self.early.items()}
+        named = [fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])]
+        if any(name not in described for name in named if name != resource["name"]):
+            return  # validated with the whole package instead
+        package = {"resources": [resource, *(described[name] for name in dict.fromkeys(named) if name != resource["name"])]}
+        self.early[resource["name"]] = (resource, self.pool.submit(_validate_resources, package, [resource["name"]], False, str(folder)))
+
     def __call__(self, folder: Path) -> None:
-        validate(folder, self.workers, pool=self.pool)
+        if self.pool is None or folder != self.folder:
+            validate(folder, self.workers, pool=self.pool)
+            return
+        descriptor = str(folder / DESCRIPTOR_NAME)
+        resources = json.loads((folder / DESCRIPTOR_NAME).read_bytes())["resources"]
+        futures = [self.pool.submit(_validate_resources, descriptor, [], True)]
+        for resource in resources:
+            early = self.early.get(resource["name"])
+            if early is not None and early[0] == resource:
+                futures.append(early[1])
+            else:
+                futures.append(self.pool.submit(_validate_resources, descriptor, [resource["name"]], False))
+        _raise_if_any([line for future in futures for line in future.result()])
 
 
 def _import_frictionless() -> None:
@@ -276,17 +326,22 @@ def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None
 
             with ProcessPoolExecutor(workers) as own:
                 lines = [line for result in own.map(_validate_resources, *arguments) for line in result]
+    _raise_if_any(lines)
+
+
+def _raise_if_any(lines: list[str]) -> None:
     if lines:
         raise DataPackageError("the data package does not validate:\n" + "\n".join(lines[:40]))
 
 
-def _validate_resources(descriptor: str, names: list[str], metadata: bool) -> list[str]:
-    """Problems frictionless finds in the named resources' rows, and in the metadata if asked."""
+def _validate_resources(descriptor: str | dict[str, Any], names: list[str], metadata: bool, basepath: str | None = None) -> list[str]:
+    """Problems frictionless finds in the named resources' rows, and in the metadata if asked.
+    ``descriptor`` is a descriptor's path, or a descriptor whose paths are under ``basepath``."""
     from frictionless import FrictionlessException, Package  # imported here: reading must not need frictionless
 
     lines: list[str] = []
     try:
-        package = Package(descriptor)
+        package = Package(descriptor, basepath=basepath) if basepath is not None else Package(descriptor)
         if metadata:
             package.to_descriptor(validate=True)
     except FrictionlessException as exception:
