@@ -166,17 +166,22 @@ def test_validate_reports_a_broken_foreign_key_in_one_process_or_several(dataset
     assert 'task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found' in str(error.value)
 
 
-def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path) -> None:
-    """Tables are validated while the next ones are made; a broken reference still stops the package."""
+@pytest.mark.parametrize("early_bytes", [0, 2_000, 10**9])
+def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path, monkeypatch, early_bytes) -> None:
+    """Large tables are validated while the next ones are made, the rest at the end; a broken
+    reference stops the package either way."""
     import dataclasses
 
+    import actionplans.datapackage as datapackage
     from actionplans.datapackage import Validator
     from actionplans.model import TaskTable
 
+    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", early_bytes)
     out = tmp_path / "datapackage"
     with Validator(workers=2) as validator:
         write_package(dataset, out, check=validator)
-        assert set(validator.early) == {p.stem for p in out.glob("*.csv")}  # every table was started early
+        large = {p.stem for p in out.glob("*.csv") if p.stat().st_size >= early_bytes}
+        assert set(validator.early) == large  # started as soon as each was written
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     # Without the task a figure refers to, figures.csv breaks its foreign key.
     broken = dataclasses.replace(dataset, tasks=TaskTable({k: v for k, v in dataset.tasks.items() if k != "sunshine-volunteers-2"}))
@@ -186,9 +191,11 @@ def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path) -> None
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwise(dataset, tmp_path) -> None:
+def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwise(dataset, tmp_path, monkeypatch) -> None:
+    import actionplans.datapackage as datapackage
     from actionplans.datapackage import Validator
 
+    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", 0)
     out = tmp_path / "datapackage"
     write_package(dataset, out)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))

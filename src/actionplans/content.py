@@ -620,9 +620,12 @@ class _Glossary:
 
     def missing(self, text: m.Text) -> list[m.Term]:
         zh = text.zh
+        present = [term for term in self.terms if term.zh in zh]
+        if not present:
+            return []
         taken = [False] * len(zh)
         found: list[m.Term] = []
-        for term in self.terms:
+        for term in present:
             start = zh.find(term.zh)
             hit = False
             while start >= 0:

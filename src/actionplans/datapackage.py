@@ -221,6 +221,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 #: Below this many bytes of CSV, validation runs in this process (a worker pool costs more).
 PARALLEL_VALIDATION_BYTES = 4 * 1024 * 1024
+#: Tables of this many bytes and more are validated as soon as they are written (see ``Validator``).
+EARLY_VALIDATION_BYTES = 256 * 1024
 
 
 class Validator:
@@ -237,7 +239,8 @@ class Validator:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: Any = None
-        self.early: dict[str, tuple[dict[str, Any], Any]] = {}  # table: (description, its future)
+        self.described: dict[str, dict[str, Any]] = {}  # each table written so far: its description
+        self.early: dict[str, tuple[dict[str, Any], Any]] = {}  # table validated early: (description, future)
         self.folder: Path | None = None
 
     def __enter__(self) -> Validator:
@@ -255,17 +258,19 @@ class Validator:
             self.pool.shutdown(wait=kind is None, cancel_futures=True)
 
     def written(self, folder: Path, resource: dict[str, Any]) -> None:
-        """Start validating a table just written to ``folder``, if the tables it names are there."""
+        """Start validating a table just written to ``folder``, if it is large and the tables its
+        foreign keys name are written too. Smaller tables are validated with the descriptor."""
         if self.pool is None:
             return
-        resource = copy.deepcopy(resource)  # as validated, whatever the caller does with its own
         if folder != self.folder:
-            self.folder, self.early = folder, {}
-        described = {name: description for name, (description, _) in self.early.items()}
+            self.folder, self.described, self.early = folder, {}, {}
+        resource = copy.deepcopy(resource)  # as validated, whatever the caller does with its own
+        self.described[resource["name"]] = resource
         named = [fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])]
-        if any(name not in described for name in named if name != resource["name"]):
-            return  # validated with the whole package instead
-        package = {"resources": [resource, *(described[name] for name in dict.fromkeys(named) if name != resource["name"])]}
+        others = [name for name in dict.fromkeys(named) if name != resource["name"]]
+        if resource["bytes"] < EARLY_VALIDATION_BYTES or any(name not in self.described for name in others):
+            return
+        package = {"resources": [resource, *(self.described[name] for name in others)]}
         self.early[resource["name"]] = (resource, self.pool.submit(_validate_resources, package, [resource["name"]], False, str(folder)))
 
     def __call__(self, folder: Path) -> None:
@@ -274,14 +279,11 @@ class Validator:
             return
         descriptor = str(folder / DESCRIPTOR_NAME)
         resources = json.loads((folder / DESCRIPTOR_NAME).read_bytes())["resources"]
-        futures = [self.pool.submit(_validate_resources, descriptor, [], True)]
-        for resource in resources:
-            early = self.early.get(resource["name"])
-            if early is not None and early[0] == resource:
-                futures.append(early[1])
-            else:
-                futures.append(self.pool.submit(_validate_resources, descriptor, [resource["name"]], False))
-        _raise_if_any([line for future in futures for line in future.result()])
+        done = {name: future for name, (description, future) in self.early.items() if description in resources}
+        rest = [resource for resource in resources if resource["name"] not in done]
+        shares = _shares(rest, resources, self.workers)
+        futures = [self.pool.submit(_validate_resources, descriptor, share, i == 0) for i, share in enumerate(shares) if share or i == 0]
+        _raise_if_any([line for future in [*futures, *done.values()] for line in future.result()])
 
 
 def _import_frictionless() -> None:
@@ -298,25 +300,13 @@ def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None
     """
     descriptor = folder / DESCRIPTOR_NAME
     resources = json.loads(descriptor.read_bytes())["resources"]
-    rows = {r["name"]: int(r.get("rows", 0)) for r in resources}
-    # A resource costs its own rows plus the rows of those its foreign keys look up.
-    cost = {
-        r["name"]: rows[r["name"]] + sum(rows.get(fk["reference"]["resource"], 0) for fk in r["schema"].get("foreignKeys", []))
-        for r in resources
-    }
     if workers is None:
         large = sum((folder / r["path"]).stat().st_size for r in resources) >= PARALLEL_VALIDATION_BYTES
         workers = min(len(resources), os.cpu_count() or 1) if large else 1
     if workers <= 1:
-        lines = _validate_resources(str(descriptor), list(cost), True)
+        lines = _validate_resources(str(descriptor), [r["name"] for r in resources], True)
     else:
-        shares: list[list[str]] = [[] for _ in range(workers)]
-        loads = [0] * workers
-        for name in sorted(cost, key=lambda n: -cost[n]):
-            least = loads.index(min(loads))
-            shares[least].append(name)
-            loads[least] += cost[name]
-        arguments = ([str(descriptor)] * workers, shares, [i == 0 for i in range(workers)])
+        arguments = ([str(descriptor)] * workers, _shares(resources, resources, workers), [i == 0 for i in range(workers)])
         if pool is not None:
             lines = [line for result in pool.map(_validate_resources, *arguments) for line in result]
         else:
@@ -327,6 +317,23 @@ def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None
             with ProcessPoolExecutor(workers) as own:
                 lines = [line for result in own.map(_validate_resources, *arguments) for line in result]
     _raise_if_any(lines)
+
+
+def _shares(resources: list[dict[str, Any]], among: list[dict[str, Any]], workers: int) -> list[list[str]]:
+    """The names of ``resources`` in ``workers`` lists of about equal cost, largest first. A
+    resource costs its own rows plus the rows of those its foreign keys look up in ``among``."""
+    rows = {r["name"]: int(r.get("rows", 0)) for r in among}
+    cost = {
+        r["name"]: rows.get(r["name"], 0) + sum(rows.get(fk["reference"]["resource"], 0) for fk in r["schema"].get("foreignKeys", []))
+        for r in resources
+    }
+    shares: list[list[str]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for name in sorted(cost, key=lambda n: -cost[n]):
+        least = loads.index(min(loads))
+        shares[least].append(name)
+        loads[least] += cost[name]
+    return shares
 
 
 def _raise_if_any(lines: list[str]) -> None:
