@@ -125,3 +125,22 @@ def test_plans_read_by_worker_processes_give_the_same_result(content_copy, monke
     assert "plans/zz-copy.yaml:" in alone and "duplicate task id 'nx-children-care-1' (first at " in alone
     assert "level: 'provincal' is not allowed" in alone
     assert "sources/zz-page.yaml:1: id: duplicate source id 'seed-page'" in alone
+
+
+def _package_bytes_in_a_pool_worker(root) -> int:
+    import actionplans.content as content
+    from actionplans.datapackage import build_files
+
+    content.PARALLEL_FILES = 1  # as many workers as files allow, were it allowed to start them
+    return sum(len(data) for data in build_files(load_content(root)).values())
+
+
+def test_content_read_in_a_pool_worker_stays_in_that_process(content_copy) -> None:
+    """Pool workers are daemons, which may not start processes: they read every file themselves."""
+    import multiprocessing
+
+    from actionplans.datapackage import build_files
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        size = pool.apply(_package_bytes_in_a_pool_worker, (content_copy,))
+    assert size == sum(len(data) for data in build_files(load_content(content_copy)).values())

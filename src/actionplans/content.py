@@ -767,10 +767,12 @@ _Result = TypeVar("_Result")
 def _each_file(job: Callable[[Path], _Result], paths: list[Path]) -> list[_Result]:
     """``job`` applied to each path, in order; by worker processes when there are many paths.
     Every problem is kept with its file, so the report is the same either way."""
-    workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_FILES)
-    if workers < 2:
-        return [job(path) for path in paths]
     import multiprocessing
+
+    workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_FILES)
+    # A daemon process (a pool's worker) may not start processes; some systems cannot fork.
+    if workers < 2 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+        return [job(path) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     global _JOB
