@@ -211,3 +211,30 @@ def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwis
         (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
         with pytest.raises(DataPackageError, match='task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found'):
             validator(out)
+
+
+def test_validator_validates_again_a_table_whose_named_table_changed(dataset, tmp_path, monkeypatch) -> None:
+    """An early result holds only for the tables it saw: a task dropped from tasks.csv afterwards
+    breaks the tables that name it, and that is found."""
+    import actionplans.datapackage as datapackage
+    from actionplans.datapackage import Validator
+
+    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", 0)
+    out = tmp_path / "datapackage"
+    write_package(dataset, out)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    with Validator(workers=2) as validator:
+        for resource in descriptor["resources"]:
+            validator.written(out, resource)
+        assert all(future.result() == [] for _, future in validator.early.values())
+        tasks = out / "tasks.csv"
+        rows = tasks.read_bytes().split(b"\r\n")
+        dropped = [row for row in rows if row.startswith(b"sunshine-volunteers-1,")]
+        assert len(dropped) == 1
+        data = b"\r\n".join(row for row in rows if row not in dropped)
+        tasks.write_bytes(data)
+        resource = next(r for r in descriptor["resources"] if r["name"] == "tasks")
+        resource.update(bytes=len(data), rows=resource["rows"] - 1, hash="sha256:" + hashlib.sha256(data).hexdigest())
+        (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(DataPackageError, match='task_themes:2: -: foreign-key: for "task_id": values "sunshine-volunteers-1" not found'):
+            validator(out)

@@ -232,15 +232,18 @@ class Validator:
     ``write_package`` tells it of each table as soon as the table is in the folder, and the
     workers start on it then, while the next tables are made: a table is validated within a
     package of itself and the tables its foreign keys name. When the descriptor is written,
-    ``__call__`` validates its metadata, and validates again any table whose description in it
-    differs from the one validated early, so what passes is exactly the package as written.
+    ``__call__`` validates its metadata, and validates again any table that it describes, or
+    whose named tables it describes, otherwise than the early validation saw them: what passes
+    is exactly the package as written.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: Any = None
         self.described: dict[str, dict[str, Any]] = {}  # each table written so far: its description
-        self.early: dict[str, tuple[dict[str, Any], Any]] = {}  # table validated early: (description, future)
+        #: Each table validated early: the descriptions it was validated with (its own and those of
+        #: the tables its foreign keys name), and the future of its problems.
+        self.early: dict[str, tuple[list[dict[str, Any]], Any]] = {}
         self.folder: Path | None = None
 
     def __enter__(self) -> Validator:
@@ -271,7 +274,8 @@ class Validator:
         if resource["bytes"] < EARLY_VALIDATION_BYTES or any(name not in self.described for name in others):
             return
         package = {"resources": [resource, *(self.described[name] for name in others)]}
-        self.early[resource["name"]] = (resource, self.pool.submit(_validate_resources, package, [resource["name"]], False, str(folder)))
+        future = self.pool.submit(_validate_resources, package, [resource["name"]], False, str(folder))
+        self.early[resource["name"]] = (package["resources"], future)
 
     def __call__(self, folder: Path) -> None:
         if self.pool is None or folder != self.folder:
@@ -279,7 +283,7 @@ class Validator:
             return
         descriptor = str(folder / DESCRIPTOR_NAME)
         resources = json.loads((folder / DESCRIPTOR_NAME).read_bytes())["resources"]
-        done = {name: future for name, (description, future) in self.early.items() if description in resources}
+        done = {name: future for name, (seen, future) in self.early.items() if all(d in resources for d in seen)}
         rest = [resource for resource in resources if resource["name"] not in done]
         shares = _shares(rest, resources, self.workers)
         futures = [self.pool.submit(_validate_resources, descriptor, share, i == 0) for i, share in enumerate(shares) if share or i == 0]
