@@ -53,3 +53,12 @@ def test_every_slice_of_the_source_is_found(raw: str, start: int, length: int) -
     piece = source.joined[start : start + length]
     if piece:
         assert source.locate(piece) is not None
+
+
+@given(st.lists(st.text(alphabet="志愿a \u3000\t", max_size=6), max_size=8))
+def test_every_joined_character_is_placed_on_its_own_line(lines: list[str]) -> None:
+    """Each character of the joined text maps back to the source line that holds it, across
+    empty and whitespace-only lines."""
+    source = SourceText("\n".join(lines))
+    expected = [number for number, line in enumerate(lines, start=1) for _ in squeeze(line)]
+    assert [source.line_of(offset) for offset in range(len(source))] == expected
