@@ -603,7 +603,7 @@ class _Builder:
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
             self.r.problems.append(Problem(Location(self.r.shown(folder)), "", "no plan found", "at least one plans/<id>.yaml"))
-        job = _PlanFile(self, sources, texts, vocab, organizations, _Glossary(terms))
+        job = _PlanFile(self, _PlanContext(sources, texts, vocab, organizations, _Glossary(terms)))
         places: dict[str, dict[str, str]] = {"task": {}, "figure": {}}
         built_plans: list[tuple[m.Plan, list[m.Task], list[m.Figure]]] = []
         for result in _each_file(job, paths):
@@ -740,20 +740,23 @@ class _PlanResult:
     ids: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _PlanContext:
+    """What the rest of the content defines, which plans are checked against."""
+
+    sources: dict[str, m.Source]
+    texts: dict[str, SourceText]
+    vocab: dict[str, dict[str, Any]]
+    organizations: dict[str, m.Organization]
+    glossary: _Glossary
+
+
 class _PlanFile:
     """Reads and checks one plan file against what the rest of the content defines."""
 
-    def __init__(
-        self,
-        builder: _Builder,
-        sources: dict[str, m.Source],
-        texts: dict[str, SourceText],
-        vocab: dict[str, dict[str, Any]],
-        organizations: dict[str, m.Organization],
-        glossary: _Glossary,
-    ) -> None:
+    def __init__(self, builder: _Builder, context: _PlanContext) -> None:
         self.builder = builder
-        self.context = (sources, texts, vocab, organizations, glossary)
+        self.context = context
 
     def __call__(self, path: Path) -> _PlanResult:
         reader = _Reader(self.builder.root, cwd=self.builder.r.cwd)
@@ -765,7 +768,7 @@ class _PlanFile:
         checked = _check_record(data, PLAN_SPEC, where, "", getattr(data, "line", 1))
         if checked is None:
             return result
-        plan = _PlanBuilder(self.builder, checked, data, where, *self.context)
+        plan = _PlanBuilder(self.builder, checked, data, where, self.context)
         result.built = plan.build()
         result.ids = plan.ids
         if result.built is not None and path.stem != checked["id"]:
@@ -813,21 +816,13 @@ class _PlanBuilder:
         checked: dict[str, Any],
         raw: Map,
         where: _File,
-        sources: dict[str, m.Source],
-        texts: dict[str, SourceText],
-        vocab: dict[str, dict[str, Any]],
-        organizations: dict[str, m.Organization],
-        glossary: _Glossary,
+        context: _PlanContext,
     ) -> None:
         self.p = parent
         self.c = checked
         self.raw = raw
         self.where = where
-        self.sources = sources
-        self.texts = texts
-        self.vocab = vocab
-        self.organizations = organizations
-        self.glossary = glossary
+        self.context = context
         self.ok = True
         #: Each task and figure id declared, as (kind, id, line, field).
         self.ids: list[tuple[str, str, int, str]] = []
@@ -849,12 +844,12 @@ class _PlanBuilder:
 
     def check_glossary(self, text: m.Text, name: str, at: int | Map) -> None:
         line = _lang_line(at, "en")
-        for term in self.glossary.missing(text):
+        for term in self.context.glossary.missing(text):
             renderings = " or ".join(repr(r) for r in (term.en, *term.en_variants))
             self.fail(line, f"{name}.en", f"the Chinese uses the glossary term {term.zh!r} but the English lacks its rendering", f"the English to contain {renderings}")
 
     def refs(self, values: tuple[str, ...], table: str, kind: str, raw: Map, name: str, prefix: str = "") -> None:
-        if not self.p._refs(values, self.vocab.get(table, self.organizations), kind, self.where, raw, name, prefix):
+        if not self.p._refs(values, self.context.vocab.get(table, self.context.organizations), kind, self.where, raw, name, prefix):
             self.ok = False
 
     def build(self) -> tuple[m.Plan, list[m.Task], list[m.Figure]] | None:
@@ -863,12 +858,12 @@ class _PlanBuilder:
         source: SourceText | None = None
         if c["source"] in self.p.unverifiable:
             self.ok = False  # its problem is reported with the source; quotes cannot be checked
-        elif c["source"] not in self.sources:
-            if not self.p._ref(c["source"], self.sources, "source", self.where, raw, "source"):
+        elif c["source"] not in self.context.sources:
+            if not self.p._ref(c["source"], self.context.sources, "source", self.where, raw, "source"):
                 self.ok = False
         else:
-            source = self.texts[c["source"]]
-        if not self.p._ref(c["region"], self.vocab["regions"], "region", self.where, raw, "region"):
+            source = self.context.texts[c["source"]]
+        if not self.p._ref(c["region"], self.context.vocab["regions"], "region", self.where, raw, "region"):
             self.ok = False
         self.refs(c["issuers"], "organizations", "organization", raw, "issuers")
         if not c["issuers"]:
@@ -984,7 +979,7 @@ class _PlanBuilder:
             if checked["task"] is not None and checked["task"] not in task_ids:
                 self.fail(_line_of(raw, "task"), f"{name}.task", f"unknown task {checked['task']!r}", "the id of a task of this plan")
             for key, table in (("unit", "units"), ("region", "regions")):
-                if not self.p._ref(checked[key], self.vocab[table], key, self.where, raw, f"{name}.{key}", _line_of(raw, key)):
+                if not self.p._ref(checked[key], self.context.vocab[table], key, self.where, raw, f"{name}.{key}", _line_of(raw, key)):
                     self.ok = False
             span = self.quote(checked["quote"], f"{name}.quote", raw["quote"], source)
             self.check_glossary(checked["measure"], f"{name}.measure", raw["measure"])
