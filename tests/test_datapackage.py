@@ -191,7 +191,28 @@ def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path, monkeyp
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwise(dataset, tmp_path, monkeypatch) -> None:
+def _task_renamed(data: bytes) -> tuple[bytes, int]:
+    return data.replace(b"\r\nsunshine-volunteers-1,", b"\r\nno-such-task,", 1), 0
+
+
+def _task_dropped(data: bytes) -> tuple[bytes, int]:
+    rows = data.split(b"\r\n")
+    dropped = [row for row in rows if row.startswith(b"sunshine-volunteers-1,")]
+    assert len(dropped) == 1
+    return b"\r\n".join(row for row in rows if row not in dropped), -1
+
+
+@pytest.mark.parametrize(
+    ("table", "edit", "told", "missing"),
+    [
+        ("task_themes", _task_renamed, True, "no-such-task"),  # the table itself, after its early start
+        ("tasks", _task_dropped, True, "sunshine-volunteers-1"),  # a table it names, after its early start
+        ("task_themes", _task_renamed, False, "no-such-task"),  # a folder it was never told of
+    ],
+)
+def test_validator_trusts_an_early_result_only_for_the_tables_it_saw(dataset, tmp_path, monkeypatch, table, edit, told, missing) -> None:
+    """An early result holds only while the written descriptor describes the table, and every
+    table it names, as the early validation saw them; otherwise the table is validated again."""
     import actionplans.datapackage as datapackage
     from actionplans.datapackage import Validator
 
@@ -200,41 +221,15 @@ def test_validator_does_not_trust_an_early_result_for_a_table_described_otherwis
     write_package(dataset, out)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     with Validator(workers=2) as validator:
-        for resource in descriptor["resources"]:
-            validator.written(out, resource)  # all valid as they are
-        assert all(future.result() == [] for _, future in validator.early.values())
-        themes = out / "task_themes.csv"
-        data = themes.read_bytes().replace(b"\r\nsunshine-volunteers-1,", b"\r\nno-such-task,", 1)
-        themes.write_bytes(data)
-        resource = next(r for r in descriptor["resources"] if r["name"] == "task_themes")
-        resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+        if told:
+            for resource in descriptor["resources"]:
+                validator.written(out, resource)  # all valid as they are
+            assert all(future.result() == [] for _, future in validator.early.values())
+        path = out / f"{table}.csv"
+        data, rows = edit(path.read_bytes())
+        path.write_bytes(data)
+        resource = next(r for r in descriptor["resources"] if r["name"] == table)
+        resource.update(bytes=len(data), rows=resource["rows"] + rows, hash="sha256:" + hashlib.sha256(data).hexdigest())
         (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-        with pytest.raises(DataPackageError, match='task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found'):
-            validator(out)
-
-
-def test_validator_validates_again_a_table_whose_named_table_changed(dataset, tmp_path, monkeypatch) -> None:
-    """An early result holds only for the tables it saw: a task dropped from tasks.csv afterwards
-    breaks the tables that name it, and that is found."""
-    import actionplans.datapackage as datapackage
-    from actionplans.datapackage import Validator
-
-    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", 0)
-    out = tmp_path / "datapackage"
-    write_package(dataset, out)
-    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    with Validator(workers=2) as validator:
-        for resource in descriptor["resources"]:
-            validator.written(out, resource)
-        assert all(future.result() == [] for _, future in validator.early.values())
-        tasks = out / "tasks.csv"
-        rows = tasks.read_bytes().split(b"\r\n")
-        dropped = [row for row in rows if row.startswith(b"sunshine-volunteers-1,")]
-        assert len(dropped) == 1
-        data = b"\r\n".join(row for row in rows if row not in dropped)
-        tasks.write_bytes(data)
-        resource = next(r for r in descriptor["resources"] if r["name"] == "tasks")
-        resource.update(bytes=len(data), rows=resource["rows"] - 1, hash="sha256:" + hashlib.sha256(data).hexdigest())
-        (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-        with pytest.raises(DataPackageError, match='task_themes:2: -: foreign-key: for "task_id": values "sunshine-volunteers-1" not found'):
+        with pytest.raises(DataPackageError, match=f'task_themes:2: -: foreign-key: for "task_id": values "{missing}" not found'):
             validator(out)

@@ -278,12 +278,13 @@ class Validator:
         self.early[resource["name"]] = (package["resources"], future)
 
     def __call__(self, folder: Path) -> None:
-        if self.pool is None or folder != self.folder:
-            validate(folder, self.workers, pool=self.pool)
+        if self.pool is None:
+            validate(folder, self.workers)
             return
         descriptor = str(folder / DESCRIPTOR_NAME)
         resources = json.loads((folder / DESCRIPTOR_NAME).read_bytes())["resources"]
-        done = {name: future for name, (seen, future) in self.early.items() if all(d in resources for d in seen)}
+        early = self.early if folder == self.folder else {}
+        done = {name: future for name, (seen, future) in early.items() if all(d in resources for d in seen)}
         rest = [resource for resource in resources if resource["name"] not in done]
         shares = _shares(rest, resources, self.workers)
         futures = [self.pool.submit(_validate_resources, descriptor, share, i == 0) for i, share in enumerate(shares) if share or i == 0]
@@ -294,13 +295,12 @@ def _import_frictionless() -> None:
     import frictionless  # noqa: F401
 
 
-def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None:
+def validate(folder: Path, workers: int | None = None) -> None:
     """Validate a written data package with frictionless; raise DataPackageError on any error.
 
     Every row of every resource is checked against its schema, including foreign keys. Large
     packages are validated by several processes, each taking whole resources (largest first);
-    ``workers`` overrides the number, which is otherwise one per CPU for large packages; with
-    ``pool`` (a process pool of that many workers) the work goes to it.
+    ``workers`` overrides the number, which is otherwise one per CPU for large packages.
     """
     descriptor = folder / DESCRIPTOR_NAME
     resources = json.loads(descriptor.read_bytes())["resources"]
@@ -310,16 +310,13 @@ def validate(folder: Path, workers: int | None = None, pool: Any = None) -> None
     if workers <= 1:
         lines = _validate_resources(str(descriptor), [r["name"] for r in resources], True)
     else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        import frictionless  # noqa: F401  (imported once here; forked workers inherit it)
+
         arguments = ([str(descriptor)] * workers, _shares(resources, resources, workers), [i == 0 for i in range(workers)])
-        if pool is not None:
+        with ProcessPoolExecutor(workers) as pool:
             lines = [line for result in pool.map(_validate_resources, *arguments) for line in result]
-        else:
-            from concurrent.futures import ProcessPoolExecutor
-
-            import frictionless  # noqa: F401  (imported once here; forked workers inherit it)
-
-            with ProcessPoolExecutor(workers) as own:
-                lines = [line for result in own.map(_validate_resources, *arguments) for line in result]
     _raise_if_any(lines)
 
 
