@@ -1,6 +1,17 @@
+"""Fixtures shared by the tests, in two tiers.
+
+The fast tier (plain ``pytest``, ``nox -s tests``) runs everything not marked ``slow``. The full
+suite (``pytest -m ""``, ``nox -s full``, what ``.ci/run`` runs) adds the built site, the
+browser and accessibility tests, the live preview and the wheel.
+"""
+
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -8,6 +19,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 DATAPACKAGE = ROOT / "datapackage"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+#: The address the session's site is built for (an address of the tests' own; not published).
+SITE_URL = "https://example.org/actionplans/"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/ from what the code makes now")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """``golden(name, text)``: assert ``text`` equals ``tests/golden/<name>`` (or rewrite it
+    with ``--update-goldens``)."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.is_file(), f"no golden file {path}; run pytest --update-goldens"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file; if the change is meant, run pytest --update-goldens"
+
+    return check
 
 
 @pytest.fixture(scope="session")
@@ -25,23 +60,36 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+def copy_project(target: Path, *names: str) -> Path:
+    """A copy of the project's content, templates, data package and configuration."""
+    for name in names or ("content", "site_templates", "datapackage"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The site built once for the session from the repository's content (into a temp folder)."""
+    """The site built once for the session from the repository's content (into a temp folder),
+    for the address ``SITE_URL``."""
     from actionplans.site import Layout, build_site
 
     out = tmp_path_factory.mktemp("built")
-    build_site(Layout(root=ROOT, docs=out / "docs", site=out / "site"))
+    previous = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = SITE_URL
+    try:
+        build_site(Layout(root=ROOT, docs=out / "docs", site=out / "site", datapackage=out / "datapackage"))
+    finally:
+        if previous is None:
+            del os.environ["SITE_URL"]
+        else:
+            os.environ["SITE_URL"] = previous
     return out / "site"
 
 
 @pytest.fixture(scope="session")
 def served(site):
     """The built site on a local HTTP server; yields its base URL."""
-    import functools
-    import http.server
-    import threading
-
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -50,16 +98,16 @@ def served(site):
     server.shutdown()
 
 
-class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
-    """Serves the site at / and also under the path of site_url (/actionplans/), which the
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site at / and also under the path of ``SITE_URL`` (/actionplans/), which the
     404 pages use for their links because they are served at any depth."""
 
-    def translate_path(self, path):
+    def translate_path(self, path: str) -> str:
         if path.startswith("/actionplans/"):
-            path = path[len("/actionplans"):]
+            path = path[len("/actionplans") :]
         return super().translate_path(path)
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -93,45 +93,51 @@ def _report(root) -> str:
     return error.value.report()
 
 
-def test_plans_read_by_worker_processes_give_the_same_result(content_copy, monkeypatch) -> None:
-    """Many plan files are read by forked workers; the package and every problem are as read here."""
-    import actionplans.content as content
-    from actionplans.datapackage import build_files
-
-    def both(root) -> tuple[object, object]:
-        outcome = []
-        for threshold in (10_000, 1):  # one process, then one worker per CPU
-            monkeypatch.setattr(content, "PARALLEL_FILES", threshold)
-            try:
-                outcome.append(build_files(load_content(root)))
-            except ContentError as error:
-                outcome.append(error.report())
-        return outcome[0], outcome[1]
-
+def test_ids_repeated_across_files_are_reported_in_file_order(content_copy) -> None:
+    """Files are read by worker processes; ids must still be unique across them, and each repeat
+    is reported where it stands, naming the first use."""
     sources = content_copy / "sources"
     seed = (sources / "seed-page.yaml").read_text(encoding="utf-8")
-    (sources / "seed-copy.yaml").write_text(seed.replace("id: seed-page", "id: seed-copy"), encoding="utf-8")
-    alone, pooled = both(content_copy)
-    assert isinstance(alone, dict) and alone == pooled
-    assert b"seed-copy" in alone["sources.csv"]
-    # A source and a plan copied under other names: ids repeated across files.
     (sources / "zz-page.yaml").write_text(seed, encoding="utf-8")
     plans = content_copy / "plans"
     (plans / "zz-copy.yaml").write_bytes((plans / "nx-children-care.yaml").read_bytes())
     plan = plans / "nm-elderly-meals.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("level: provincial", "level: provincal"), encoding="utf-8")
-    alone, pooled = both(content_copy)
-    assert isinstance(alone, str) and alone == pooled
-    assert "plans/zz-copy.yaml:" in alone and "duplicate task id 'nx-children-care-1' (first at " in alone
-    assert "level: 'provincal' is not allowed" in alone
-    assert "sources/zz-page.yaml:1: id: duplicate source id 'seed-page'" in alone
+    report = _report(content_copy)
+    at = content_copy.as_posix()
+    assert f"{at}/plans/zz-copy.yaml:46: tasks[0].id: duplicate task id 'nx-children-care-1' (first at {at}/plans/nx-children-care.yaml:46)" in report
+    assert "level: 'provincal' is not allowed" in report
+    assert f"{at}/sources/zz-page.yaml:1: id: duplicate source id 'seed-page' (first at {at}/sources/seed-page.yaml:1)" in report
+    assert "zz-copy.yaml:1: id: 'nx-children-care' differs from the file name 'zz-copy'" in report
+
+
+def test_an_unknown_vocabulary_file_is_reported(content_copy) -> None:
+    vocabularies = content_copy / "vocabularies"
+    (vocabularies / "theme.yaml").write_bytes((vocabularies / "themes.yaml").read_bytes())
+    report = _report(content_copy)
+    assert "/vocabularies/theme.yaml: unknown vocabulary 'theme'; did you mean 'themes'?; expected one of regions.yaml" in report
+    assert report.splitlines()[0].endswith("[unknown-vocabulary]")
+
+
+def test_the_table_a_reference_is_checked_against_must_exist(dataset) -> None:
+    """A misspelt table name in the plan checks is an error, never a silent check against another table."""
+    from actionplans.content.plans import PlanContext, _PlanChecker
+    from actionplans.content.spec import Where
+    from actionplans.yamlfile import Map
+
+    raw = Map(themes=["x"])
+    raw.line, raw.key_lines = 1, {"themes": 1}
+    context = PlanContext({}, {}, frozenset(), {"themes": {}, "organizations": {"x": None}}, None)  # type: ignore[arg-type]
+    checker = _PlanChecker({"source": "s"}, raw, Where("f", []), context)
+    with pytest.raises(KeyError):
+        checker.refs(("x",), "theme", "theme", raw, "themes")
+    checker.refs(("x",), "themes", "theme", raw, "themes")
+    assert not checker.ok and "unknown theme 'x'" in str(checker.where.problems[0])
 
 
 def _package_bytes_in_a_pool_worker(root) -> int:
-    import actionplans.content as content
     from actionplans.datapackage import build_files
 
-    content.PARALLEL_FILES = 1  # as many workers as files allow, were it allowed to start them
     return sum(len(data) for data in build_files(load_content(root)).values())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import actionplans
-from actionplans.datapackage import build_files, read_package, validate, write_package
+from actionplans.datapackage import build_files, read_package, validate_package, write_package
 from actionplans.errors import DataPackageError
 from actionplans.tables import TABLES
 
@@ -87,17 +87,23 @@ def test_bilingual_columns(dataset) -> None:
     assert {"quote_zh", "quote_en"} <= set(header)
 
 
-def test_failed_check_leaves_previous_package(dataset, tmp_path) -> None:
+def test_a_package_that_does_not_validate_leaves_the_previous_one(dataset, tmp_path, monkeypatch) -> None:
+    import actionplans.datapackage as datapackage
+
     out = tmp_path / "datapackage"
     write_package(dataset, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
+    seen = []
 
     def veto(folder: Path) -> None:
-        assert (folder / "datapackage.json").is_file()
+        seen.append(sorted(p.name for p in folder.iterdir()))
         raise DataPackageError("vetoed")
 
-    with pytest.raises(DataPackageError):
-        write_package(dataset, out, check=veto)
+    monkeypatch.setattr(datapackage, "validate_package", veto)
+    changed = dataclasses.replace(dataset, terms={})
+    with pytest.raises(DataPackageError, match="vetoed"):
+        write_package(changed, out)
+    assert seen and "datapackage.json" in seen[0]  # validated as written, before it took the old one's place
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".datapackage.tmp-*"))
 
@@ -152,84 +158,42 @@ def test_load_imports_no_heavy_library() -> None:
     assert result.stdout.strip() == ""
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_validate_reports_a_broken_foreign_key_in_one_process_or_several(dataset, tmp_path, workers) -> None:
+def test_validate_reports_a_broken_foreign_key(dataset, tmp_path) -> None:
     out = tmp_path / "datapackage"
     write_package(dataset, out)
-    validate(out, workers=workers)  # the package as written is valid
+    validate_package(out)  # the package as written is valid
     themes = out / "task_themes.csv"
     rows = themes.read_text(encoding="utf-8").split("\n")
     rows[1] = "no-such-task" + rows[1][rows[1].index(","):]
     themes.write_text("\n".join(rows), encoding="utf-8")
     with pytest.raises(DataPackageError) as error:
-        validate(out, workers=workers)
+        validate_package(out)
     assert 'task_themes:2: -: foreign-key: for "task_id": values "no-such-task" not found' in str(error.value)
 
 
-@pytest.mark.parametrize("early_bytes", [0, 2_000, 10**9])
-def test_validator_checks_each_table_as_it_is_written(dataset, tmp_path, monkeypatch, early_bytes) -> None:
-    """Large tables are validated while the next ones are made, the rest at the end; a broken
-    reference stops the package either way."""
-    import dataclasses
-
-    import actionplans.datapackage as datapackage
-    from actionplans.datapackage import Validator
+def test_a_row_breaking_a_foreign_key_is_never_written(dataset, tmp_path) -> None:
     from actionplans.model import TaskTable
 
-    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", early_bytes)
     out = tmp_path / "datapackage"
-    with Validator(workers=2) as validator:
-        write_package(dataset, out, check=validator)
-        large = {p.stem for p in out.glob("*.csv") if p.stat().st_size >= early_bytes}
-        assert set(validator.early) == large  # started as soon as each was written
+    write_package(dataset, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     # Without the task a figure refers to, figures.csv breaks its foreign key.
     broken = dataclasses.replace(dataset, tasks=TaskTable({k: v for k, v in dataset.tasks.items() if k != "sunshine-volunteers-2"}))
-    with Validator(workers=2) as validator, pytest.raises(DataPackageError) as error:
-        write_package(broken, out, check=validator)
+    with pytest.raises(DataPackageError) as error:
+        write_package(broken, out)
     assert 'figures:3: -: foreign-key: for "task_id": values "sunshine-volunteers-2" not found' in str(error.value)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def _task_renamed(data: bytes) -> tuple[bytes, int]:
-    return data.replace(b"\r\nsunshine-volunteers-1,", b"\r\nno-such-task,", 1), 0
+def test_shares_balance_the_cost_of_validation() -> None:
+    from actionplans.datapackage import _shares
 
+    def resource(name: str, rows: int, *names: str) -> dict:
+        keys = [{"fields": ["x"], "reference": {"resource": n, "fields": ["id"]}} for n in names]
+        return {"name": name, "rows": rows, "schema": {"foreignKeys": keys}}
 
-def _task_dropped(data: bytes) -> tuple[bytes, int]:
-    rows = data.split(b"\r\n")
-    dropped = [row for row in rows if row.startswith(b"sunshine-volunteers-1,")]
-    assert len(dropped) == 1
-    return b"\r\n".join(row for row in rows if row not in dropped), -1
-
-
-@pytest.mark.parametrize(
-    ("table", "edit", "told", "missing"),
-    [
-        ("task_themes", _task_renamed, True, "no-such-task"),  # the table itself, after its early start
-        ("tasks", _task_dropped, True, "sunshine-volunteers-1"),  # a table it names, after its early start
-        ("task_themes", _task_renamed, False, "no-such-task"),  # a folder it was never told of
-    ],
-)
-def test_validator_trusts_an_early_result_only_for_the_tables_it_saw(dataset, tmp_path, monkeypatch, table, edit, told, missing) -> None:
-    """An early result holds only while the written descriptor describes the table, and every
-    table it names, as the early validation saw them; otherwise the table is validated again."""
-    import actionplans.datapackage as datapackage
-    from actionplans.datapackage import Validator
-
-    monkeypatch.setattr(datapackage, "EARLY_VALIDATION_BYTES", 0)
-    out = tmp_path / "datapackage"
-    write_package(dataset, out)
-    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    with Validator(workers=2) as validator:
-        if told:
-            for resource in descriptor["resources"]:
-                validator.written(out, resource)  # all valid as they are
-            assert all(future.result() == [] for _, future in validator.early.values())
-        path = out / f"{table}.csv"
-        data, rows = edit(path.read_bytes())
-        path.write_bytes(data)
-        resource = next(r for r in descriptor["resources"] if r["name"] == table)
-        resource.update(bytes=len(data), rows=resource["rows"] + rows, hash="sha256:" + hashlib.sha256(data).hexdigest())
-        (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-        with pytest.raises(DataPackageError, match=f'task_themes:2: -: foreign-key: for "task_id": values "{missing}" not found'):
-            validator(out)
+    resources = [resource("tasks", 100, "plans"), resource("plans", 10), resource("task_themes", 300, "tasks", "themes"), resource("themes", 5)]
+    shares = _shares(resources, 2)
+    assert sorted(name for share in shares for name in share) == ["plans", "task_themes", "tasks", "themes"]
+    assert shares[0] == ["task_themes"]  # 300 rows of its own and 105 looked up
+    assert _shares(resources, 8) == [["task_themes"], ["tasks"], ["plans"], ["themes"]]  # no empty shares

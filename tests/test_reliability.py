@@ -20,18 +20,20 @@ from actionplans.content import load_content
 from actionplans.errors import ContentError, DataPackageError
 from actionplans.model import Dataset
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT, ROOT, copy_project
 
 PLAN = "plans/nx-children-care.yaml"
 
 
 def _outcome(root: Path) -> str:
+    """"model" or "errors"; every problem of a ContentError is placed in a file of ``root``."""
     try:
         result = load_content(root)
     except ContentError as error:
         assert error.problems, "a ContentError must list its problems"
         for problem in error.problems:
-            assert str(problem.location).startswith(str(root.name)) or "content" in str(problem.location)
+            assert Path(problem.location.path).resolve().is_relative_to(root.resolve()), problem
+            assert problem.code and problem.message, problem
         return "errors"
     assert isinstance(result, Dataset)
     return "model"
@@ -121,14 +123,12 @@ def test_package_interrupted_leaves_the_old_version(dataset, tmp_path, monkeypat
             return real(self, data)
 
         monkeypatch.setattr(Path, "write_bytes", write_some)
-        check = None
     elif point == "validate":
-        check = boom
+        monkeypatch.setattr(datapackage, "validate_package", boom)
     else:
         monkeypatch.setattr(datapackage, "_swap_into_place", boom)
-        check = None
     with pytest.raises(KeyboardInterrupt):
-        datapackage.write_package(changed, out, check=check)
+        datapackage.write_package(changed, out)
     monkeypatch.undo()
     assert _snapshot(out) == before
     datapackage.write_package(changed, out)  # the next run clears leftovers and succeeds
@@ -174,12 +174,12 @@ def test_package_killed_at_any_moment_is_old_or_new(tmp_path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stage", ["run_mkdocs", "write_downloads"])
+@pytest.mark.parametrize("stage", ["run_mkdocs", "write_files"])
 def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None:
     from actionplans import site as site_module
     from actionplans.site import Layout, SiteError, build_site
 
-    layout = Layout(root=ROOT, docs=tmp_path / "docs", site=tmp_path / "site")
+    layout = Layout(root=ROOT, datapackage=tmp_path / "datapackage", docs=tmp_path / "docs", site=tmp_path / "site")
     build_site(layout)
     before = _snapshot(tmp_path / "site")
 
@@ -197,11 +197,7 @@ def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None
 def test_build_killed_at_any_moment_leaves_a_complete_site(tmp_path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("content", "site_templates"):
-        shutil.copytree(ROOT / name, project / name)
-    for name in ("mkdocs.yml", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "datapackage", project / "datapackage")
+    copy_project(project)
     command = [sys.executable, "-m", "actionplans", "build"]
     subprocess.run(command, cwd=project, check=True, capture_output=True)
     old = _snapshot(project / "site")
@@ -239,12 +235,113 @@ def test_two_builds_are_byte_identical_and_honour_source_date_epoch(tmp_path, mo
     from actionplans.site import Layout, build_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01
+    monkeypatch.setenv("SITE_URL", "https://example.org/actionplans/")
     snapshots = []
     for name in ("a", "b"):
-        build_site(Layout(root=ROOT, docs=tmp_path / name / "docs", site=tmp_path / name / "site"))
+        build_site(Layout(root=ROOT, datapackage=tmp_path / name / "datapackage", docs=tmp_path / name / "docs", site=tmp_path / name / "site"))
         snapshots.append(_snapshot(tmp_path / name / "site"))
     assert snapshots[0] == snapshots[1]
     site = tmp_path / "a" / "site"
     assert "<lastmod>2024-06-01</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
     with zipfile.ZipFile(site / "downloads" / "datapackage.zip") as archive:
         assert {info.date_time[:3] for info in archive.infolist()} == {(2024, 6, 1)}
+
+
+# --- no process is left behind -------------------------------------------------------------------
+def _run_alone(command: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in a process group of its own, capturing its output as CI does; fail if it
+    does not return, or if any process of its group outlives it."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, **kwargs)
+    try:
+        output, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("the command did not return (a process kept its output open)") from None
+    _assert_group_gone(process.pid)
+    return subprocess.CompletedProcess(command, process.returncode, output, "")
+
+
+def _assert_group_gone(group: int) -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.killpg(group, signal.SIGKILL)
+    raise AssertionError("processes of the command were still running after it exited")
+
+
+@pytest.mark.parametrize("verb", [["check"], ["package"], ["package", "--check"]])
+def test_no_process_is_left_behind_on_bad_content(tmp_path, verb) -> None:
+    """A new user's first mistake: an id that is a path. The command reports it, exits 1, and
+    returns to a caller that captures its output (every worker is gone)."""
+    project = tmp_path / "project"
+    shutil.copytree(CONTENT, project / "content")
+    plan = project / "content" / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("- id: nx-children-care-3\n", "- id: ../../escape\n", 1), encoding="utf-8")
+    result = _run_alone([sys.executable, "-m", "actionplans", *verb], project)
+    assert result.returncode == 1, result.stdout
+    assert "tasks[2].id: '../../escape' is not a valid id" in result.stdout and "[invalid-id]" in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_no_process_is_left_behind_on_success(tmp_path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(CONTENT, project / "content")
+    result = _run_alone([sys.executable, "-m", "actionplans", "package"], project)
+    assert result.returncode == 0, result.stdout
+    assert (project / "datapackage" / "datapackage.json").is_file()
+
+
+@pytest.fixture(scope="module")
+def large_project(tmp_path_factory) -> Path:
+    """A synthetic corpus large enough that a signal arrives while workers are running."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_corpus
+
+    project = write_corpus(tmp_path_factory.mktemp("large") / "project", 3000)
+    subprocess.run([sys.executable, "-m", "actionplans", "package"], cwd=project, check=True, capture_output=True)
+    return project
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("how", "code", "word"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+def test_ctrl_c_and_sigterm_stop_every_process_and_keep_the_old_package(large_project, how, code, word) -> None:
+    out = large_project / "datapackage"
+    before = _snapshot(out)
+    plan = next((large_project / "content" / "plans").glob("*.yaml"))
+    original = plan.read_text(encoding="utf-8")
+    plan.write_text(original.replace("Synthetic action plan", "Synthetic plan, changed", 1), encoding="utf-8")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "actionplans", "package"], cwd=large_project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+        )
+        workers = _wait_for_children(process.pid)
+        assert workers, "the package command never started worker processes"
+        if how == "SIGINT":
+            os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: to the whole group
+        else:
+            os.kill(process.pid, signal.SIGTERM)  # what a supervisor sends: to the command alone
+        output, _ = process.communicate(timeout=60)
+        _assert_group_gone(process.pid)
+    finally:
+        plan.write_text(original, encoding="utf-8")
+    assert process.returncode == code, output
+    assert output.strip().splitlines()[-1] == word and "Traceback" not in output, output
+    assert _snapshot(out) == before
+    assert not [p for p in large_project.iterdir() if p.name.startswith(".datapackage.")]
+
+
+def _wait_for_children(pid: int, seconds: float = 30) -> list[int]:
+    """The ids of ``pid``'s child processes, once it has some."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        found = [int(c) for c in children.read_text().split()] if children.exists() else []
+        if found:
+            return found
+        time.sleep(0.02)
+    return []

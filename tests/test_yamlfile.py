@@ -43,8 +43,6 @@ def test_values_and_the_lines_of_keys_and_items(tmp_path) -> None:
         ("a: 2024-13-45\n", "file.yaml:1: unreadable value '2024-13-45'"),
         ("", "file.yaml:1: file is empty"),
         ("~\n", "file.yaml:1: file holds only an empty value"),
-        ("a: 1\nb: \"x\ue0003s\ue001\"\n", "file.yaml:2: private-use character U+E000"),
-        ("a: 1\n\nb: \U000f0001\n", "file.yaml:3: private-use character U+F0001"),
     ],
 )
 def test_refused(tmp_path, text, expected) -> None:

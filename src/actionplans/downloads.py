@@ -1,8 +1,10 @@
 """Downloads made from the published data package: zip, CSV (plain and with BOM for Excel),
-JSON, one XLSX workbook, one SQLite database, per-plan subsets, and static JSON endpoints.
+JSON, one XLSX workbook, one SQLite database, per-plan subsets, static JSON endpoints and a
+DCAT catalogue.
 
-Every file is deterministic: the same package gives the same bytes (zip entry times come from
-``SOURCE_DATE_EPOCH`` or the package's ``created`` date).
+Everything is derived from the table declarations in ``tables.py`` and is deterministic: the
+same package gives the same bytes (zip entry times come from ``SOURCE_DATE_EPOCH`` or the
+package's ``created`` date).
 """
 
 from __future__ import annotations
@@ -11,47 +13,32 @@ import hashlib
 import io
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .datapackage import read_tables, write_csv
+from .datapackage import write_csv
 from .paths import DESCRIPTOR_NAME
-from .tables import TABLES, TABLES_BY_NAME, Table
+from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, Table, json_value
 
-#: Tables that belong to one plan; the others are shared reference tables.
-PLAN_TABLES = {
-    "plans": "id", "plan_issuers": "plan_id", "plan_groups": "plan_id", "plan_themes": "plan_id",
-    "statements": "plan_id", "tasks": "plan_id", "figures": "plan_id",
-}
-TASK_LINK_TABLES = ("task_themes", "task_actors", "task_groups")
-
+#: A table's rows as JSON-ready objects (column name to typed value).
 Rows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
-class Listing:
-    """What a page shows of a download before it is made: where it goes and what it is."""
+class Download:
+    """One downloadable file: where it goes under the site, what it is, and its bytes."""
 
     path: str
     format: str
     zh: str
     en: str
-
-
-@dataclass(frozen=True)
-class Download(Listing):
-    """One downloadable file: where it goes under the site, what it is, and its bytes."""
-
     data: bytes
 
     @property
@@ -66,46 +53,13 @@ class Download(Listing):
     def size_text(self) -> str:
         return human_size(len(self.data))
 
-
-@dataclass(frozen=True)
-class PendingDownload(Listing):
-    """A download still being made: its size and checksum are placeholders, which
-    ``fill_placeholders`` replaces with the values once it exists. The pages can be rendered,
-    and MkDocs can run, meanwhile."""
-
-    number: int
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[1]
 
     @property
-    def sha256(self) -> str:
-        return f"{_OPEN}{self.number}h{_CLOSE}"
-
-    @property
-    def size(self) -> str:
-        return f"{_OPEN}{self.number}b{_CLOSE}"
-
-    @property
-    def size_text(self) -> str:
-        return f"{_OPEN}{self.number}s{_CLOSE}"
-
-
-# Placeholders are delimited by two private-use characters, which no page text holds (content
-# with private-use characters is refused by the check; the site's own templates do not use them)
-# and which Markdown, HTML escaping and JSON without ASCII escaping all leave as they are.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-PLACEHOLDER_START = _OPEN
-PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+)([bsh]){_CLOSE}")
-
-
-def fill_placeholders(text: str, made: list[tuple[int, str]]) -> str:
-    """``text`` with the placeholders of ``PendingDownload`` number *n* replaced by the values
-    of ``made[n]`` (its size in bytes and its SHA-256), exactly as ``Download`` renders them."""
-
-    def value(match: re.Match[str]) -> str:
-        size, digest = made[int(match[1])]
-        kind = match[2]
-        return str(size) if kind == "b" else human_size(size) if kind == "s" else digest
-
-    return PLACEHOLDER.sub(value, text)
+    def media_type(self) -> str:
+        return media_type(self.path)
 
 
 def human_size(size: int) -> str:
@@ -116,175 +70,142 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def build_time(descriptor: dict[str, Any]) -> datetime:
+def build_time(created: str) -> datetime:
     """The time stamped into archives: SOURCE_DATE_EPOCH if set, else the package's created date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.strptime(descriptor["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def make_downloads(package_dir: Path, dataset: m.Dataset, parallel: bool = True) -> list[Download]:
-    """Every download, in the order the data page lists them.
-
-    With many plans (and ``parallel``) the workbooks, the database and the per-plan subsets are
-    made by a pool of processes (one per CPU), each forked with the tables already in memory.
-    """
-    work = DownloadWork(package_dir, dataset)
-    with work.inputs():
-        if parallel and work.parallel:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
-                made = list(pool.map(run_download_job, work.jobs))
-        else:
-            made = [run_download_job(job) for job in work.jobs]
-    return work.assemble(made)
+def table_rows(dataset: m.Dataset) -> Rows:
+    """Every table's rows, as the data package holds them."""
+    return {table.name: [dict(zip(table.column_names, row, strict=True)) for row in table.rows(dataset)] for table in TABLES}
 
 
-class DownloadWork:
-    """The downloads of one data package: what they are (``listings``, known before any is
-    made), independent jobs that make them (for ``run_download_job``), and how the jobs'
-    results are put together. A caller may run the jobs in its own processes: they must be
-    forked inside ``inputs()``, which is what the jobs read."""
-
-    def __init__(self, package_dir: Path, dataset: m.Dataset) -> None:
-        self.descriptor, self.rows = read_tables(package_dir)
-        self.when = build_time(self.descriptor)
-        self.files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
-        self.titles = {plan.id: plan.title for plan in dataset.plans.values()}
-        plan_ids = list(self.titles)
-        workers = os.cpu_count() or 1
-        chunk = max(1, len(plan_ids) // (4 * workers))
-        self.jobs: list[tuple[str, list[str]]] = [("xlsx", []), ("sqlite", []), ("json", [])]
-        self.jobs += [("plans", plan_ids[i : i + chunk]) for i in range(0, len(plan_ids), chunk)]
-        self.parallel = len(plan_ids) >= PARALLEL_FROM and workers > 1
-
-    def listings(self) -> list[Listing]:
-        """Every download, in the order the pages list them (see ``listings``)."""
-        return listings(self.titles)
-
-    @contextmanager
-    def inputs(self) -> Iterator[None]:
-        global _JOB_INPUT
-        _JOB_INPUT = (self.rows, self.descriptor, self.when)
-        try:
-            yield
-        finally:
-            _JOB_INPUT = None
-
-    def assemble(self, made: list[dict[str, bytes]]) -> list[Download]:
-        """The downloads in page order, given the results of the jobs."""
-        data = {path: part[path] for part in made for path in part}
-        data["downloads/datapackage.zip"] = zip_bytes(self.files, self.when, folder="actionplans")
-        for table in TABLES:
-            csv = self.files[f"{table.name}.csv"]
-            data[f"downloads/csv/{table.name}.csv"] = csv
-            data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
-        return [Download(item.path, item.format, item.zh, item.en, data[item.path]) for item in self.listings()]
+def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
+    """Every download of the data package in ``package_dir`` (which ``dataset`` was read from),
+    in the order the data page lists them."""
+    files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
+    when = build_time(dataset.meta.created)
+    rows = table_rows(dataset)
+    data: dict[str, bytes] = {
+        "downloads/datapackage.zip": zip_bytes(files, when, folder=dataset.meta.name),
+        "downloads/actionplans.xlsx": xlsx_bytes(rows, when),
+        "downloads/actionplans.sqlite": sqlite_bytes(rows),
+        "downloads/actionplans.json": json_bytes(dataset.meta, rows),
+    }
+    for table in TABLES:
+        csv = files[f"{table.name}.csv"]
+        data[f"downloads/csv/{table.name}.csv"] = csv
+        data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
+    for plan_id, subset in plan_subsets(rows).items():
+        base = f"downloads/plans/{plan_id}"
+        data[f"{base}.zip"] = zip_bytes({f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id)
+        data[f"{base}.json"] = json_bytes(dataset.meta, subset)
+        data[f"{base}.xlsx"] = xlsx_bytes(subset, when)
+    titles = {plan.id: plan.title for plan in dataset.plans.values()}
+    return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
 
 
-def listings(titles: dict[str, m.Text]) -> list[Listing]:
-    """Every download of a data package whose plans have these titles, in the order the pages
-    list them, without making any."""
+def listings(titles: dict[str, m.Text]) -> list[tuple[str, str, str, str]]:
+    """(path, format, description zh, description en) of every download, in page order."""
     out = [
-        Listing("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-        Listing("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
-        Listing("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
-        Listing("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
+        ("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
+        ("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
+        ("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
+        ("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
     ]
     for table in TABLES:
-        out.append(Listing(f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
-        out.append(Listing(f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
+        out.append((f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
+        out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
     for plan_id, title in titles.items():
         base = f"downloads/plans/{plan_id}"
         out += [
-            Listing(f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
-            Listing(f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
-            Listing(f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            (f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
+            (f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
+            (f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
         ]
     return out
 
 
-#: Plans from which downloads are made by several processes.
-PARALLEL_FROM = 16
-#: What the download jobs read: (rows, descriptor, time stamp); set while they run.
-_JOB_INPUT: tuple[Rows, dict[str, Any], datetime] | None = None
+# --- plan subsets, by the declared foreign keys ----------------------------------------------
+#: The table whose rows own the rest of a subset.
+ROOT = "plans"
 
 
-def run_download_job(job: tuple[str, list[str]]) -> dict[str, bytes]:
-    """One unit of download work: the bytes of its files by path (a top-level function: it runs
-    in worker processes)."""
-    assert _JOB_INPUT is not None
-    rows, descriptor, when = _JOB_INPUT
-    kind, plan_ids = job
-    if kind == "xlsx":
-        return {"downloads/actionplans.xlsx": xlsx_bytes(rows, when)}
-    if kind == "sqlite":
-        return {"downloads/actionplans.sqlite": sqlite_bytes(rows)}
-    if kind == "json":
-        return {"downloads/actionplans.json": json_bytes(descriptor, rows)}
-    out: dict[str, bytes] = {}
-    for plan_id, subset in plan_subsets(rows, plan_ids).items():
-        base = f"downloads/plans/{plan_id}"
-        csvs = {f"{name}.csv": _csv(TABLES_BY_NAME[name], table_rows) for name, table_rows in subset.items()}
-        out[f"{base}.zip"] = zip_bytes(csvs, when, folder=plan_id)
-        out[f"{base}.json"] = json_bytes(descriptor, subset)
-        out[f"{base}.xlsx"] = xlsx_bytes(subset, when)
-    return out
+def owned_tables() -> dict[str, tuple[str, str]]:
+    """Tables whose rows belong to one plan, each with the foreign key column that leads to its
+    owner and the owner's table (``plans`` leads to itself): the tables reached from ``plans``
+    by following foreign keys backwards."""
+    owned: dict[str, tuple[str, str]] = {ROOT: ("id", ROOT)}
+    changed = True
+    while changed:
+        changed = False
+        for table in TABLES:
+            if table.name in owned:
+                continue
+            for key in table.foreign_keys:
+                if key.resource in owned and len(key.columns) == 1:
+                    owned[table.name] = (key.columns[0], key.resource)
+                    changed = True
+                    break
+    return owned
 
 
-#: Reference tables a plan's rows point to, and the columns that point to each of them.
-REFERENCES = {
-    "sources": [("plans", "source_id")],
-    "source_authors": [],
-    "regions": [("plans", "region_id"), ("figures", "region_id"), ("organizations", "region_id")],
-    "organizations": [("plan_issuers", "organization_id")],
-    "actors": [("task_actors", "actor_id"), ("organizations", "actor_id")],
-    "groups": [("plan_groups", "group_id"), ("task_groups", "group_id")],
-    "themes": [("plan_themes", "theme_id"), ("task_themes", "theme_id")],
-    "units": [("figures", "unit_id")],
-}
+def plan_subsets(rows: Rows) -> dict[str, Rows]:
+    """Each plan's rows and the rows they refer to, so that every foreign key of the subset
+    resolves; in one pass over the tables.
 
-
-def plan_subset(rows: Rows, plan_id: str) -> Rows:
-    """The rows of one plan and the reference rows they point to, so that every key resolves.
-
-    The glossary is not part of a plan's subset (it is one list for the whole corpus)."""
-    return plan_subsets(rows, [plan_id])[plan_id]
-
-
-def plan_subsets(rows: Rows, plan_ids: Iterable[str] | None = None) -> dict[str, Rows]:
-    """Every plan's subset (see ``plan_subset``), made in one pass over the rows."""
-    ids = list(plan_ids) if plan_ids is not None else [r["id"] for r in rows["plans"]]
-    grouped: dict[str, Rows] = {pid: {} for pid in ids}
-    for name, key in PLAN_TABLES.items():
-        for subset in grouped.values():
-            subset[name] = []
-        for r in rows[name]:
-            if r[key] in grouped:
-                grouped[r[key]][name].append(r)
-    task_plan = {r["id"]: r["plan_id"] for r in rows["tasks"] if r["plan_id"] in grouped}
-    for name in TASK_LINK_TABLES:
-        for subset in grouped.values():
-            subset[name] = []
-        for r in rows[name]:
-            if r["task_id"] in task_plan:
-                grouped[task_plan[r["task_id"]]][name].append(r)
-    # reference rows, in their table's order
-    position = {name: {r["id"]: i for i, r in enumerate(rows[name])} for name in REFERENCES if name != "source_authors"}
-    authors: dict[str, list[dict[str, Any]]] = {}
-    for r in rows["source_authors"]:
-        authors.setdefault(r["source_id"], []).append(r)
+    A plan's subset holds the rows owned by the plan (see ``owned_tables``), every row those
+    rows refer to (and the rows those refer to, in turn), and the rows that are parts of a
+    referred row (whose primary key holds its foreign key, such as a source's authors). The
+    glossary, which no plan refers to, is in no subset.
+    """
+    owned = owned_tables()
+    plan_ids = [r["id"] for r in rows[ROOT]]
+    plan_of: dict[str, dict[str, str]] = {ROOT: {pid: pid for pid in plan_ids}}
+    subsets: dict[str, dict[str, list[dict[str, Any]]]] = {pid: {} for pid in plan_ids}
+    for table in TABLES:  # owners come before the tables that refer to them
+        if table.name not in owned:
+            continue
+        column, owner = owned[table.name]
+        mapping = plan_of[owner]
+        ids = plan_of.setdefault(table.name, {}) if "id" in table.column_names else None
+        for row in rows[table.name]:
+            pid = mapping.get(row[column])
+            if pid is None:
+                continue
+            subsets[pid].setdefault(table.name, []).append(row)
+            if ids is not None:
+                ids[row["id"]] = pid
+    position = {t.name: {r["id"]: i for i, r in enumerate(rows[t.name])} for t in TABLES if t.name not in owned and t.primary_key == ("id",)}
     out: dict[str, Rows] = {}
-    for pid, subset in grouped.items():
-        # organizations before regions and actors, which they point to
-        for name in ("organizations", "sources", "regions", "actors", "groups", "themes", "units"):
-            wanted = {r[column] for table, column in REFERENCES[name] for r in subset.get(table, []) if r[column] is not None}
-            subset[name] = [rows[name][i] for i in sorted(position[name][w] for w in wanted if w in position[name])]
-        subset["source_authors"] = [a for r in subset["sources"] for a in authors.get(r["id"], [])]
-        out[pid] = {table.name: subset[table.name] for table in TABLES if table.name in subset}
+    for pid, subset in subsets.items():
+        wanted: dict[str, set[str]] = {}
+        pending = [row_table for row_table in subset]
+        while pending:  # follow foreign keys out of the subset until nothing new is wanted
+            name = pending.pop()
+            for key in TABLES_BY_NAME[name].foreign_keys:
+                if key.resource in owned or len(key.columns) != 1:
+                    continue
+                source_rows = subset[name] if name in owned else [rows[name][position[name][i]] for i in wanted.get(name, ())]
+                new = {r[key.columns[0]] for r in source_rows if r[key.columns[0]] is not None} - wanted.get(key.resource, set())
+                if new:
+                    wanted.setdefault(key.resource, set()).update(new)
+                    pending.append(key.resource)
+        result: Rows = {}
+        for table in TABLES:
+            if table.name in owned:
+                result[table.name] = subset.get(table.name, [])
+            elif table.name in wanted:
+                result[table.name] = [rows[table.name][i] for i in sorted(position[table.name][k] for k in wanted[table.name])]
+            else:
+                part = next((k for k in table.foreign_keys if k.resource in wanted and set(k.columns) <= set(table.primary_key)), None)
+                if part is not None:
+                    keys = wanted[part.resource]
+                    result[table.name] = [r for r in rows[table.name] if r[part.columns[0]] in keys]
+        out[pid] = result
     return out
 
 
@@ -311,29 +232,19 @@ def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     return write_csv(table, ([row[c] for c in table.column_names] for row in rows))
 
 
-def _json_value(value: Any) -> Any:
-    """A Decimal as int or float (JSON, XLSX and SQLite cells); anything else unchanged."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def json_bytes(descriptor: dict[str, Any], rows: Rows) -> bytes:
+def json_bytes(meta: m.PackageMeta, rows: Rows) -> bytes:
+    """The tables as one JSON document: ``{name, version, licenses, tables: {table: [rows]}}``."""
     document = {
-        "name": descriptor["name"],
-        "version": descriptor["version"],
-        "licenses": descriptor["licenses"],
-        "tables": {name: [{k: _json_value(v) for k, v in row.items()} for row in table_rows] for name, table_rows in rows.items()},
+        "name": meta.name,
+        "version": meta.version,
+        "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}],
+        "tables": {name: [{k: json_value(v) for k, v in row.items()} for row in table_rows] for name, table_rows in rows.items()},
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return _dump(document)
 
 
 def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
-    """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula.
-
-    Written with XlsxWriter, which writes about five times faster than openpyxl (16 against
-    76 ms for a plan's subset); that matters with a workbook per plan.
-    """
+    """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -344,7 +255,7 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
 
     def write(sheet: Any, row: int, values: Iterable[Any]) -> None:
         for column, value in enumerate(values):
-            value = _json_value(value)
+            value = json_value(value)
             if isinstance(value, str):
                 sheet.write_string(row, column, value)  # stored as text: "=1+1" stays the characters =1+1
             elif isinstance(value, bool):
@@ -387,7 +298,7 @@ def sqlite_bytes(rows: Rows) -> bytes:
                 names = table.column_names
                 connection.executemany(
                     f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [tuple(_json_value(r[c]) for c in names) for r in rows[table.name]],
+                    [tuple(json_value(r[c]) for c in names) for r in rows[table.name]],
                 )
             problems = connection.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
@@ -413,45 +324,50 @@ def _create_table(table: Table) -> str:
 
 
 # --- static JSON endpoints -------------------------------------------------------------------
-def _text(text: m.Text | None) -> dict[str, str] | None:
-    return None if text is None else {"zh": text.zh, "en": text.en}
+def record_json(table: Table, record: Any, children: bool = True) -> dict[str, Any]:
+    """A record as its endpoint shows it: its row's columns, each list attribute under the
+    attribute's name (``theme_ids``), and, with ``children``, the records it owns (a plan's
+    ``statements``, ``tasks`` and ``figures``) under their table's name."""
+    out = table.json_row(tuple(c.value(record) for c in table.columns))
+    for list_table in TABLES:
+        if list_table.list_of is not None and list_table.list_of[0] == table.name:
+            items = [c for c in list_table.columns if c.path[0] == "item"]
+            values = getattr(record, list_table.list_of[1])
+            if len(items) == 1 and items[0].path == ("item",):
+                out[list_table.list_of[1]] = list(values)
+            else:
+                out[list_table.list_of[1]] = [{c.name: c.value(_Holder(v)) for c in items} for v in values]
+    if children:
+        for child, records in _children(table, record):
+            out[child.name] = [record_json(child, r, children=False) for r in records]
+    return out
 
 
-def _span(span: m.Span, source_id: str) -> dict[str, Any]:
-    return {"source": source_id, "char_start": span.start, "char_end": span.end, "line_start": span.line_start, "line_end": span.line_end}
+@dataclass(frozen=True)
+class _Holder:
+    item: Any
 
 
-def figure_record(figure: m.Figure) -> dict[str, Any]:
-    return {
-        "id": figure.id, "plan": figure.plan_id, "task": figure.task_id, "kind": figure.kind,
-        "value": _json_value(figure.value), "value_to": _json_value(figure.value_to), "unit": figure.unit_id,
-        "year": figure.year, "region": figure.region_id, "qualifier": figure.qualifier,
-        "measure": _text(figure.measure), "quote": _text(figure.quote), "span": _span(figure.span, figure.plan.source_id),
-    }
+def _children(table: Table, record: Any) -> list[tuple[Table, Iterable[Any]]]:
+    owned = owned_tables()
+    out: list[tuple[Table, Iterable[Any]]] = []
+    if table.name not in owned:
+        return out
+    for child in TABLES:
+        if child.name == table.name or child.name not in owned or child.list_of is not None:
+            continue
+        if any(key.resource == table.name for key in child.foreign_keys):
+            out.append((child, _CHILD_RECORDS[(table.name, child.name)](record)))
+    return out
 
 
-def task_record(task: m.Task) -> dict[str, Any]:
-    return {
-        "id": task.id, "plan": task.plan_id, "ordinal": task.ordinal, "label": task.label,
-        "title": _text(task.title), "text": _text(task.text), "span": _span(task.span, task.plan.source_id),
-        "themes": list(task.theme_ids), "actors": list(task.actor_ids), "groups": list(task.group_ids),
-        "figures": [f.id for f in task.figures],
-    }
-
-
-def plan_record(plan: m.Plan) -> dict[str, Any]:
-    return {
-        "id": plan.id, "title": _text(plan.title), "source": plan.source_id, "level": plan.level, "region": plan.region_id,
-        "issuers": [{"id": o.id, "name": _text(o.name)} for o in plan.issuers], "issuer_count": plan.issuer_count,
-        "period_start": plan.period_start, "period_end": plan.period_end, "groups": list(plan.group_ids),
-        "themes": list(plan.theme_ids), "task_count": plan.task_count, "task_count_rule": plan.task_count_rule,
-        "statements": [
-            {"id": s.id, "kind": s.kind, "ordinal": s.ordinal, "text": _text(s.text), "span": _span(s.span, plan.source_id)}
-            for s in plan.statements
-        ],
-        "tasks": [{"id": t.id, "ordinal": t.ordinal, "label": t.label, "title": _text(t.title)} for t in plan.tasks],
-        "figures": [f.id for f in plan.figures],
-    }
+#: How a record reaches the records it owns (the model's navigation, constant time each).
+_CHILD_RECORDS: dict[tuple[str, str], Any] = {
+    ("plans", "statements"): lambda plan: plan.statements,
+    ("plans", "tasks"): lambda plan: plan.tasks,
+    ("plans", "figures"): lambda plan: plan.figures,
+    ("tasks", "figures"): lambda task: task.figures,
+}
 
 
 def _dump(document: Any) -> bytes:
@@ -459,68 +375,71 @@ def _dump(document: Any) -> bytes:
 
 
 def endpoints(dataset: m.Dataset) -> dict[str, bytes]:
-    """Static JSON endpoints by id: api/plans/<id>.json, api/tasks/<id>.json, api/figures/<id>.json."""
+    """Static JSON endpoints: ``api/<table>/<id>.json`` for every record of every entity table,
+    and ``api/index.json`` listing them."""
     out: dict[str, bytes] = {}
-    for plan in dataset.plans.values():
-        out[f"api/plans/{plan.id}.json"] = _dump(plan_record(plan))
-    for task in dataset.iter_tasks():
-        out[f"api/tasks/{task.id}.json"] = _dump(task_record(task))
-    for figure in dataset.figures.values():
-        out[f"api/figures/{figure.id}.json"] = _dump(figure_record(figure))
-    out["api/index.json"] = _dump(
-        {
-            "version": dataset.version,
-            "plans": [f"plans/{p}.json" for p in dataset.plans],
-            "tasks": [f"tasks/{t.id}.json" for t in dataset.iter_tasks()],
-            "figures": [f"figures/{f}.json" for f in dataset.figures],
-        }
-    )
+    index: dict[str, Any] = {"name": dataset.meta.name, "version": dataset.version}
+    for name, attribute in COLLECTIONS.items():
+        table = TABLES_BY_NAME[name]
+        records = dataset.iter_tasks() if name == "tasks" else getattr(dataset, attribute).values()
+        paths = []
+        for record in records:
+            path = f"{name}/{record.id}.json"
+            out[f"api/{path}"] = _dump(record_json(table, record))
+            paths.append(path)
+        index[name] = paths
+    out["api/index.json"] = _dump(index)
     return out
 
 
-def dcat_catalog(dataset: m.Dataset, downloads: list[Download], site_url: str) -> bytes:
-    """A DCAT catalogue (JSON-LD) describing the dataset and each of its distributions."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
+# --- DCAT ------------------------------------------------------------------------------------
+def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str) -> bytes:
+    """A DCAT catalogue (JSON-LD) describing the dataset and each of its distributions.
+
+    ``base`` is the site's address ending in "/", or "" when the site has none: the IRIs are
+    then relative, resolved against wherever the catalogue is served from."""
     meta = dataset.meta
     document = {
         "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#", "spdx": "http://spdx.org/rdf/terms#",
         },
         "@id": base + "catalog.jsonld",
         "@type": "dcat:Catalog",
         "dct:title": [{"@value": meta.title.zh, "@language": "zh-Hans"}, {"@value": meta.title.en, "@language": "en"}],
-        "foaf:homepage": {"@id": base},
+        "foaf:homepage": {"@id": base or "./"},
         "dcat:dataset": {
             "@id": base + "#dataset",
             "@type": "dcat:Dataset",
             "dct:identifier": meta.name,
             "dct:title": [{"@value": meta.title.zh, "@language": "zh-Hans"}, {"@value": meta.title.en, "@language": "en"}],
-            "dct:description": [
-                {"@value": meta.description.zh, "@language": "zh-Hans"},
-                {"@value": meta.description.en, "@language": "en"},
-            ],
+            "dct:description": [{"@value": meta.description.zh, "@language": "zh-Hans"}, {"@value": meta.description.en, "@language": "en"}],
             "dct:license": {"@id": meta.licence_path},
             "dct:language": ["zh", "en"],
             "dcat:version": meta.version,
             "dct:modified": {"@value": meta.created[:10], "@type": "xsd:date"},
             "dcat:keyword": [c.label.en for c in dataset.themes.values()],
             "dcat:landingPage": {"@id": base + "data/"},
-            "dcat:distribution": [
-                {
-                    "@type": "dcat:Distribution",
-                    "dct:title": d.en,
-                    "dcat:downloadURL": {"@id": base + d.path},
-                    "dcat:mediaType": _MEDIA_TYPES[Path(d.path).suffix],
-                    "dcat:byteSize": {"@value": str(d.size), "@type": "xsd:nonNegativeInteger"},
-                    "spdx:checksum": {"spdx:algorithm": "sha256", "spdx:checksumValue": d.sha256},
-                }
-                for d in downloads
-            ],
+            "dcat:distribution": [distribution(d, base) for d in downloads],
         },
     }
-    document["@context"]["spdx"] = "http://spdx.org/rdf/terms#"  # type: ignore[index]
     return _dump(document)
+
+
+def distribution(download: Download, base: str) -> dict[str, Any]:
+    """A download as a DCAT distribution, with its size and SHA-256."""
+    return {
+        "@type": "dcat:Distribution",
+        "dct:title": download.en,
+        "dcat:downloadURL": {"@id": base + download.path},
+        "dcat:mediaType": download.media_type,
+        "dcat:byteSize": {"@value": str(download.size), "@type": "xsd:nonNegativeInteger"},
+        "spdx:checksum": {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+            "spdx:checksumValue": download.sha256,
+        },
+    }
 
 
 _MEDIA_TYPES = {
@@ -536,13 +455,11 @@ def media_type(path: str) -> str:
 __all__ = [
     "DESCRIPTOR_NAME",
     "Download",
-    "Listing",
-    "PendingDownload",
     "dcat_catalog",
     "endpoints",
-    "fill_placeholders",
     "human_size",
     "make_downloads",
     "media_type",
-    "plan_subset",
+    "plan_subsets",
+    "record_json",
 ]

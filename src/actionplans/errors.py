@@ -19,16 +19,25 @@ class Location:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input: where, which field, what is wrong, what is expected."""
+    """One thing wrong with the input: where, which field, what is wrong, what is expected.
+
+    ``code`` names the kind of problem (``quote-not-found``, ``duplicate-id`` …): it stays the
+    same when the wording changes, so tests and users can look for it. A problem whose
+    ``severity`` is ``todo`` is work a person must still do on a draft, not an error.
+    """
 
     location: Location
     field: str
     message: str
     expected: str = ""
+    code: str = "invalid"
+    severity: str = "error"
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.field}: {self.message}" if self.field else f"{self.location}: {self.message}"
-        return f"{text}; expected {self.expected}" if self.expected else text
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return f"{text} [{self.code}]"
 
 
 class ActionplansError(Exception):
@@ -51,6 +60,11 @@ class ContentError(ActionplansError):
 
 class DataPackageError(ActionplansError):
     """A data package is missing, of another format, or inconsistent."""
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems by file, line, field and message, each once."""
+    return sorted(set(problems), key=_sort_key)
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, str, str]:

@@ -1,43 +1,171 @@
-"""MkDocs plugin: re-render the generated pages during ``actionplans serve``; tidy the search index.
+"""The MkDocs plugin: adapts MkDocs' events to the pages ``render_pages`` writes. It owns no stage.
 
-``actionplans build`` renders the pages itself before running MkDocs; during ``actionplans
-serve`` this plugin does the same on every rebuild, from the content as it is (a preview data
-package in ``build/preview/``, not validated, ``datapackage/`` untouched), but only when
-content or templates changed since its last render. Unchanged pages are not rewritten.
+- Generated pages marked ``markup: html`` are HTML already: they pass through unconverted
+  (``on_page_markdown`` / ``on_page_content``).
+- The theme's compiled templates are kept between builds and languages (``on_env``).
+- Material's markup that the W3C Nu HTML Checker rejects is mended (``on_post_page``,
+  ``on_post_template``): ``autocomplete`` on checkboxes, and the table of contents' ``<label
+  for="__toc">`` on pages outside the navigation, whose input does not exist.
+- The root ``404.html`` stays in the site's default language, and each other language gets its
+  own ``<locale>/404.html`` (mkdocs-static-i18n builds every language into one folder, and the
+  language built last would otherwise own the root page).
+- English search entries identical to their Chinese page are dropped in one pass after the
+  build (mkdocs-static-i18n's own de-duplication compares every entry with every other).
+- A site without an address gets no sitemap: a sitemap lists absolute URLs, and MkDocs would
+  write "None" in their place.
 
-After every build it removes the search entries of English pages that are identical to their
-Chinese page (the changelog, code), in one linear pass. mkdocs-static-i18n can do the same
-(``reconfigure_search``), but compares every entry with every other: at 1,000 tasks that took
-over half of the whole build, and it grows with the square of the pages.
-
-During ``actionplans build`` it also lists the built pages that still hold placeholders for the
-downloads' sizes and checksums, which the build fills in once the downloads are made.
+It needs no folders of its own: every page it sees was written before MkDocs ran.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+from mkdocs.config import base
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .downloads import PLACEHOLDER_START
-
-
-def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    items = []
-    for root in paths:
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if path.is_file():
-                stat = path.stat()
-                items.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(items)
-
-
 _ID = re.compile(r'\sid="([^"]+)"')
+_CHECKBOX = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*>')
+_AUTOCOMPLETE = re.compile(r'\s+autocomplete="off"')
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
+_404 = "404.html"
+
+
+class ActionplansConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin takes no options: it adapts events and reads no folders of its own."""
+
+
+class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        super().__init__()
+        self.bytecode = _MemoryBytecodeCache()
+        #: The default language's rendered 404 page of the current build, by site folder.
+        self.default_404: dict[str, str] = {}
+
+    # generated HTML pages ----------------------------------------------------------------------
+    @event_priority(100)  # before any other plugin sees the Markdown
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        """Keep a ``markup: html`` page's HTML aside and give Markdown nothing to convert.
+
+        Converting it would return the same HTML, after three HTML parser passes over it
+        (Python-Markdown's raw-HTML block handling, md_in_html, MkDocs' anchor collector).
+        """
+        if page.meta.get("markup") == "html":
+            page.actionplans_html = markdown
+            return ""
+        return markdown
+
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        stored = getattr(page, "actionplans_html", None)
+        if stored is None:
+            return html
+        del page.actionplans_html
+        page.present_anchor_ids = set(_ID.findall(stored))  # for MkDocs' anchor validation
+        return str(stored).strip()
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        env.bytecode_cache = self.bytecode
+        return env
+
+    # valid HTML --------------------------------------------------------------------------------
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return fix_html(output)
+
+    # the 404 pages -----------------------------------------------------------------------------
+    def on_pre_build(self, *, config: Any) -> None:
+        current, default = _languages(config)
+        if current is not None and current == default:
+            self.default_404.pop(os.path.abspath(config.site_dir), None)
+
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        """The 404 page's language links go to the language home pages, not to the alternates of
+        whichever page was rendered last."""
+        i18n = config.plugins.get("i18n")
+        homes = getattr(i18n, "extra_alternate", None) if i18n is not None else None
+        if template_name == _404 and homes:
+            # i18n keeps the per-page list as an attribute of config.extra, which Jinja's
+            # `config.extra.alternate` reads before the item: set both.
+            config.extra["alternate"] = copy.deepcopy(homes)
+            config.extra.alternate = copy.deepcopy(homes)
+        return context
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        if template_name.endswith(".html"):
+            output_content = fix_html(output_content)
+        if template_name != _404:
+            return output_content
+        current, default = _languages(config)
+        if current is None or default is None:
+            return output_content
+        site_dir = os.path.abspath(config.site_dir)
+        if current == default:
+            self.default_404[site_dir] = output_content
+            return output_content
+        kept = self.default_404.get(site_dir)
+        if kept is None:  # the default language is not built in this run
+            return output_content
+        path = Path(site_dir) / current / _404
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output_content, encoding="utf-8")
+        return kept
+
+    # search ------------------------------------------------------------------------------------
+    @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language and the index
+    def on_post_build(self, *, config: Any) -> None:
+        i18n = config.plugins.get("i18n")
+        if i18n is not None and getattr(i18n, "building", False):
+            return  # a language built from inside mkdocs-static-i18n; the index is not final yet
+        site = Path(config["site_dir"])
+        languages = [lang.locale for lang in i18n.config.languages if not lang.default] if i18n is not None else []
+        deduplicate_search_index(site / "search" / "search_index.json", languages)
+        if not config.site_url:
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (site / name).unlink(missing_ok=True)
+
+
+def fix_html(html: str) -> str:
+    """``html`` without the Material markup the Nu checker rejects (see the module docstring).
+    Should Material change that markup, the patterns stop matching and the Nu check in the
+    test suite shows the errors again."""
+    html = _CHECKBOX.sub(lambda m: _AUTOCOMPLETE.sub("", m.group(0)), html)
+    if 'id="__toc"' not in html:
+        html = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', html)
+    return html
+
+
+def _languages(config: Any) -> tuple[str | None, str | None]:
+    """The language being built and the default one (None, None without mkdocs-static-i18n)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return None, None
+    return getattr(i18n, "current_language", None), getattr(i18n, "default_language", None)
+
+
+def deduplicate_search_index(path: Path, languages: list[str]) -> int:
+    """Drop entries under ``<lang>/`` that repeat a default-language entry word for word."""
+    if not languages or not path.is_file():
+        return 0
+    index = json.loads(path.read_bytes())
+    prefixes = tuple(f"{lang}/" for lang in languages)
+    default = {(d["location"], d["title"], d["text"]) for d in index["docs"] if not d["location"].startswith(prefixes)}
+    kept = [
+        d
+        for d in index["docs"]
+        if not (d["location"].startswith(prefixes) and (d["location"].split("/", 1)[1], d["title"], d["text"]) in default)
+    ]
+    removed = len(index["docs"]) - len(kept)
+    if removed:
+        index["docs"] = kept
+        path.write_text(json.dumps(index, separators=(",", ":")), encoding="ascii")  # as Material writes it
+    return removed
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -56,142 +184,3 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def clear(self) -> None:
         self.store.clear()
-
-
-class ActionplansPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    def __init__(self) -> None:
-        super().__init__()
-        self.serving = False
-        self.last: tuple[tuple[str, int, int], ...] | None = None
-        self.downloads: list[Any] = []
-        self.dataset: Any = None
-        self.bytecode = _MemoryBytecodeCache()
-        #: Set by ``actionplans serve`` while it builds only the pages that changed.
-        self.partial = False
-        #: Search entries of every page built while serving, by page URL, in build order.
-        self.search_pages: dict[str, list[dict[str, Any]]] = {}
-        #: Built pages that hold placeholders for the downloads' sizes and checksums, which
-        #: ``actionplans build`` fills in once the downloads are made (see ``site.SiteFiles``).
-        self.pages_with_placeholders: list[Path] = []
-
-    @event_priority(100)  # before any other plugin sees the Markdown
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
-        """Pages marked ``markup: html`` are HTML already: keep it aside and give Markdown nothing.
-
-        Converting them would return the same HTML, after three HTML parser passes over it
-        (Python-Markdown's raw-HTML block handling, md_in_html, MkDocs' anchor collector).
-        """
-        if page.meta.get("markup") == "html":
-            page.actionplans_html = markdown
-            return ""
-        return markdown
-
-    @event_priority(100)
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        stored = getattr(page, "actionplans_html", None)
-        if stored is None:
-            return html
-        del page.actionplans_html
-        page.present_anchor_ids = set(_ID.findall(stored))  # for MkDocs' anchor validation
-        return str(stored).strip()
-
-    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        """Keep the theme's compiled templates between builds (each build, and each language,
-        makes a new Jinja environment and would compile Material's templates again)."""
-        env.bytecode_cache = self.bytecode
-        return env
-
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
-        self.pages_with_placeholders = []
-
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        if PLACEHOLDER_START in output:
-            self.pages_with_placeholders.append(Path(page.file.abs_dest_path))
-        return output
-
-    def on_pre_build(self, *, config: Any) -> None:
-        if self.serving:
-            self.prepare(config)
-
-    def prepare(self, config: Any) -> bool:
-        """Re-render the pages if content or templates changed since the last render.
-
-        Returns whether the set of pages stayed the same (no page added or removed), which is
-        when a rebuild of only the changed pages is enough.
-        """
-        from . import load
-        from .site import Layout, pages_and_downloads, preview_package
-
-        layout = Layout(root=Path(config.config_file_path).parent)
-        inputs = [layout.at(layout.content), layout.at(layout.templates), layout.at(layout.changelog)]
-        fingerprint = _fingerprint(inputs)
-        if fingerprint == self.last:
-            return True
-        docs = layout.at(layout.docs)
-        before = {p for p in docs.rglob("*") if p.is_file()}
-        package = preview_package(layout)
-        self.dataset = load(package)
-        self.downloads, _pages, _written = pages_and_downloads(layout, self.dataset, package, str(config["site_url"] or "/"))
-        self.last = fingerprint
-        return before == {p for p in docs.rglob("*") if p.is_file()}
-
-    @event_priority(-50)  # after the search plugin has indexed the page
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """Remember each page's search entries, to rebuild the index after a partial build."""
-        if self.serving:
-            search = config.plugins.get("material/search") or config.plugins.get("search")
-            entries = getattr(getattr(search, "search_index", None), "entries", None) or []
-            mine = []
-            for entry in reversed(entries):
-                rest = entry["location"][len(page.url) :] if entry["location"].startswith(page.url) else None
-                if rest is None or (rest and not rest.startswith("#")):
-                    break
-                mine.append(entry)
-            self.search_pages[page.url] = mine[::-1]
-        return context
-
-    @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language and the index
-    def on_post_build(self, *, config: Any) -> None:
-        i18n = config.plugins.get("i18n")
-        if i18n is not None and getattr(i18n, "building", False):
-            return  # a language built from inside mkdocs-static-i18n; the index is not final yet
-        site = Path(config["site_dir"])
-        if self.serving and self.dataset is not None:
-            from .site import write_downloads
-
-            write_downloads(site, self.downloads, self.dataset, str(config["site_url"] or "/"))
-        if self.serving and self.partial:
-            # Only the changed pages were built: the index MkDocs wrote holds only theirs.
-            _write_search_docs(site / "search" / "search_index.json", [e for v in self.search_pages.values() for e in v])
-        languages = [lang.locale for lang in i18n.config.languages if not lang.default] if i18n is not None else []
-        deduplicate_search_index(site / "search" / "search_index.json", languages)
-
-
-def _write_search_docs(path: Path, docs: list[dict[str, Any]]) -> None:
-    import json
-
-    index = json.loads(path.read_bytes())
-    index["docs"] = docs
-    path.write_text(json.dumps(index, separators=(",", ":")), encoding="ascii")
-
-
-def deduplicate_search_index(path: Path, languages: list[str]) -> int:
-    """Drop entries under ``<lang>/`` that repeat a default-language entry word for word."""
-    import json
-
-    if not languages or not path.is_file():
-        return 0
-    index = json.loads(path.read_bytes())
-    prefixes = tuple(f"{lang}/" for lang in languages)
-    default = {(d["location"], d["title"], d["text"]) for d in index["docs"] if not d["location"].startswith(prefixes)}
-    kept = [
-        d
-        for d in index["docs"]
-        if not (d["location"].startswith(prefixes) and (d["location"].split("/", 1)[1], d["title"], d["text"]) in default)
-    ]
-    removed = len(index["docs"]) - len(kept)
-    if removed:
-        index["docs"] = kept
-        path.write_text(json.dumps(index, separators=(",", ":")), encoding="ascii")  # as Material writes it
-    return removed

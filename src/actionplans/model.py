@@ -125,7 +125,7 @@ class Source(_Linked):
 
     @property
     def plans(self) -> tuple[Plan, ...]:
-        return tuple(p for p in self.dataset.plans.values() if p.source_id == self.id)
+        return self.dataset._index.plans_by_source.get(self.id, ())
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Organization(_Linked):
 
     @property
     def plans(self) -> tuple[Plan, ...]:
-        return tuple(p for p in self.dataset.plans.values() if self.id in p.issuer_ids)
+        return self.dataset._index.plans_by_issuer.get(self.id, ())
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ class Plan(_Linked):
 
     @property
     def figures(self) -> tuple[Figure, ...]:
-        return tuple(f for f in self.dataset.figures.values() if f.plan_id == self.id)
+        return self.dataset._index.figures_by_plan.get(self.id, ())
 
 
 @dataclass(frozen=True)
@@ -288,18 +288,20 @@ class Task(_Linked):
 
     @property
     def figures(self) -> tuple[Figure, ...]:
-        return tuple(f for f in self.dataset.figures.values() if f.task_id == self.id)
+        return self.dataset._index.figures_by_task.get(self.id, ())
 
     @property
     def previous(self) -> Task | None:
+        """The task before this one in its plan, if any."""
         siblings = self.plan.tasks
-        index = siblings.index(self)
+        index = self.dataset._index.position[self.id]
         return siblings[index - 1] if index > 0 else None
 
     @property
     def next(self) -> Task | None:
+        """The task after this one in its plan, if any."""
         siblings = self.plan.tasks
-        index = siblings.index(self)
+        index = self.dataset._index.position[self.id]
         return siblings[index + 1] if index + 1 < len(siblings) else None
 
 
@@ -373,6 +375,41 @@ class TaskTable(dict[str, "Task"]):
 
 
 @dataclass(frozen=True)
+class Summary:
+    """How much a dataset holds, as ``actionplans check`` and ``package`` report it."""
+
+    plans: int
+    tasks: int
+    figures: int
+    terms: int
+    #: Chinese quotes checked against their sources: titles, statements, task titles and texts, figures.
+    quotes: int
+
+    def __str__(self) -> str:
+        return f"{self.plans} plans, {self.tasks} tasks, {self.figures} figures, {self.terms} terms, {self.quotes} quotes verified"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """What records are looked up by, made once per dataset so each lookup takes constant time."""
+
+    tasks_by_plan: dict[str, tuple[Task, ...]]
+    position: dict[str, int]
+    figures_by_plan: dict[str, tuple[Figure, ...]]
+    figures_by_task: dict[str, tuple[Figure, ...]]
+    plans_by_source: dict[str, tuple[Plan, ...]]
+    plans_by_issuer: dict[str, tuple[Plan, ...]]
+
+
+def _grouped(records: Iterator[tuple[str | None, _T]]) -> dict[str, tuple[_T, ...]]:
+    out: dict[str, list[_T]] = {}
+    for key, record in records:
+        if key is not None:
+            out.setdefault(key, []).append(record)
+    return {key: tuple(values) for key, values in out.items()}
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything published: the records by id, in a stable order."""
 
@@ -388,9 +425,7 @@ class Dataset:
     tasks: TaskTable
     figures: dict[str, Figure]
     terms: dict[str, Term]
-    _tasks_by_plan: dict[str, tuple[Task, ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False, hash=False
-    )
+    _index: _Index = field(init=False, compare=False, repr=False, hash=False)
     #: The data package folder this dataset was read from, if any.
     origin: Path | None = field(default=None, compare=False, repr=False, hash=False)
 
@@ -402,10 +437,17 @@ class Dataset:
         tasks = TaskTable({key: self._own(record) for key, record in self.tasks.items()})
         tasks._dataset = self
         object.__setattr__(self, "tasks", tasks)
-        by_plan: dict[str, list[Task]] = {p: [] for p in self.plans}
-        for task in tasks.values():
-            by_plan.setdefault(task.plan_id, []).append(task)
-        object.__setattr__(self, "_tasks_by_plan", {p: tuple(sorted(ts, key=lambda t: t.ordinal)) for p, ts in by_plan.items()})
+        by_plan = _grouped((t.plan_id, t) for t in sorted(tasks.values(), key=lambda t: t.ordinal))
+        figures = self.figures.values()
+        index = _Index(
+            tasks_by_plan=by_plan,
+            position={t.id: i for plan_tasks in by_plan.values() for i, t in enumerate(plan_tasks)},
+            figures_by_plan=_grouped((f.plan_id, f) for f in figures),
+            figures_by_task=_grouped((f.task_id, f) for f in figures),
+            plans_by_source=_grouped((p.source_id, p) for p in self.plans.values()),
+            plans_by_issuer=_grouped((o, p) for p in self.plans.values() for o in p.issuer_ids),
+        )
+        object.__setattr__(self, "_index", index)
 
     def _own(self, record: _R) -> _R:
         if record._dataset is not None and record._dataset is not self:
@@ -433,7 +475,14 @@ class Dataset:
         return _get(self.figures, figure_id, "figure")
 
     def tasks_of(self, plan_id: str) -> tuple[Task, ...]:
-        return self._tasks_by_plan.get(plan_id, ())
+        """The tasks of a plan, in order."""
+        return self._index.tasks_by_plan.get(plan_id, ())
+
+    def summary(self) -> Summary:
+        """How many records of each kind, and how many quotes were verified against sources."""
+        statements = sum(len(p.statements) for p in self.plans.values())
+        quotes = len(self.plans) + statements + 2 * len(self.tasks) + len(self.figures)
+        return Summary(len(self.plans), len(self.tasks), len(self.figures), len(self.terms), quotes)
 
     def select_tasks(
         self,

@@ -1,20 +1,20 @@
-"""Rendering the site's Markdown tree from the model with the Jinja2 templates in site_templates/.
+"""Rendering the site's pages from the model with the Jinja2 templates in ``site_templates/``.
 
-Each page is written twice, ``<path>.zh.md`` and ``<path>.en.md`` (mkdocs-static-i18n's suffix
-structure). Data text is HTML-escaped by the templates and set inside raw HTML blocks, which
-Markdown passes through untouched; front matter is written as JSON strings. A file is rewritten
-only when its bytes change, and files no page claims any more are removed, so ``mkdocs serve``
-rebuilds only what changed.
+``render_pages`` is the stage: it writes every page twice, ``<path>.zh.md`` and
+``<path>.en.md`` (mkdocs-static-i18n's suffix structure), into the docs folder MkDocs builds
+from, rewriting only files whose bytes change and removing files no page claims any more, so
+that a rebuild touches only what changed. Data text is HTML-escaped by the templates; pages
+there are one of per plan, task and facet are plain HTML, which the MkDocs plugin passes
+through unconverted. Interface words come from ``site_templates/labels.yaml``.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +25,7 @@ import yaml
 from markupsafe import Markup
 
 from . import model as m
-from .downloads import Download, PendingDownload, media_type
+from .downloads import Download
 from .errors import ActionplansError
 from .numerals import format_number
 from .tables import TABLES
@@ -34,8 +34,7 @@ LANGS: tuple[str, ...] = ("zh", "en")
 FACETS = ("themes", "groups", "regions", "actors")
 #: Plans shown as cards on the home page; with more, the home page links to the list of plans.
 HOME_PLAN_CARDS = 12
-#: Templates that write HTML only (no Markdown): the pages there is one of per plan, task and
-#: facet. They are marked ``markup: html`` and the MkDocs plugin passes them through unconverted.
+#: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
 HTML_TEMPLATES = frozenset({"plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2"})
 
 
@@ -96,14 +95,44 @@ class Job(NamedTuple):
     meta: dict[str, Any]
     values: dict[str, Any]
 
-    @property
-    def needs_downloads(self) -> bool:
-        return self.template in NEEDS_DOWNLOADS
+
+@dataclass(frozen=True)
+class Rendered:
+    """What ``render_pages`` did: how many pages there are, and how many files it rewrote."""
+
+    pages: int
+    written: int
+    removed: int
 
 
-#: Templates that show the downloads (their sizes and checksums); the others can be rendered
-#: while the downloads are still being made.
-NEEDS_DOWNLOADS = frozenset({"home.md.j2", "plan.md.j2", "data.md.j2"})
+def render_pages(
+    dataset: m.Dataset,
+    downloads: Sequence[Download],
+    docs: Path,
+    *,
+    templates: Path,
+    content: Path,
+    base: str,
+    report: Path | None = None,
+) -> Rendered:
+    """Render every page into ``docs``, with the theme's assets; return what was done.
+
+    ``base`` is the site's address ending in "/", or "" when it has none (links are then
+    relative, and citations name no address). ``report`` is a test report the accessibility
+    page may quote (see ``Renderer.accessibility_results``).
+    """
+    renderer = Renderer(dataset, downloads, templates, content, base, report)
+    names: set[str] = set()
+    written = 0
+    for page in renderer.pages():
+        names.add(page.file_name)
+        written += write_if_changed(docs / page.file_name, page.text().encode("utf-8"))
+    for path in sorted((templates / "assets").rglob("*")):
+        if path.is_file():
+            name = "assets/" + path.relative_to(templates / "assets").as_posix()
+            names.add(name)
+            written += write_if_changed(docs / name, path.read_bytes())
+    return Rendered(sum(1 for n in names if n.endswith(".md")), written, prune(docs, names))
 
 
 class Renderer:
@@ -112,19 +141,18 @@ class Renderer:
     def __init__(
         self,
         dataset: m.Dataset,
+        downloads: Sequence[Download],
         templates: Path,
         content: Path,
-        downloads: Sequence[Download | PendingDownload],
-        site_url: str,
-        changelog: Path,
+        base: str,
+        report: Path | None = None,
     ) -> None:
         self.ds = dataset
+        self.downloads = list(downloads)
         self.templates = templates
-        self.changelog = changelog
         self.content = content
-        self.downloads = downloads
-        self._by_plan: dict[str, list[Download | PendingDownload]] | None = None
-        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self.base = base if not base or base.endswith("/") else base + "/"
+        self.report = report
         self.labels: dict[str, dict[str, str]] = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates / "pages"),
@@ -132,13 +160,16 @@ class Renderer:
             autoescape=True,
             keep_trailing_newline=True,
         )
+        self.by_plan: dict[str, list[Download]] = {}
+        for d in self.downloads:
+            if d.path.startswith("downloads/plans/"):
+                self.by_plan.setdefault(d.path.removeprefix("downloads/plans/").rsplit(".", 1)[0], []).append(d)
 
     # helpers given to every template -----------------------------------------------------------
     def _context(self, path: str, lang: str) -> dict[str, Any]:
         here = url_dir(path)
         t = self.labels[lang]
-
-        asset_root = posixpath.join("en", here) if lang == "en" else here
+        asset_root = f"en/{here}".rstrip("/") if lang == "en" else here
 
         def url(target: str) -> str:
             """A link to another page of the same language, relative to this page."""
@@ -161,27 +192,24 @@ class Renderer:
             if plan.task_count is None:
                 return t["task_count_none"] if long else t["tasks_n"].format(n=described)
             if not long:
-                if plan.task_count_rule == "at-most":
-                    return (f"{plan.task_count} 项（报道引述 {described} 段）" if lang == "zh"
-                            else f"{plan.task_count} (the report quotes {described} passages)")
-                return t["tasks_n"].format(n=plan.task_count)
+                key = "task_count_short_at_most" if plan.task_count_rule == "at-most" else "tasks_n"
+                return t[key].format(n=plan.task_count, d=described)
             key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
             return t[key].format(n=plan.task_count, d=described)
 
         def source_line(source: m.Source, span: m.Span) -> str:
-            where = t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end)
-            chars = t["source_chars"].format(start=span.start, end=span.end)
-            authors = ("、" if lang == "zh" else ", ").join(a.get(lang) for a in source.authors)
-            year = source.year or t["not_stated"]
-            if lang == "zh":
-                return f"{where}（{chars}）。{source.publisher.zh}，{authors}，{year}。"
-            return f"{where} ({chars}). {source.publisher.en}, {authors}, {year}."
+            authors = t["list_separator"].join(a.get(lang) for a in source.authors)
+            return t["source_line"].format(
+                where=t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end),
+                chars=t["source_chars"].format(start=span.start, end=span.end),
+                publisher=source.publisher.get(lang), authors=authors, year=source.year or t["not_stated"],
+            )
 
         return {
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
             "task_count": task_count, "source_line": source_line, "num": _num,
             "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
-            "site_url": self.site_url,
+            "base": self.base,
         }
 
     def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:
@@ -205,36 +233,43 @@ class Renderer:
         return f"{where}: {error.message or type(error).__name__}; expected a template that renders with the values the site gives it"
 
     # citations ------------------------------------------------------------------------------
+    def _page_url(self, path: str, lang: str) -> str:
+        """The absolute address of a page, or "" when the site has none."""
+        return f"{self.base}{'en/' if lang == 'en' else ''}{path}" if self.base else ""
+
     def _dataset_citation(self, lang: str) -> str:
-        meta = self.ds.meta
-        year = meta.created[:4]
-        return f"{meta.contributors[0].title if meta.contributors else meta.name}. {meta.title.get(lang)} ({'版本' if lang == 'zh' else 'version'} {meta.version}). {year}"
+        meta, t = self.ds.meta, self.labels[lang]
+        author = meta.contributors[0].title if meta.contributors else meta.name
+        return t["cite_dataset"].format(author=author, title=meta.title.get(lang), version=meta.version, year=meta.created[:4])
 
     def _cite_task(self, task: m.Task, lang: str) -> str:
-        where = f"{self.site_url}{'en/' if lang == 'en' else ''}tasks/{task.id}/"
-        label = task.label or (f"第{task.ordinal}项" if lang == "zh" else f"item {task.ordinal}")
-        return f"{self._dataset_citation(lang)}. {task.plan.title.get(lang)}, {label}. {where}"
+        t = self.labels[lang]
+        label = task.label or t["item_n"].format(n=task.ordinal)
+        where = self._page_url(f"tasks/{task.id}/", lang)
+        return f"{self._dataset_citation(lang)}. {task.plan.title.get(lang)}, {label}." + (f" {where}" if where else "")
 
     def _cite_plan(self, plan: m.Plan, lang: str) -> str:
-        where = f"{self.site_url}{'en/' if lang == 'en' else ''}plans/{plan.id}/"
-        return f"{self._dataset_citation(lang)}. {plan.title.get(lang)}. {where}"
+        where = self._page_url(f"plans/{plan.id}/", lang)
+        return f"{self._dataset_citation(lang)}. {plan.title.get(lang)}." + (f" {where}" if where else "")
 
     def citations(self, lang: str) -> dict[str, str]:
         meta = self.ds.meta
-        year = meta.created[:4]
+        year, day = meta.created[:4], meta.created[:10]
         author = meta.contributors[0].title if meta.contributors else meta.name
-        url = self.site_url
-        return {
-            "gbt": f"{author}. {meta.title.get(lang)}: V{meta.version}[DS/OL]. ({meta.created[:10]})[{meta.created[:10]}]. {url}.",
-            "apa": f"{author}. ({year}). {meta.title.en} (Version {meta.version}) [Data set]. {url}",
-            "bibtex": (
-                f"@misc{{actionplans_{year},\n  author = {{{{{author}}}}},\n  title = {{{meta.title.en}}},\n"
-                f"  year = {{{year}}},\n  version = {{{meta.version}}},\n  url = {{{url}}},\n  note = {{Data set, CC BY 4.0}}\n}}"
-            ),
-        }
+        url = self.base
+        gbt = f"{author}. {meta.title.get(lang)}: V{meta.version}[DS/OL]. ({day})" + (f"[{day}]. {url}." if url else ".")
+        apa = f"{author}. ({year}). {meta.title.en} (Version {meta.version}) [Data set]." + (f" {url}" if url else "")
+        bibtex = [
+            f"@misc{{{meta.name}_{year},", f"  author = {{{{{author}}}}},", f"  title = {{{meta.title.en}}},",
+            f"  year = {{{year}}},", f"  version = {{{meta.version}}},",
+        ]
+        if url:
+            bibtex.append(f"  url = {{{url}}},")
+        bibtex += [f"  note = {{Data set, {meta.licence_title} ({meta.licence_name})}}", "}"]
+        return {"gbt": gbt, "apa": apa, "bibtex": "\n".join(bibtex)}
 
     # pages ----------------------------------------------------------------------------------
-    def pages(self) -> Iterable[Page]:
+    def pages(self) -> Iterator[Page]:
         for job in self.jobs():
             yield self.render_job(job)
 
@@ -243,27 +278,31 @@ class Renderer:
         return [job for lang in LANGS for job in self._jobs(lang)]
 
     def render_job(self, job: Job) -> Page:
-        """Render one page. Pages in ``NEEDS_DOWNLOADS`` take the downloads as they are now."""
         meta, values = dict(job.meta), dict(job.values)
         if job.template in ("home.md.j2", "data.md.j2"):
-            meta["jsonld"] = self.jsonld(job.lang)
+            meta["jsonld"] = self.jsonld(job.lang, job.path)
         if job.template == "plan.md.j2":
-            if self._by_plan is None:
-                self._by_plan = {}
-                for d in self.downloads:
-                    if d.path.startswith("downloads/plans/"):
-                        self._by_plan.setdefault(d.path.removeprefix("downloads/plans/").rsplit(".", 1)[0], []).append(d)
-            values["plan_downloads"] = self._by_plan.get(values["plan"].id, [])
+            values["plan_downloads"] = self.by_plan.get(values["plan"].id, [])
         if job.template == "data.md.j2":
             values["downloads"] = self.downloads
         return self.render(job.template, job.path, job.lang, meta, **values)
 
     def _prose(self, name: str, lang: str) -> tuple[dict[str, Any], str]:
-        text = (self.content / "pages" / f"{name}.{lang}.md").read_text(encoding="utf-8")
+        """A hand-written page of ``content/pages``: its front matter and its Markdown."""
+        path = self.content / "pages" / f"{name}.{lang}.md"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateError(f"{path}: cannot read it ({error}); expected a UTF-8 Markdown page") from None
         meta: dict[str, Any] = {}
         match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
         if match:
-            meta = yaml.safe_load(match.group(1)) or {}
+            try:
+                meta = yaml.safe_load(match.group(1)) or {}
+            except yaml.YAMLError as error:
+                mark = getattr(error, "problem_mark", None)
+                line = mark.line + 2 if mark is not None else 1
+                raise TemplateError(f"{path}:{line}: front matter is not valid YAML ({getattr(error, 'problem', error)}); expected key: value lines, quoted where a value holds a colon") from None
             text = text[match.end() :]
         return meta, text
 
@@ -295,57 +334,46 @@ class Renderer:
                 )
         yield Job("data.md.j2", "data", lang, {"title": t["data"]}, {"tables": TABLES, "citation": self.citations(lang)})
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
-        glossary_intro = (
-            "英文译名有出处的，注明出处；未找到出处的，是本项目的译法。英文译文在中文使用这些术语的地方都使用这些译名（由程序检查）。"
-            if lang == "zh"
-            else "Where a rendering has a source it is linked; otherwise it is our own. The English translations use these renderings wherever the Chinese uses the term (checked by code)."
-        )
-        yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms, "intro": glossary_intro})
-        for name in ("about", "accessibility", "python"):
+        yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms})
+        for name in ("about", "accessibility", "python", "changelog"):
             meta, body = self._prose(name, lang)
             if name == "accessibility":
                 body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).replace("{{ results }}", self.accessibility_results(lang))
             yield Job("prose.md.j2", name, lang, meta, {"body": Markup(body)})
-        changelog = self.changelog.read_text(encoding="utf-8")
-        changelog = re.sub(r"^# .*\n", "", changelog, count=1)
-        yield Job("changelog.md.j2", "changelog", lang, {"title": t["changelog"]}, {"body": Markup(changelog)})
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]
         return list(self.ds.select_tasks(**{facet: concept_id}))
 
-    def page_count(self) -> int:
-        """Pages per language, the 404 page included."""
-        ds = self.ds
-        facets = sum(1 + len(getattr(ds, kind)) for kind in FACETS)
-        return 2 + len(ds.plans) + len(ds.tasks) + facets + 7
-
     def accessibility_results(self, lang: str) -> str:
-        """What the published site passed: the build that publishes it fails on any problem."""
-        n = self.page_count()
-        if lang == "zh":
-            return (
-                f"本版本共 {2 * n} 个页面（中英文各 {n} 个）。每个页面都经过上述全部检测，结果为："
-                "axe-core 无障碍问题 0 个，HTML 校验错误 0 个，失效链接 0 个。"
-                "任何一项检测不通过，网站都不会发布。校验器的提示仅有一条：数据下载页的中文版因字段名和代码示例较多，被推测为英文页面；该页正文是中文，语言标注正确。"
-            )
-        return (
-            f"This version has {2 * n} pages ({n} in each language). Every page passed every test above: "
-            "0 accessibility problems found by axe-core, 0 HTML validation errors, 0 broken links. "
-            "The site is not published if any test fails. The validator's only remark: it guesses that the Chinese data page "
-            "is English, because of its many field names and code samples; its text is Chinese and its language is declared correctly."
-        )
+        """The results of the accessibility tests, as the report file states them (with its date
+        and the versions it tested), or that no results are published with this build."""
+        t = self.labels[lang]
+        if self.report is None or not self.report.is_file():
+            return t["a11y_no_report"]
+        report = json.loads(self.report.read_text(encoding="utf-8"))
+        lines = [t["a11y_report_intro"].format(date=report["date"], data=report["data_version"], code=report["code_version"], pages=report["pages"])]
+        for check in report["checks"]:
+            label = t[f"a11y_check_{check['id']}"]
+            outcome = t["a11y_passed"] if check["passed"] else t["a11y_failed"]
+            lines.append(f"- {label}: {outcome}" + (f" ({check['measured']})" if check.get("measured") else ""))
+        return "\n".join(lines)
 
-    def jsonld(self, lang: str) -> str:
-        """schema.org Dataset for the home and data pages, safe to inline in a script element."""
+    def jsonld(self, lang: str, path: str) -> str:
+        """schema.org Dataset for the home and data pages, safe to inline in a script element.
+        Without a site address its URLs are relative to the page."""
         meta = self.ds.meta
-        document = {
+        here = f"en/{url_dir(path)}".rstrip("/") if lang == "en" else url_dir(path)
+
+        def link(target: str) -> str:
+            return self.base + target if self.base else relative_path(target, here)
+
+        document: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "Dataset",
             "name": meta.title.get(lang),
             "alternateName": meta.title.en if lang == "zh" else meta.title.zh,
             "description": meta.description.get(lang),
-            "url": self.site_url + ("en/" if lang == "en" else ""),
             "version": meta.version,
             "dateModified": meta.created[:10],
             "inLanguage": ["zh-Hans", "en"],
@@ -358,11 +386,13 @@ class Renderer:
             ],
             "keywords": [c.label.get(lang) for c in self.ds.themes.values()],
             "distribution": [
-                {"@type": "DataDownload", "encodingFormat": media_type(d.path), "contentUrl": self.site_url + d.path, "contentSize": f"{d.size} B", "name": d.path.rsplit("/", 1)[1]}
+                {"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": link(d.path), "contentSize": f"{d.size} B", "name": d.name}
                 for d in self.downloads
                 if "/plans/" not in d.path and "/csv" not in d.path
             ],
         }
+        if self.base:
+            document["url"] = self.base + ("en/" if lang == "en" else "")
         return script_json(document)
 
 
@@ -379,31 +409,9 @@ def _num(value: Decimal) -> str:
     return text
 
 
-def write_pages(pages: Iterable[Page], docs: Path) -> tuple[list[str], int]:
-    """Write pages into ``docs``, only those whose text changed; return their names and how many were written."""
-    names: list[str] = []
-    written = 0
-    for page in pages:
-        names.append(page.file_name)
-        if _write_if_changed(docs / page.file_name, page.text().encode("utf-8")):
-            written += 1
-    return names, written
-
-
-def prune(docs: Path, keep: set[str]) -> int:
-    """Remove files under ``docs`` not in ``keep`` (relative paths), and emptied folders."""
-    removed = 0
-    for path in sorted(docs.rglob("*"), reverse=True):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_file() and rel not in keep:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return removed
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
+# --- files -----------------------------------------------------------------------------------
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (atomically) unless the file holds it already; whether it wrote."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -413,15 +421,17 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def copy_assets(source: Path, docs: Path) -> list[str]:
-    """Copy site_templates/assets into docs/assets (only changed files); return their paths."""
-    out = []
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            rel = "assets/" + path.relative_to(source).as_posix()
-            _write_if_changed(docs / rel, path.read_bytes())
-            out.append(rel)
-    return out
+def prune(folder: Path, keep: set[str]) -> int:
+    """Remove files under ``folder`` not in ``keep`` (relative paths), and emptied folders."""
+    removed = 0
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
 
 
-__all__ = ["LANGS", "Job", "Page", "Renderer", "TemplateError", "copy_assets", "prune", "script_json", "write_pages"]
+__all__ = ["LANGS", "Page", "Rendered", "Renderer", "TemplateError", "prune", "render_pages", "script_json", "write_if_changed"]

@@ -14,8 +14,13 @@ CONTENT_DIR = Path("content")
 DATAPACKAGE_DIR = Path("datapackage")
 BUILD_DIR = Path("build")
 DOCS_DIR = BUILD_DIR / "docs"
+#: Files served beside the pages (downloads, JSON endpoints, catalogue), as ``render`` writes them.
+FILES_DIR = BUILD_DIR / "files"
 SITE_DIR = Path("site")
 TEMPLATES_DIR = Path("site_templates")
+MKDOCS_CONFIG = Path("mkdocs.yml")
+#: The accessibility test report the site's accessibility page quotes, when there is one.
+ACCESSIBILITY_REPORT = Path("reports/accessibility.json")
 DESCRIPTOR_NAME = "datapackage.json"
 
 

@@ -1,15 +1,14 @@
 """``actionplans serve``: a live preview that rebuilds when content or templates change.
 
-MkDocs' own ``serve`` also watches ``docs_dir``; here that folder is generated, so every rebuild
-would rewrite a few pages in it and set off a second, useless rebuild. This server watches only
-what people edit: ``content/``, ``site_templates/``, ``mkdocs.yml`` and ``CHANGELOG.md``.
+Each rebuild composes the same stages as ``build_site``, from the content as it is: the data
+package is written to ``build/preview/`` (not validated; ``datapackage/`` changes only through
+``package`` and ``build``), then read, its downloads made, its pages rendered (only changed
+files are rewritten) and MkDocs run in this process, so the theme and plugins stay loaded.
 
-A rebuild re-renders the pages, writing only those whose text changed (see the MkDocs plugin),
-and then runs MkDocs in this process, so the theme, the search tokenizer's dictionary and the
-plugins stay loaded. When the set of pages and the theme are unchanged, MkDocs builds only the
-pages whose Markdown is newer than their HTML (its "dirty" mode, in both languages) and the
-plugin puts the search index back together from every page's entries; otherwise it builds
-everything.
+MkDocs' own ``serve`` watches ``docs_dir``, which is generated here, so every rebuild would set
+off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``.
+An edit that breaks the content is reported as ``path:line`` and the preview keeps showing
+the last good version.
 """
 
 from __future__ import annotations
@@ -17,14 +16,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from . import load
+from .content import load_content
+from .datapackage import build_files
 from .errors import ActionplansError, ContentError
-from .mkdocs_plugin import _fingerprint
-from .site import Layout
+from .pages import prune, write_if_changed
+from .site import Layout, load_mkdocs_config, render, run_mkdocs, write_files
 
 #: How often the watcher looks for changed files, in seconds.
 POLL_SECONDS = 0.2
@@ -32,95 +34,60 @@ POLL_SECONDS = 0.2
 log = logging.getLogger("mkdocs.commands.serve")
 
 
-def _show_progress() -> None:
-    """Print MkDocs' progress (serving address, rebuilds, warnings) the way ``mkdocs serve`` does."""
-    import jieba  # its dictionary-loading chatter: jieba sets its own level when imported
+def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) -> Any:
+    """Build the preview of the content as it is into ``site_dir``; return the MkDocs config."""
+    dataset = load_content(layout.at(layout.content))
+    package = layout.at(layout.docs).parent / "preview" / "datapackage"
+    files = build_files(dataset)
+    for name, data in files.items():
+        write_if_changed(package / name, data)
+    prune(package, set(files))
+    dataset = load(package)
+    downloads, _rendered = render(layout, dataset, package)
+    config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
+    run_mkdocs(config)
+    write_files(site_dir, dataset, downloads)
+    return config
 
-    jieba.setLogLevel(logging.WARNING)
-    logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").setLevel(logging.WARNING)  # a line per setting per language
-    # A partial rebuild is MkDocs' "dirty" mode, which warns about itself on every rebuild.
-    logging.getLogger("mkdocs.commands.build").addFilter(
-        lambda record: not record.getMessage().startswith(("A 'dirty' build is being performed", "The directory contains stale files"))
-    )
-    logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+
+def serve_url(host: str, port: int, mount_path: str) -> str:
+    """The address the preview is served at."""
+    return f"http://{host}:{port}{mount_path}"
 
 
 def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None:
+    """Serve the live preview at ``address`` until interrupted."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from urllib.parse import urlsplit
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import LiveReloadServer
 
     layout = layout or Layout()
-    docs = layout.at(layout.docs)
-    docs.mkdir(parents=True, exist_ok=True)  # MkDocs checks it before the plugin fills it
-    site_dir = tempfile.mkdtemp(prefix="actionplans-serve-")
+    host, _, port = address.rpartition(":")
+    site_dir = Path(tempfile.mkdtemp(prefix="actionplans-serve-"))
     _show_progress()
-
-    def get_config() -> Any:
-        return load_config(
-            str(layout.at(layout.config)), site_dir=site_dir, docs_dir=str(docs.absolute()), dev_addr=address, strict=False
-        )
-
-    config = get_config()
-    config.plugins.on_startup(command="serve", dirty=False)
-    host, port = config.dev_addr
-    mount_path = urlsplit(config.site_url or "/").path
-    serve_url = _serve_url(host, port, mount_path)
-
-    theme = [layout.at(layout.templates) / "overrides", layout.at(layout.templates) / "hooks", layout.at(layout.config)]
-    state: dict[str, Any] = {"theme": None}
+    state: dict[str, Any] = {"config": None}
 
     def builder(config: Any = None) -> None:
-        if config is None:
-            config = get_config()
-        config.site_url = serve_url
-        plugin = config.plugins["actionplans"]
+        log.info("Building the preview…")
         try:
-            same_pages = plugin.prepare(config)  # re-render now, to know what changed
+            state["config"] = preview(layout, site_dir, address)
         except ActionplansError as error:
-            if state["theme"] is None:
+            if state["config"] is None:
                 raise  # no preview yet: the command reports it and stops
             report = error.report() if isinstance(error, ContentError) else str(error)
             log.error(f"{report}\nThe preview keeps showing the last good version until this is fixed.")
-            return
-        theme_now = _fingerprint(theme)
-        partial = same_pages and theme_now == state["theme"]
-        log.info("Building the changed pages…" if partial else "Building the preview…")
-        if not partial:
-            plugin.search_pages.clear()
-        plugin.partial = partial
-        # mkdocs-static-i18n builds the other languages itself, in dirty mode only when the
-        # command line says --dirty; say it for the length of this build.
-        argv = list(sys.argv)
-        if partial:
-            sys.argv.append("--dirty")
-        try:
-            build(config, serve_url=serve_url, dirty=partial)
-        finally:
-            sys.argv[:] = argv
-            plugin.partial = False
-        state["theme"] = theme_now
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path, polling_interval=POLL_SECONDS)
-
-    def error_page(code: int) -> bytes | None:
-        page = Path(site_dir) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-    server.error_handler = error_page
     try:
-        builder(config)
-        for path in (layout.content, layout.templates, layout.config, layout.changelog):
+        builder()
+        config = state["config"]
+        mount_path = urlsplit(config.site_url or "/").path or "/"
+        server = LiveReloadServer(
+            builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path, polling_interval=POLL_SECONDS
+        )
+        server.error_handler = lambda code: _error_page(site_dir, code)
+        for path in (layout.content, layout.templates, layout.config):
             if layout.at(path).exists():
                 server.watch(str(layout.at(path)))
+        log.info(f"Serving on {serve_url(host, int(port), mount_path)}")
         try:
             server.serve()  # type: ignore[no-untyped-call]
         except KeyboardInterrupt:
@@ -128,5 +95,23 @@ def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None
         finally:
             server.shutdown()
     finally:
-        config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def _show_progress() -> None:
+    """Print MkDocs' progress (rebuilds, warnings) the way ``mkdocs serve`` does."""
+    import jieba  # its dictionary-loading chatter: jieba sets its own level when imported
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").setLevel(logging.WARNING)  # a line per setting per language
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

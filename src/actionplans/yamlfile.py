@@ -7,7 +7,6 @@ needs them, and they are how "billion laughs" inputs multiply).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +52,14 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
     except OSError as error:
-        return None, [Problem(where, "", f"cannot read the file ({error.strerror})", "a readable file")]
+        return None, [Problem(where, "", f"cannot read the file ({error.strerror})", "a readable file", "file-unreadable")]
     if size > MAX_FILE_BYTES:
         return None, [
-            Problem(where, "", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", "a smaller file")
+            Problem(where, "", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", "a smaller file", "file-too-large")
         ]
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(Location(shown, 1), "", "file starts with a byte order mark (BOM)", "UTF-8 without BOM")]
+        return None, [Problem(Location(shown, 1), "", "file starts with a byte order mark (BOM)", "UTF-8 without BOM", "byte-order-mark")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -71,28 +70,13 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
                 "",
                 f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}; GBK or another encoding?)",
                 "UTF-8 text",
+                "not-utf-8",
             )
         ]
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
-        return None, [Problem(Location(shown, line), "", "carriage return (CRLF or CR line ending)", "LF line endings")]
-    private = _PRIVATE_USE.search(text)
-    if private:
-        line = text.count("\n", 0, private.start()) + 1
-        return None, [
-            Problem(
-                Location(shown, line),
-                "",
-                f"private-use character U+{ord(private[0]):04X} (it shows as nothing, or as a font's own glyph)",
-                "standard Unicode text",
-            )
-        ]
+        return None, [Problem(Location(shown, line), "", "carriage return (CRLF or CR line ending)", "LF line endings", "line-ending")]
     return text, []
-
-
-#: Unicode's private-use code points have no agreed meaning. The site also reserves some of them
-#: as placeholders while it is built (see ``downloads.PendingDownload``).
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
 def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
@@ -103,13 +87,13 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
-            return None, [Problem(Location(shown, number), "", "tab used for indentation", "spaces")]
+            return None, [Problem(Location(shown, number), "", "tab used for indentation", "spaces", "tab-indentation")]
     try:
         value = _build(text, shown)
         if value is _EMPTY:
-            return None, [Problem(Location(shown, 1), "", "file is empty", "YAML content")]
+            return None, [Problem(Location(shown, 1), "", "file is empty", "YAML content", "empty-file")]
         if value is None:  # "~", "null" and friends
-            return None, [Problem(Location(shown, 1), "", "file holds only an empty value", "YAML content")]
+            return None, [Problem(Location(shown, 1), "", "file holds only an empty value", "YAML content", "empty-file")]
         return value, []
     except YamlProblem as error:
         return None, [error.problem]
@@ -117,9 +101,9 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         at: int | None = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        return None, [Problem(Location(shown, at), "", f"malformed YAML: {message}", "valid YAML")]
+        return None, [Problem(Location(shown, at), "", f"malformed YAML: {message}", "valid YAML", "malformed-yaml")]
     except yaml.YAMLError as error:
-        return None, [Problem(Location(shown), "", f"malformed YAML: {error}", "valid YAML")]
+        return None, [Problem(Location(shown), "", f"malformed YAML: {error}", "valid YAML", "malformed-yaml")]
 
 
 _EMPTY = object()
@@ -162,17 +146,17 @@ def _walk(parser: Any, shown: str) -> Any:
         if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             line = event.start_mark.line + 1
             if event.anchor:
-                raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out")
+                raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out", "yaml-alias")
             awaiting_key = bool(stack) and type(stack[-1][0]) is Map and stack[-1][1] is None
             if kind is yaml.ScalarEvent:
                 value: Any = None if awaiting_key else _scalar(event, shown, line)
                 if awaiting_key and len(event.value) > MAX_TEXT_CHARS:
-                    raise _problem(shown, line, f"key of {len(event.value):,} characters", "a short key")
+                    raise _problem(shown, line, f"key of {len(event.value):,} characters", "a short key", "text-too-long")
             else:
                 if len(stack) >= MAX_DEPTH:
-                    raise _problem(shown, line, f"nesting deeper than {MAX_DEPTH} levels", "flatter content")
+                    raise _problem(shown, line, f"nesting deeper than {MAX_DEPTH} levels", "flatter content", "too-deep")
                 if awaiting_key:
-                    raise _problem(shown, line, "a key that is not text", "plain keys")
+                    raise _problem(shown, line, "a key that is not text", "plain keys", "wrong-type")
                 value = Map() if kind is yaml.MappingStartEvent else Seq()
                 value.line = line
                 if kind is yaml.MappingStartEvent:
@@ -188,7 +172,7 @@ def _walk(parser: Any, shown: str) -> Any:
             continue
         elif kind is yaml.AliasEvent:
             line = event.start_mark.line + 1
-            raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out")
+            raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out", "yaml-alias")
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -205,7 +189,7 @@ def _walk(parser: Any, shown: str) -> Any:
                 key = str(event.value)
                 owner = stack[-1][0]
                 if key in owner.key_lines:
-                    raise _problem(shown, line, f"duplicate key (first at line {owner.key_lines[key]})", "each key once", key)
+                    raise _problem(shown, line, f"duplicate key (first at line {owner.key_lines[key]})", "each key once", "duplicate-key", key)
                 stack[-1][1], stack[-1][2] = key, line
             else:
                 _place(stack[-1], value, line, shown)
@@ -228,7 +212,7 @@ def _place(frame: list[Any], value: Any, line: int, shown: str) -> None:
 def _scalar(event: Any, shown: str, line: int) -> Any:
     text = event.value
     if len(text) > MAX_TEXT_CHARS:
-        raise _problem(shown, line, f"text of {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}", "shorter text")
+        raise _problem(shown, line, f"text of {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}", "shorter text", "text-too-long")
     tag = event.tag
     if tag is None or tag == "!":
         if not event.implicit[0]:  # quoted: always text
@@ -246,8 +230,8 @@ def _scalar(event: Any, shown: str, line: int) -> Any:
         finally:
             _CONSTRUCTOR.constructed_objects.clear()
     except (yaml.YAMLError, ValueError, OverflowError) as error:
-        raise _problem(shown, line, f"unreadable value {text!r} ({error})", "a valid value") from None
+        raise _problem(shown, line, f"unreadable value {text!r} ({error})", "a valid value", "wrong-type") from None
 
 
-def _problem(shown: str, line: int, message: str, expected: str, field: str = "") -> YamlProblem:
-    return YamlProblem(Problem(Location(shown, line), field, message, expected))
+def _problem(shown: str, line: int, message: str, expected: str, code: str, field: str = "") -> YamlProblem:
+    return YamlProblem(Problem(Location(shown, line), field, message, expected, code))

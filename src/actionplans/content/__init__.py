@@ -1,0 +1,119 @@
+"""Reading the content folder into the model, collecting every problem with its file and line.
+
+``load_content(path)`` returns a :class:`~actionplans.model.Dataset` or raises
+:class:`~actionplans.errors.ContentError` listing every problem found in one pass. The modules
+of this package each own one concern: ``spec`` (the format of every record), ``ids``,
+``sources``, ``vocabularies``, ``glossary`` and ``plans``. Source and plan files are read by
+one process per CPU (``parallel.map_in_processes``); everything that spans files (unique ids)
+is checked here afterwards, in file order, so the report does not depend on how they were read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import model as m
+from ..errors import ContentError, Location, Problem
+from ..parallel import map_in_processes
+from ..quotes import SourceText
+from .folder import Folder
+from .glossary import Glossary, read_glossary
+from .ids import SLUG, Ids
+from .plans import PlanContext, PlanFile
+from .sources import SourceFile
+from .spec import PACKAGE, Where, check_record, line_of
+from .vocabularies import read_organizations, read_vocabularies
+
+__all__ = ["SLUG", "ContentError", "load_content"]
+
+
+def load_content(root: Path | str = "content") -> m.Dataset:
+    """Read and check the content folder; raise ContentError listing every problem."""
+    root = Path(root)
+    folder = Folder(root)
+    if not root.is_dir():
+        raise ContentError([Problem(Location(folder.shown(root)), "", "content folder is missing", "a folder with package.yaml, sources/, plans/ …", "content-missing")])
+    meta = _package(folder, root / "package.yaml")
+    sources, texts, unverifiable = _sources(folder, root / "sources")
+    vocabularies = read_vocabularies(folder, root / "vocabularies")
+    organizations = read_organizations(folder, root / "organizations.yaml", vocabularies)
+    terms = read_glossary(folder, root / "glossary.yaml")
+    context = PlanContext(sources, texts, frozenset(unverifiable), {**vocabularies, "organizations": organizations}, Glossary(terms))
+    plans, tasks, figures = _plans(folder, root / "plans", context)
+    if folder.problems or meta is None:
+        raise ContentError(folder.problems)
+    return m.Dataset(
+        meta=meta, sources=sources, regions=vocabularies["regions"], groups=vocabularies["groups"], themes=vocabularies["themes"],
+        actors=vocabularies["actors"], units=vocabularies["units"], organizations=organizations, plans=plans,
+        tasks=m.TaskTable(tasks), figures=figures, terms=terms,
+    )
+
+
+def _package(folder: Folder, path: Path) -> m.PackageMeta | None:
+    data = folder.yaml(path)
+    if data is None:
+        return None
+    where = folder.where(path)
+    checked = check_record(data, PACKAGE, where, "", getattr(data, "line", 1))
+    if checked is None:
+        return None
+    if not re.match(r"^\d+\.\d+\.\d+$", checked["version"]):
+        where.add(line_of(data, "version"), "version", f"{checked['version']!r} is not a version", "MAJOR.MINOR.PATCH such as 1.0.0", "invalid-version")
+        return None
+    if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", checked["created"]):
+        where.add(line_of(data, "created"), "created", f"{checked['created']!r} is not a UTC date-time", PACKAGE["created"].describe(), "invalid-date")
+        return None
+    licence = checked["licence"]
+    return m.PackageMeta(
+        name=checked["name"], version=checked["version"], created=checked["created"], title=checked["title"],
+        description=checked["description"], homepage=checked["homepage"], licence_name=licence["name"],
+        licence_path=licence["path"], licence_title=licence["title"],
+        contributors=tuple(m.Contributor(c["title"], c["role"], c["path"]) for c, _ in checked["contributors"]),
+    )
+
+
+def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str, SourceText], set[str]]:
+    sources: dict[str, m.Source] = {}
+    texts: dict[str, SourceText] = {}
+    unverifiable: set[str] = set()
+    paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
+    if not paths:
+        folder.problems.append(Problem(Location(folder.shown(path)), "", "no source described", "at least one sources/<id>.yaml", "no-source"))
+    ids = Ids("source")
+    for result in map_in_processes(SourceFile(folder), paths):
+        folder.problems.extend(result.problems)
+        if result.id is None:
+            continue
+        if not ids.claim(result.id, Where(result.shown, folder.problems), result.id_line):
+            continue
+        folder.problems.extend(result.later)
+        if result.named and (result.source is None or result.text is None):
+            unverifiable.add(result.id)  # plans citing it cannot have their quotes checked
+        elif result.source is not None and result.text is not None:
+            sources[result.id], texts[result.id] = result.source, result.text
+    return sources, texts, unverifiable
+
+
+def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure]]:
+    paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
+    if not paths:
+        folder.problems.append(Problem(Location(folder.shown(path)), "", "no plan found", "at least one plans/<id>.yaml", "no-plan"))
+    ids = {"task": Ids("task"), "figure": Ids("figure")}
+    built = []
+    for result in map_in_processes(PlanFile(folder, context), paths):
+        folder.problems.extend(result.problems)
+        where = Where(result.shown, folder.problems)
+        for kind, record_id, line, name in result.ids:
+            ids[kind].claim(record_id, where, line, name)
+        if result.built is not None:
+            built.append(result.built)
+    plans: dict[str, m.Plan] = {}
+    tasks: dict[str, m.Task] = {}
+    figures: dict[str, m.Figure] = {}
+    # Plans in the order their sources print them; tasks and figures follow their plan.
+    for plan, plan_tasks, plan_figures in sorted(built, key=lambda b: (b[0].source_id, b[0].title_span.start)):
+        plans[plan.id] = plan
+        tasks.update((t.id, t) for t in plan_tasks)
+        figures.update((f.id, f) for f in plan_figures)
+    return plans, tasks, figures

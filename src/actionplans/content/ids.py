@@ -1,0 +1,49 @@
+"""Ids: what one may look like, and that each is used once.
+
+Ids become URLs and file names, so only lowercase ASCII slugs are accepted. ``Ids`` is the one
+check that an id is unique among the records of its kind, with one message for every kind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .spec import Where
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 64
+SLUG_EXPECTED = f"lowercase ASCII letters, digits and single hyphens ([a-z0-9-], at most {MAX_SLUG} characters)"
+
+
+def check_slug(value: Any, where: Where, name: str, line: int) -> bool:
+    """Whether ``value`` is a valid id; if not, the problem is reported at ``line``."""
+    if not isinstance(value, str):
+        from .spec import kind_name
+
+        where.add(line, name, f"is {kind_name(value)}", "an id of lowercase letters, digits and hyphens", "wrong-type")
+        return False
+    if not SLUG.match(value) or len(value) > MAX_SLUG:
+        where.add(line, name, f"{value!r} is not a valid id", SLUG_EXPECTED, "invalid-id")
+        return False
+    return True
+
+
+class Ids:
+    """The ids of one kind of record seen so far, and where each was first seen."""
+
+    def __init__(self, kind: str, noun: str = "id") -> None:
+        self.kind = f"{kind} {noun}" if noun else kind
+        self.first: dict[str, str] = {}
+
+    def claim(self, record_id: str, where: Where, line: int, field: str = "id") -> bool:
+        """Record ``record_id`` at ``where``:``line``; False (and a problem) if it was seen before."""
+        if record_id in self.first:
+            where.add(
+                line, field, f"duplicate {self.kind} {record_id!r} (first at {self.first[record_id]})",
+                f"a unique {self.kind}", "duplicate-id",
+            )
+            return False
+        self.first[record_id] = f"{where.shown}:{line}"
+        return True

@@ -1,0 +1,78 @@
+"""Sources: ``sources/<id>.yaml`` (attribution and hash) and the verbatim text it describes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import model as m
+from ..errors import Problem
+from ..quotes import SourceText
+from ..yamlfile import read_text
+from .folder import Folder
+from .spec import SOURCE, Where, check_record, line_of
+
+
+@dataclass
+class SourceResult:
+    """What reading one source file gave. ``later`` holds the problems found after its id was
+    known, which are not reported if the id turns out to repeat an earlier source's."""
+
+    shown: str
+    problems: list[Problem]
+    id: str | None = None
+    id_line: int = 0
+    later: list[Problem] = field(default_factory=list)
+    named: bool = False  # its id is its file's name, so plans may cite it
+    source: m.Source | None = None
+    text: SourceText | None = None
+
+
+class SourceFile:
+    """Reads and checks one source file, and the text it describes against its hash."""
+
+    def __init__(self, folder: Folder) -> None:
+        self.folder = folder
+
+    def __call__(self, path: Path) -> SourceResult:
+        folder = self.folder.fresh()
+        data = folder.yaml(path)
+        result = SourceResult(folder.shown(path), folder.problems)
+        if data is None:
+            return result
+        checked = check_record(data, SOURCE, folder.where(path), "", getattr(data, "line", 1))
+        if checked is None:
+            return result
+        result.id, result.id_line = checked["id"], line_of(data, "id")
+        where = Where(result.shown, result.later)
+        if path.stem != checked["id"]:
+            where.add(result.id_line, "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}", "id-differs-from-file-name")
+            return result
+        result.named = True
+        name = checked["file"]
+        if "/" in name or "\\" in name or name.startswith("."):
+            where.add(line_of(data, "file"), "file", f"{name!r} is not a plain file name", "a file beside this one", "invalid-file-name")
+            return result
+        text_path = path.parent / name
+        if not text_path.is_file():
+            where.add(line_of(data, "file"), "file", f"source text {folder.shown(text_path)} is missing", "the verbatim text of the source", "source-text-missing")
+            return result
+        raw, problems = read_text(text_path, folder.shown(text_path))
+        if raw is None:
+            result.later.extend(problems)
+            return result
+        digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        if digest != checked["sha256"].lower():
+            where.add(
+                line_of(data, "sha256"), "sha256",
+                f"the source text has changed: {folder.shown(text_path)} has SHA-256 {digest}",
+                f"{checked['sha256']} (restore the file, or review every quote and update the hash)", "source-changed",
+            )
+            return result
+        result.text = SourceText(raw)
+        result.source = m.Source(
+            id=checked["id"], title=checked["title"], publisher=checked["publisher"], authors=tuple(checked["authors"]),
+            year=checked["year"], year_note=checked["year_note"], sha256=digest, characters=len(result.text), rights=checked["rights"],
+        )
+        return result

@@ -1,0 +1,60 @@
+"""Controlled vocabularies (regions, groups, themes, actors, units) and the issuing organizations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import model as m
+from .folder import Folder
+from .ids import Ids
+from .spec import CONCEPT, ORGANIZATION, REGION, Where, hint, line_of
+
+#: The vocabularies, each in ``vocabularies/<name>.yaml``.
+VOCABULARIES = ("regions", "groups", "themes", "actors", "units")
+
+
+def read_vocabularies(folder: Folder, path: Path) -> dict[str, dict[str, Any]]:
+    """Every vocabulary by name; a file in the folder that is no vocabulary is a problem."""
+    out = {name: read_vocabulary(folder, path / f"{name}.yaml", name) for name in VOCABULARIES}
+    if path.is_dir():
+        for extra in sorted(path.glob("*.yaml")):
+            if extra.stem not in VOCABULARIES:
+                folder.where(extra).add(
+                    None, "", f"unknown vocabulary {extra.stem!r}{hint(extra.stem, VOCABULARIES)}",
+                    "one of " + ", ".join(f"{name}.yaml" for name in VOCABULARIES), "unknown-vocabulary",
+                )
+    return out
+
+
+def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
+    ids = Ids(name.removesuffix("s"))
+    out: dict[str, Any] = {}
+    for checked, raw, where in folder.records(path, REGION if name == "regions" else CONCEPT):
+        if not ids.claim(checked["id"], where, line_of(raw, "id")):
+            continue
+        if name == "regions":
+            out[checked["id"]] = m.Region(checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"])
+        else:
+            out[checked["id"]] = m.Concept(checked["id"], checked["label"], checked["description"])
+    return out
+
+
+def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[str, Any]]) -> dict[str, m.Organization]:
+    ids = Ids("organization")
+    out: dict[str, m.Organization] = {}
+    for checked, raw, where in folder.records(path, ORGANIZATION):
+        ok = reference(checked["region"], vocabularies["regions"], "region", where, line_of(raw, "region"), "region")
+        if checked["actor"] is not None:
+            ok &= reference(checked["actor"], vocabularies["actors"], "actor", where, line_of(raw, "actor"), "actor")
+        if ids.claim(checked["id"], where, line_of(raw, "id")) and ok:
+            out[checked["id"]] = m.Organization(checked["id"], checked["name"], checked["region"], checked["actor"])
+    return out
+
+
+def reference(value: str, table: dict[str, Any], kind: str, where: Where, line: int, field: str) -> bool:
+    """Whether ``value`` is an id of ``table``; if not, the problem is reported."""
+    if value in table:
+        return True
+    where.add(line, field, f"unknown {kind} {value!r}{hint(value, table)}", f"an id from {kind}s", "unknown-reference")
+    return False
