@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "types", "check_generated", "tests"]
+# `nox` runs everything (what .ci/run runs); `nox -s tests` is the fast tier alone.
+nox.options.sessions = ["lint", "types", "check_generated", "full"]
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (browser tests need Debian's chromium)."""
+    """The fast tier: every test not marked slow (no site build, browser or wheel)."""
     session.install("-e", ".[site,test,pandas]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def full(session: nox.Session) -> None:
+    """The whole test suite: the fast tier, the built site, browser, accessibility, preview, wheel."""
+    session.install("-e", ".[site,test,pandas]")
+    session.run("pytest", "-m", "", *session.posargs)
 
 
 @nox.session
@@ -36,6 +44,13 @@ def check_generated(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("actionplans", "check")
     session.run("actionplans", "package", "--check")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Regenerate the generated documentation (docs/content-format.md)."""
+    session.install("-e", ".")
+    session.run("python", "-c", "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())")
 
 
 @nox.session

@@ -417,7 +417,7 @@ def reference() -> str:
     lines = [
         "# Content format",
         "",
-        "Generated from `src/actionplans/content/spec.py` by `python -m actionplans.content.spec`; do not edit by hand.",
+        "Generated from `src/actionplans/content/spec.py` by `nox -s docs`; do not edit by hand.",
         "",
         "Every file under `content/` is YAML (UTF-8 without BOM, LF line ends, spaces, no anchors or aliases).",
         "A *text* is a pair `{zh: …, en: …}`: the Chinese is the original, the English its translation.",
@@ -429,9 +429,8 @@ def reference() -> str:
         for name, field_spec in spec.items():
             required = "yes" if field_spec.required else "no"
             lines.append(f"| `{name}` | {field_spec.describe()} | {required} | {field_spec.doc} |")
+            if field_spec.record is not None and field_spec.record not in (TASK, FIGURE):
+                for sub, inner in field_spec.record.items():
+                    lines.append(f"| `{name}.{sub}` | {inner.describe()} | {'yes' if inner.required else 'no'} | {inner.doc} |")
         lines.append("")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(reference(), end="")

@@ -1,0 +1,49 @@
+"""The command line: the README documents exactly the verbs and options the parser has."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from actionplans.cli import build_parser
+
+from .conftest import ROOT
+
+
+def _parser_verbs() -> dict[str, set[str]]:
+    parser = build_parser()
+    (verbs,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return {
+        name: {option for action in sub._actions for option in action.option_strings if option not in ("-h", "--help")}
+        for name, sub in verbs.choices.items()
+    }
+
+
+def _readme_verbs() -> dict[str, set[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Command line") :]
+    section = section[: section.index("\n## ", 3)]
+    out = {}
+    for verb, usage in re.findall(r"^\| `actionplans (\w+)([^`]*)` \|", section, re.M):
+        out[verb] = set(re.findall(r"--[a-z-]+", usage))
+    return out
+
+
+def test_readme_documents_every_verb_and_option_of_the_parser() -> None:
+    assert _readme_verbs() == _parser_verbs()
+
+
+def test_the_same_thing_has_the_same_option_everywhere() -> None:
+    verbs = _parser_verbs()
+    assert all("--content" in options for options in verbs.values())
+    assert {verb for verb, options in verbs.items() if "--out" in options} == {"package", "render", "build"}
+
+
+def test_every_verb_and_option_has_help() -> None:
+    parser = build_parser()
+    (verbs,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for choice in verbs._choices_actions:
+        assert choice.help, choice.dest
+    for name, sub in verbs.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings}"

@@ -1,0 +1,171 @@
+"""Rendering pages without MkDocs: golden fragments, links, labels, citations, measured results."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import posixpath
+import shutil
+import sys
+
+import pytest
+import yaml
+
+from actionplans.downloads import make_downloads
+from actionplans.pages import Renderer, relative_path
+
+from .conftest import CONTENT, DATAPACKAGE, ROOT
+
+TEMPLATES = ROOT / "site_templates"
+BASE = "https://example.org/actionplans/"
+
+
+@pytest.fixture(scope="module")
+def downloads(dataset):
+    return make_downloads(DATAPACKAGE, dataset)
+
+
+def _renderer(dataset, downloads, base=BASE, report=None) -> Renderer:
+    return Renderer(dataset, downloads, TEMPLATES, CONTENT, base, report)
+
+
+def _page(renderer: Renderer, path: str, lang: str):
+    (job,) = [job for job in renderer.jobs() if job.path == path and job.lang == lang]
+    return renderer.render_job(job)
+
+
+@pytest.mark.parametrize(
+    ("path", "lang"),
+    [
+        ("tasks/nx-children-care-2", "zh"), ("tasks/nx-children-care-2", "en"), ("tasks/sunshine-volunteers-2", "en"),
+        ("plans/nm-elderly-meals", "zh"), ("plans/nm-elderly-meals", "en"), ("themes/accessibility", "en"), ("regions/cn-nx", "zh"),
+    ],
+)
+def test_page_matches_its_golden_file(dataset, downloads, golden, path, lang) -> None:
+    page = _page(_renderer(dataset, downloads), path, lang)
+    golden(f"pages/{path.replace('/', '--')}.{lang}.md", page.text())
+
+
+@pytest.mark.parametrize("target", ["", "tasks/a-1", "tasks/a-2", "tasks", "plans/a", "api/tasks/a-1.json", "en/tasks/a-1", "a/b/c/d"])
+@pytest.mark.parametrize("start", ["", "tasks/a-1", "tasks", "en", "en/", "en/tasks/a-1", "plans/a", "a/b/x"])
+def test_relative_path_agrees_with_posixpath(target, start) -> None:
+    assert relative_path(target, start) == posixpath.relpath(target or ".", start or ".")
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    labels = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
+    assert set(labels) == {"zh", "en"}
+    assert set(labels["zh"]) == set(labels["en"])
+    assert all(isinstance(v, str) for lang in labels.values() for v in lang.values())
+
+
+def test_pages_python_module_writes_no_bilingual_text_of_its_own() -> None:
+    """Interface words are in labels.yaml; pages.py holds no Chinese of its own."""
+    source = (ROOT / "src" / "actionplans" / "pages.py").read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    assert not [ch for ch in code if "\u4e00" <= ch <= "\u9fff"]
+
+
+def test_accessibility_page_states_no_result_without_a_report(dataset, downloads, tmp_path) -> None:
+    renderer = _renderer(dataset, downloads, report=tmp_path / "none.json")
+    for lang in ("zh", "en"):
+        text = _page(renderer, "accessibility", lang).body
+        assert renderer.labels[lang]["a11y_no_report"] in text
+        assert " 0 " not in text and "0 个" not in text
+
+
+def test_accessibility_page_states_the_results_of_its_report(dataset, downloads, tmp_path) -> None:
+    report = tmp_path / "accessibility.json"
+    report.write_text(json.dumps({
+        "date": "2026-12-01", "data_version": "1.0.0", "code_version": "0.2.0", "pages": 176,
+        "checks": [{"id": "axe", "passed": True, "measured": "0 violations on 176 pages"}, {"id": "html", "passed": False, "measured": "3 errors"}],
+    }), encoding="utf-8")
+    text = _page(_renderer(dataset, downloads, report=report), "accessibility", "en").body
+    assert "test report of 2026-12-01" in text and "data version 1.0.0" in text and "176 pages" in text
+    assert "- accessibility check with axe-core: passed (0 violations on 176 pages)" in text
+    assert "- W3C Nu HTML Checker: failed (3 errors)" in text
+
+
+def test_citations_name_the_licence_and_the_address(dataset, downloads) -> None:
+    meta = dataclasses.replace(dataset.meta, licence_name="CC0-1.0", licence_title="Creative Commons Zero")
+    other = dataclasses.replace(dataset, meta=meta)
+    citation = _renderer(other, downloads).citations("en")
+    assert "note = {Data set, Creative Commons Zero (CC0-1.0)}" in citation["bibtex"]
+    assert "CC BY" not in citation["bibtex"]
+    assert f"url = {{{BASE}}}" in citation["bibtex"] and citation["apa"].endswith(BASE)
+
+
+def test_without_an_address_nothing_names_a_host(dataset, downloads) -> None:
+    renderer = _renderer(dataset, downloads, base="")
+    citation = renderer.citations("zh")
+    assert "url =" not in citation["bibtex"] and "http" not in citation["gbt"].replace(dataset.meta.licence_path, "")
+    for path, lang in (("tasks/nx-children-care-2", "en"), ("plans/nx-children-care", "zh"), ("data", "en"), ("index", "zh")):
+        text = _page(renderer, path, lang).text()
+        assert "example.org" not in text
+        assert "https://" not in text.replace(dataset.meta.licence_path, "").replace("https://schema.org", "")
+    document = json.loads(renderer.jsonld("en", "data"))
+    assert "url" not in document
+    assert {d["contentUrl"] for d in document["distribution"]} >= {"../../downloads/datapackage.zip", "../../downloads/actionplans.sqlite"}
+
+
+def test_a_front_matter_error_is_reported_at_its_line(dataset, downloads, tmp_path) -> None:
+    from actionplans.pages import TemplateError
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    page = content / "pages" / "about.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: About and method", "title: About: and: method", 1), encoding="utf-8")
+    renderer = Renderer(dataset, downloads, TEMPLATES, content, BASE)
+    with pytest.raises(TemplateError, match=r"about.en.md:2: front matter is not valid YAML"):
+        list(renderer.pages())
+
+
+def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> None:
+    """The home page shows a bounded number of plan cards; the data page lists the whole data
+    set's files, while each plan's subset is offered on that plan's page."""
+    from actionplans.content import load_content
+    from actionplans.datapackage import write_package
+    from actionplans.pages import HOME_PLAN_CARDS
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_corpus
+
+    project = write_corpus(tmp_path / "project", 10 * (HOME_PLAN_CARDS + 8))
+    dataset = load_content(project / "content")
+    write_package(dataset, project / "datapackage", validate=False)
+    renderer = Renderer(dataset, make_downloads(project / "datapackage", dataset), project / "site_templates", project / "content", BASE)
+    pages = {(p.path, p.lang): p.body for p in renderer.pages()}
+    plans = len(dataset.plans)
+    assert plans == HOME_PLAN_CARDS + 8
+    assert pages[("index", "zh")].count('class="ap-card"') == HOME_PLAN_CARDS
+    assert f"查看全部 {plans} 份方案" in pages[("index", "zh")] and f"See all {plans} plans" in pages[("index", "en")]
+    for lang in ("zh", "en"):
+        assert "downloads/plans/" not in pages[("data", lang)]
+        assert 'href="../plans/"' in pages[("data", lang)]
+    first = next(iter(dataset.plans))
+    assert f"downloads/plans/{first}.xlsx" in pages[(f"plans/{first}", "en")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{{ size(plan) }}\n", "plan.md.j2:2: 'size' is undefined"),
+        ("{% for x in %}\n", "plan.md.j2:2: Expected an expression"),
+    ],
+)
+def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(tmp_path, monkeypatch, capsys, line, expected) -> None:
+    from actionplans.cli import main
+
+    from .conftest import copy_project
+
+    copy_project(tmp_path)
+    template = tmp_path / "site_templates" / "pages" / "plan.md.j2"
+    first, rest = template.read_text(encoding="utf-8").split("\n", 1)
+    template.write_text(f"{first}\n{line}{rest}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert f"site_templates/pages/{expected}" in err, err
+    assert not (tmp_path / "site").exists()
