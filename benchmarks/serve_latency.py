@@ -43,10 +43,9 @@ def measure(runs: int, log: bool = True) -> tuple[float, list[float]]:
         project = Path(folder)
         for name in ("content", "site_templates", "datapackage"):
             shutil.copytree(ROOT / name, project / name)
-        for name in ("mkdocs.yml", "CHANGELOG.md"):
-            shutil.copy(ROOT / name, project / name)
+        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
         port = _free_port()
-        url = f"http://127.0.0.1:{port}/actionplans/en/tasks/{TASK}/"
+        url = f"http://127.0.0.1:{port}/en/tasks/{TASK}/"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         server = subprocess.Popen(
             [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],

@@ -50,7 +50,7 @@ def hostile(tmp_path_factory):
     _replace(content / "organizations.yaml", 'en: "China Association of Volunteers for Persons with Disabilities"', f"en: {_yaml(FORMULA)}")
     layout = Layout(
         root=root, content=content, datapackage=root / "datapackage", docs=root / "docs", site=root / "site",
-        templates=ROOT / "site_templates", config=ROOT / "mkdocs.yml", changelog=ROOT / "CHANGELOG.md",
+        templates=ROOT / "site_templates", config=ROOT / "mkdocs.yml",
     )
     build_site(layout)
     return root

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import copy_project
 
 TASK = "nx-children-care-2"
 OLD = "Implement the Guardianship Quality Improvement Action."
@@ -46,15 +45,11 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 @pytest.mark.slow
 def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) -> None:
-    project = tmp_path / "project"
-    for name in ("content", "site_templates", "datapackage"):
-        shutil.copytree(ROOT / name, project / name)
-    for name in ("mkdocs.yml", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, project / name)
+    project = copy_project(tmp_path / "project")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/actionplans/en/tasks/{TASK}/"
+    url = f"http://127.0.0.1:{port}/en/tasks/{TASK}/"
     published = _snapshot(project / "datapackage")
     server = subprocess.Popen(
         [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
@@ -62,7 +57,7 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
     )
     try:
         assert _wait_for(url, OLD, 120), "the preview never came up"
-        index_url = f"http://127.0.0.1:{port}/actionplans/search/search_index.json"
+        index_url = f"http://127.0.0.1:{port}/search/search_index.json"
         index_before = json.loads(_fetch(index_url))["docs"]
         docs = project / "build" / "docs"
         before = _snapshot(docs)
@@ -83,10 +78,10 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         server.terminate()
         _, errors = server.communicate(timeout=30)
     log = errors.decode("utf-8", "replace")
-    assert "Traceback" not in log and "Building the changed pages" in log
+    assert "Traceback" not in log and "Building the preview" in log
     assert "content/plans/nx-children-care.yaml:" in log and "keeps showing the last good version" in log, log
-    # the search index after building only the changed pages: every page still in it, in the
-    # same order, the edited text in, the old one out, other pages' entries untouched
+    # the search index after the rebuild: every page still in it, in the same order, the edited
+    # text in, the old one out, other pages' entries untouched
     assert [d["location"] for d in index_after] == [d["location"] for d in index_before]
     changed = {b["location"] for b, a in zip(index_before, index_after, strict=True) if a != b}
     assert f"en/tasks/{TASK}/#translation" in changed
