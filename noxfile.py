@@ -47,6 +47,16 @@ def check_generated(session: nox.Session) -> None:
 
 
 @nox.session
+def a11y_report(session: nox.Session) -> None:
+    """Run the accessibility checks and write reports/accessibility.json, which the site quotes."""
+    session.install("-e", ".[site,test]")
+    session.run(
+        "pytest", "-m", "", "tests/test_accessibility.py", "tests/test_site.py::test_no_broken_internal_link_or_anchor", *session.posargs,
+        env={"ACTIONPLANS_A11Y_REPORT": "reports/accessibility.json"},
+    )
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """Regenerate the generated documentation (docs/content-format.md)."""
     session.install("-e", ".")

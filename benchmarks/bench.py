@@ -89,6 +89,7 @@ def bench(size: int, runs: int, workdir: Path, build_runs: int) -> dict[str, flo
 
     row: dict[str, float] = {"tasks": size}
     row["check"], row["check_mem"] = measure([*ap, "check"], project, runs)
+    row["check_serial"], _ = measure(["env", "ACTIONPLANS_WORKERS=1", *ap, "check"], project, runs)
     row["package"], row["package_mem"] = measure([*ap, "package"], project, runs)
     row["render"], row["render_mem"] = measure([*ap, "render"], project, runs, prepare=lambda: shutil.rmtree(project / "build", ignore_errors=True))
     floor_site = project / "floor-site"
@@ -102,17 +103,33 @@ def bench(size: int, runs: int, workdir: Path, build_runs: int) -> dict[str, flo
     return row
 
 
+def real_corpus(workdir: Path, runs: int) -> dict[str, float]:
+    """The full build of the bundled content against a plain ``mkdocs build`` of its pages."""
+    project = workdir / "real"
+    for name in ("content", "site_templates", "datapackage"):
+        shutil.copytree(HERE.parent / name, project / name)
+    shutil.copy(HERE.parent / "mkdocs.yml", project / "mkdocs.yml")
+    floor_site = project / "floor-site"
+    row = measure_against_floor(
+        [sys.executable, "-m", "actionplans", "build"], [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)],
+        project, runs, prepare_build=lambda: shutil.rmtree(project / "site", ignore_errors=True),
+        prepare_floor=lambda: shutil.rmtree(floor_site, ignore_errors=True),
+    )
+    shutil.rmtree(project, ignore_errors=True)
+    return row
+
+
 def table(rows: list[dict[str, float]]) -> str:
     head = (
-        "| tasks | pages (zh+en) | check | package | render | full build | `mkdocs build` alone | outside MkDocs | MkDocs stage of the build | outside it | build per page | build peak memory | site size |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| tasks | pages (zh+en) | check | check in one process | package | render | full build | `mkdocs build` alone | outside MkDocs | MkDocs stage of the build | outside it | build per page | build peak memory | site size |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     lines = []
     for r in rows:
         outside = r["outside"]
         inside = r.get("mkdocs_stage", 0.0)
         lines.append(
-            f"| {int(r['tasks']):,} | {int(r['pages']):,} | {r['check']:.2f} s | {r['package']:.2f} s | {r['render']:.2f} s | "
+            f"| {int(r['tasks']):,} | {int(r['pages']):,} | {r['check']:.2f} s | {r['check_serial']:.2f} s | {r['package']:.2f} s | {r['render']:.2f} s | "
             f"{r['build']:.1f} s | {r['mkdocs']:.1f} s | {outside:.0%} | {inside:.1f} s | {1 - inside / r['build']:.0%} | "
             f"{1000 * r['build'] / r['pages']:.1f} ms | "
             f"{r['build_mem']:.0f} MiB | {r['site_mb']:.1f} MiB |"
@@ -135,42 +152,63 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the build runs once from 10,000 tasks)")
     parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
     parser.add_argument("--serve-runs", type=int, default=5, help="edits timed in the live preview (0: skip)")
+    parser.add_argument("--real-runs", type=int, default=5, help="pairs of builds of the real corpus (0: skip)")
     args = parser.parse_args()
+    notes = _notes(args.out)
     rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="ap-bench-") as folder:
         for size in args.sizes:
             rows.append(bench(size, args.runs, Path(folder), build_runs=args.runs if size < 10_000 else 1))
             print(table(rows).splitlines()[-1], flush=True)
-            args.out.write_text(_method(args.runs) + table(rows), encoding="utf-8")  # kept after each size
-    print(table(rows))
+            args.out.write_text(_method(args.runs) + table(rows) + notes, encoding="utf-8")  # kept after each size
+        print(table(rows))
+        extra = ""
+        if args.real_runs:
+            real = real_corpus(Path(folder), args.real_runs)
+            extra += (
+                "\n## The real corpus\n\n"
+                f"`actionplans build` of the bundled content against `mkdocs build` of the same generated pages, {args.real_runs} pairs "
+                f"run in turn: medians {real['build']:.2f} s and {real['mkdocs']:.2f} s, the build {real['build'] / real['mkdocs']:.2f} times "
+                f"the plain MkDocs build ({real['outside']:.0%} of it outside MkDocs by the median over the pairs).\n"
+            )
     if args.serve_runs:
         first, latencies = serve_latency.measure(args.serve_runs, log=False)
-        serve = (
+        extra += (
             "\n## Live preview\n\n"
             f"`actionplans serve` on the real corpus (`benchmarks/serve_latency.py`): one task's English text is edited "
             f"{len(latencies)} times and the task's page polled until the edit is served. Median "
             f"{statistics.median(latencies):.2f} s (each: {', '.join(f'{x:.2f}' for x in latencies)} s); "
             f"first build served after {first:.1f} s.\n"
         )
-        args.out.write_text(_method(args.runs) + table(rows) + serve, encoding="utf-8")
-        print(serve)
+    args.out.write_text(_method(args.runs) + table(rows) + extra + notes, encoding="utf-8")
+    print(extra)
+
+
+NOTES = "\n## Notes\n"
+
+
+def _notes(path: Path) -> str:
+    """The hand-written notes at the end of the file (from "## Notes"), which a run keeps."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return text[text.index(NOTES) :] if NOTES in text else ""
 
 
 def _method(runs: int) -> str:
     return (
         "# Benchmarks\n\n"
-        "Generated by `nox -s bench` (`python benchmarks/bench.py`); do not edit by hand.\n\n"
+        "Generated by `nox -s bench` (`python benchmarks/bench.py`); do not edit by hand, except the notes at the end, which a run keeps.\n\n"
         f"Machine: {machine()}.\n\n"
         "Method: synthetic corpora (`benchmarks/corpus.py`) of plans with ten tasks each, every plan quoting its own "
         "synthetic newspaper-layout source (about 140 Chinese characters and 1 KB of English per task). Each stage runs "
         f"as a whole process (`python -m actionplans check|package|render|build`), {runs} times (the full build and "
         "`mkdocs build` alone once at 10,000 tasks); the table shows the median wall time and the peak resident memory of the full build. "
+        "\"check in one process\" is `check` with `ACTIONPLANS_WORKERS=1`: the content files read one after another instead of by one "
+        "process per CPU, the one parallel path left (it stays where it saves at least 20 % at 10,000 tasks). "
         "`mkdocs build` alone builds the same generated docs tree with the same configuration: the floor MkDocs, "
         "Material, mkdocs-static-i18n and the search index set. The full build and `mkdocs build` alone run in turn "
         "(build, mkdocs, build, mkdocs…), so that a drift in the machine's speed touches both alike; \"outside MkDocs\" "
-        "is the median over those pairs of (full build - `mkdocs build` alone) / full build: the share spent in our own stages (checking the content, reading the data package, rendering "
-        "the pages; the downloads are made by a second process while MkDocs runs, and count only where the build "
-        "waits for them). "
+        "is the median over those pairs of (full build - `mkdocs build` alone) / full build: the share spent in our own stages (checking the content, "
+        "reading the data package, making the downloads, rendering the pages, writing the files). "
         "\"MkDocs stage of the build\" is the time the build itself reports for running MkDocs (its `timings:` line), "
         "and \"outside it\" is 1 - that / full build: the same share measured inside one process, free of the "
         "run-to-run noise of two separate commands (and counting interpreter start-up and imports as ours).\n\n"

@@ -28,6 +28,50 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/ from what the code makes now")
 
 
+# --- the accessibility report ------------------------------------------------------------------
+#: The checks the site's accessibility page reports on, in its order.
+A11Y_CHECKS = ("axe", "html", "links", "keyboard", "reflow")
+_A11Y: dict[str, dict[str, object]] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "a11y(check): this test is part of that check of the accessibility report")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    marker = item.get_closest_marker("a11y")
+    if marker is not None and (report.when == "call" or report.failed):
+        entry = _A11Y.setdefault(marker.args[0], {"passed": True, "measured": []})
+        entry["passed"] = bool(entry["passed"]) and report.passed
+        entry["measured"] += [value for key, value in item.user_properties if key == "measured"]  # type: ignore[operator]
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With ACTIONPLANS_A11Y_REPORT set, write the report the site's accessibility page quotes,
+    but only when every check ran (a partial report would say less than it seems to)."""
+    target = os.environ.get("ACTIONPLANS_A11Y_REPORT")
+    if not target or set(_A11Y) != set(A11Y_CHECKS):
+        return
+    import datetime
+    import json
+
+    import actionplans
+
+    pages = next((int(m.split()[-2]) for m in _A11Y["axe"]["measured"] if m.endswith(" pages")), 0)  # type: ignore[union-attr]
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        "code_version": actionplans.__version__,
+        "data_version": actionplans.load().version,
+        "pages": pages,
+        "checks": [{"id": c, "passed": _A11Y[c]["passed"], "measured": "; ".join(_A11Y[c]["measured"])} for c in A11Y_CHECKS],  # type: ignore[arg-type]
+    }
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """``golden(name, text)``: assert ``text`` equals ``tests/golden/<name>`` (or rewrite it

@@ -25,7 +25,8 @@ def _pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
 
 
-def test_axe_finds_no_violation_on_any_page(chrome, served, site, tmp_path) -> None:
+@pytest.mark.a11y("axe")
+def test_axe_finds_no_violation_on_any_page(chrome, served, site, tmp_path, record_property) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -41,8 +42,7 @@ def test_axe_finds_no_violation_on_any_page(chrome, served, site, tmp_path) -> N
         if violations:
             problems[rel] = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in violations]
     context.close()
-    report = {"pages": checked, "violations": sum(len(v) for v in problems.values())}
-    (tmp_path / "axe.json").write_text(json.dumps(report))
+    record_property("measured", f"{sum(len(v) for v in problems.values())} violations on {checked} pages")
     assert checked >= 170
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
 
@@ -54,7 +54,8 @@ def _vnu() -> list[str] | None:
     return None
 
 
-def test_html_is_valid(site) -> None:
+@pytest.mark.a11y("html")
+def test_html_is_valid(site, record_property) -> None:
     command = _vnu()
     if command is None:
         pytest.fail("the W3C Nu HTML Checker is not installed: set VNU_JAR to vnu.jar (npm install vnu-jar) and install Java")
@@ -62,11 +63,13 @@ def test_html_is_valid(site) -> None:
     messages = json.loads(result.stderr)["messages"]
     errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
     warnings = [m for m in messages if m.get("subType") == "warning"]
-    assert not errors, json.dumps(errors[:20], ensure_ascii=False, indent=1)
     unexplained = [
         m for m in warnings
         if not any(m["url"].endswith("/" + page) and m["message"].startswith(prefix) for page, prefix in ALLOWED_VNU_WARNINGS)
     ]
+    pages = len(_pages(site))
+    record_property("measured", f"{len(errors)} errors and {len(unexplained)} unexplained warnings on {pages} pages")
+    assert not errors, json.dumps(errors[:20], ensure_ascii=False, indent=1)
     assert not unexplained, json.dumps(unexplained[:20], ensure_ascii=False, indent=1)
 
 
@@ -78,6 +81,7 @@ def _visible_focus(tab) -> dict:
     )
 
 
+@pytest.mark.a11y("keyboard")
 def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, tmp_path) -> None:
     context = chrome.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -113,6 +117,7 @@ def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, 
     context.close()
 
 
+@pytest.mark.a11y("keyboard")
 def test_skip_link_moves_focus_to_the_content(chrome, served) -> None:
     context = chrome.new_context()
     tab = context.new_page()
@@ -125,6 +130,7 @@ def test_skip_link_moves_focus_to_the_content(chrome, served) -> None:
 
 @pytest.mark.parametrize("url", ["tasks/nx-children-care-1/", "en/tasks/nx-children-care-1/", "data/", "en/data/"])
 @pytest.mark.parametrize(("width", "text_zoom"), [(320, 1), (1280, 2), (640, 1)])
+@pytest.mark.a11y("reflow")
 def test_no_horizontal_scrolling_and_nothing_hidden(chrome, served, tmp_path, url, width, text_zoom) -> None:
     context = chrome.new_context(viewport={"width": width, "height": 800})
     tab = context.new_page()
@@ -145,6 +151,7 @@ def test_no_horizontal_scrolling_and_nothing_hidden(chrome, served, tmp_path, ur
 
 
 @pytest.mark.parametrize("width", [1000, 640, 320])
+@pytest.mark.a11y("keyboard")
 def test_narrow_layout_focus_stays_on_screen_and_drawer_opens_by_keyboard(chrome, served, width) -> None:
     context = chrome.new_context(viewport={"width": width, "height": 800})
     tab = context.new_page()
@@ -176,6 +183,7 @@ def test_narrow_layout_focus_stays_on_screen_and_drawer_opens_by_keyboard(chrome
 
 
 @pytest.mark.parametrize("width", [320, 640])
+@pytest.mark.a11y("axe")
 def test_axe_finds_no_violation_in_narrow_layouts(chrome, served, width) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -183,17 +183,3 @@ def test_a_row_breaking_a_foreign_key_is_never_written(dataset, tmp_path) -> Non
         write_package(broken, out)
     assert 'figures:3: -: foreign-key: for "task_id": values "sunshine-volunteers-2" not found' in str(error.value)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-
-
-def test_shares_balance_the_cost_of_validation() -> None:
-    from actionplans.datapackage import _shares
-
-    def resource(name: str, rows: int, *names: str) -> dict:
-        keys = [{"fields": ["x"], "reference": {"resource": n, "fields": ["id"]}} for n in names]
-        return {"name": name, "rows": rows, "schema": {"foreignKeys": keys}}
-
-    resources = [resource("tasks", 100, "plans"), resource("plans", 10), resource("task_themes", 300, "tasks", "themes"), resource("themes", 5)]
-    shares = _shares(resources, 2)
-    assert sorted(name for share in shares for name in share) == ["plans", "task_themes", "tasks", "themes"]
-    assert shares[0] == ["task_themes"]  # 300 rows of its own and 105 looked up
-    assert _shares(resources, 8) == [["task_themes"], ["tasks"], ["plans"], ["themes"]]  # no empty shares

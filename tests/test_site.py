@@ -66,11 +66,13 @@ def _internal_targets(site: Path) -> list[tuple[Path, str, str]]:
     return out
 
 
-def test_no_broken_internal_link_or_anchor(site) -> None:
+@pytest.mark.a11y("links")
+def test_no_broken_internal_link_or_anchor(site, record_property) -> None:
     ids: dict[Path, set[str]] = {}
     broken = []
     base = "/actionplans/"  # the path of site_url; 404 pages link from the site root
-    for html, target, fragment in _internal_targets(site):
+    targets = _internal_targets(site)
+    for html, target, fragment in targets:
         if target.startswith(base):
             resolved = (site / unquote(target[len(base):])).resolve()
         else:
@@ -85,6 +87,7 @@ def test_no_broken_internal_link_or_anchor(site) -> None:
                 ids[resolved] = parse(resolved).ids
             if unquote(fragment) not in ids[resolved]:
                 broken.append(f"{html.relative_to(site)} → {target}#{fragment}")
+    record_property("measured", f"{len(broken)} broken of {len(targets)} internal links")
     assert not broken, "\n".join(broken[:40])
 
 

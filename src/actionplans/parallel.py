@@ -1,8 +1,9 @@
 """One way to run independent work on every CPU: ``map_in_processes``.
 
-Used where ``BENCHMARKS.md`` shows it pays at the sizes we target: reading the content files
-and validating the data package. Workers are forked, so they start with everything the caller
-has already loaded; they never outlive the call, whether it returns, raises, or is interrupted.
+Used where ``BENCHMARKS.md`` shows it pays at the sizes we target: reading the content files.
+Workers are forked, so they start with everything the caller has already loaded; they never
+outlive the call, whether it returns, raises, or is interrupted. ``ACTIONPLANS_WORKERS`` sets
+how many there are (default: one per CPU; 1 does the work in the calling process).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def map_in_processes(function: Callable[[_Item], _Result], items: Sequence[_Item
     are handled here, one after another. On any exception, Ctrl-C or SIGTERM the workers are
     stopped before the exception leaves this function.
     """
-    workers = min(os.cpu_count() or 1, len(items))
+    workers = min(_workers(), len(items))
     if workers < 2 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _WORK
@@ -43,6 +44,11 @@ def map_in_processes(function: Callable[[_Item], _Result], items: Sequence[_Item
             pool.join()
     finally:
         _WORK = None
+
+
+def _workers() -> int:
+    setting = os.environ.get("ACTIONPLANS_WORKERS", "")
+    return int(setting) if setting.isdigit() and int(setting) > 0 else os.cpu_count() or 1
 
 
 def _ignore_interrupts() -> None:

@@ -1,0 +1,151 @@
+"""A text as the importer reads it: paragraphs and sentences, each a span of the joined text.
+
+Positions are offsets in ``SourceText.joined`` (the text with every whitespace character
+removed), the same coordinates the content checks locate quotes in, so every slice taken here
+is a quote that passes the verbatim check by construction. Paragraphs are rebuilt from the
+layout: a text set in narrow newspaper columns breaks lines inside words and sentences, a web
+page or a document gives one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..quotes import SourceText, squeeze
+
+#: What a sentence may end with (closing quotes and brackets may follow).
+SENTENCE_END = re.compile(r"[。！？!?；;…][”’」』\"')）]*$")
+_ENDS_LINE = re.compile(r"[。！？!?；;：:…][”’」』\"')）]*$")
+#: A paragraph's usual first words in news and plan texts.
+OPENERS = re.compile(
+    r"^(近日|日前|近期|日日|今年|据了解|据介绍|据悉|据统计|据国家|记者|本报讯|为进一步|为深入|为贯彻|为加快|为切实|为全面|为做好|为推动|"
+    r"其中|此外|同时|另外|此次|该方案|根据|按照|到20\d\d年|《[^》]{1,12}》(明确|提出|要求|强调|指出|列出|围绕|规定|还|从)|"
+    r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|■|▲|●)"
+)
+BYLINE = re.compile(r"^[■▲●◆□]?(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|作者[:：]|文[/／]|撰文[:：])")
+_URL = re.compile(r"https?://|www\.|\.(com|cn|net|org|html?)(\b|/)|\bICP\b", re.I)
+FURNITURE = re.compile(
+    r"(首页|当前位置|您的位置|您现在的位置|位置[:：]).{0,40}(>|›|»|＞|→)|^(责任编辑|责编|编辑|审核|校对|终审|初审|来源|稿源|发布时间|发布日期|"
+    r"时间|日期|浏览次数|阅读次数|访问量|点击数|字号|字体|打印|关闭|分享到|分享|扫一扫|扫描|二维码|上一篇|下一篇|相关新闻|相关阅读|相关文章|"
+    r"相关链接|推荐阅读|热点|热门|延伸阅读|附件|主办|承办|协办|技术支持|网站地图|联系我们|版权所有|版权声明|免责声明|Copyright|©)|"
+    r"(版权所有|版权声明|Copyright|©|蜘蛛池|网站备案|公网安备|转载请注明|违者必究|追究.{0,6}法律责任|【字体|\[字体|【打印|【关闭)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph: its span of the joined text and what it is (text, heading, byline, furniture)."""
+
+    start: int
+    end: int
+    kind: str
+
+
+class Document:
+    """A source text with its paragraphs and sentences."""
+
+    def __init__(self, raw: str) -> None:
+        self.source = SourceText(raw)
+        self.joined = self.source.joined
+        self.paragraphs = list(self._paragraphs(raw))
+
+    def text(self, start: int, end: int) -> str:
+        return self.joined[start:end]
+
+    def _paragraphs(self, raw: str) -> list[Paragraph]:
+        lines = [(self.source._starts[i] if i < len(self.source._starts) else len(self.joined), squeeze(line)) for i, line in enumerate(raw.split("\n"))]
+        lines = [(start, text) for start, text in lines if text]
+        if not lines:
+            return []
+        width = statistics.median(len(text) for _, text in lines)
+        column = width <= 26  # set in narrow columns: lines break inside sentences
+        out: list[Paragraph] = []
+        begin = lines[0][0]
+        for index, (start, text) in enumerate(lines):
+            end = start + len(text)
+            following = lines[index + 1][1] if index + 1 < len(lines) else ""
+            if not column:
+                brk = True
+            else:
+                short = len(text) < width - 1
+                brk = (
+                    not following
+                    or (bool(_ENDS_LINE.search(text)) and (short or bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
+                    or (not _ENDS_LINE.search(text) and (bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
+                    or bool(BYLINE.match(text))
+                    or bool(FURNITURE.search(text)) and len(text) < 60
+                )
+            if brk:
+                out.append(Paragraph(begin, end, self._kind(self.joined[begin:end])))
+                begin = lines[index + 1][0] if index + 1 < len(lines) else end
+        return out
+
+    @staticmethod
+    def _kind(text: str) -> str:
+        if BYLINE.match(text) and len(text) < 40:
+            return "byline"
+        if _URL.search(text) or (FURNITURE.search(text) and len(text) < 120) or text.count("|") >= 3:
+            return "furniture"
+        if not SENTENCE_END.search(text) and not text.endswith(("：", ":")) and len(text) < 60:
+            return "heading"
+        return "text"
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Every sentence of the text paragraphs, as (start, end), ending after its 。！？； or
+        at its paragraph's end."""
+        out = []
+        for paragraph in self.paragraphs:
+            if paragraph.kind != "text":
+                continue
+            text = self.joined[paragraph.start : paragraph.end]
+            begin = 0
+            for match in re.finditer(r"[。！？!?；;][”’」』\"')）]*", text):
+                if not _inside_quotes(text, match.start()):
+                    out.append((paragraph.start + begin, paragraph.start + match.end()))
+                    begin = match.end()
+            if begin < len(text):
+                out.append((paragraph.start + begin, paragraph.end))
+        return out
+
+    def sentence_at(self, position: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= position < end:
+                return start, end
+        return position, position
+
+    def paragraph_at(self, position: int) -> Paragraph | None:
+        for paragraph in self.paragraphs:
+            if paragraph.start <= position < paragraph.end:
+                return paragraph
+        return None
+
+
+_OPEN, _CLOSE = "《“‘「『(（[【", "》”’」』)）]】"
+
+
+def quote_depth(text: str) -> list[int]:
+    """For each character, how many titles, quotations or brackets it stands inside."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in _CLOSE:
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if ch in _OPEN:
+            depth += 1
+    return out
+
+
+def _inside_quotes(text: str, position: int) -> bool:
+    """Whether ``position`` stands inside 《》 or “” (a sentence end there does not end the sentence)."""
+    depth = 0
+    for ch in text[:position]:
+        if ch in "《“":
+            depth += 1
+        elif ch in "》”" and depth:
+            depth -= 1
+    return depth > 0

@@ -1,0 +1,176 @@
+"""Issuing bodies: recognised from a gazetteer shipped as data (``data/*.tsv``) and from the
+content's own ``organizations.yaml``, with their region, level and English name.
+
+The gazetteer holds the national bodies in their full and official short forms (国家发展改革委
+for 国家发展和改革委员会), the provincial-level regions, and the departments regions have
+(民政厅, 教育厅, 党委网信办 …), so that 宁夏回族自治区民政厅 is recognised as the region 宁夏 and
+the department 民政厅, and a department named without its region right after one that has it
+(``宁夏回族自治区民政厅、党委网信办、教育厅``) belongs to the same region.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    zh: str
+    en: str
+    gb2260: str | None
+    iso: str
+
+    @property
+    def level(self) -> str:
+        return "national" if self.id == "cn" else "provincial"
+
+
+@dataclass(frozen=True)
+class Body:
+    """An issuing body as the gazetteer knows it."""
+
+    zh: str
+    en: str
+    kind: str  # state, party, people
+    region: Region
+    #: The id of the organization in the content's organizations.yaml, if it is there.
+    known_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A body named in the text: where, as printed, and what it is."""
+
+    start: int
+    end: int
+    printed: str
+    body: Body
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[str, Region]:
+    return {r["id"]: Region(r["id"], r["zh"], r["en"], r["gb2260"] or None, r["iso"]) for r in _rows("regions.tsv")}
+
+
+class Gazetteer:
+    """Finds issuing bodies in a text, longest name first."""
+
+    def __init__(self, organizations: dict[str, Any] | None = None) -> None:
+        self.automaton: Any = ahocorasick.Automaton()
+        self.regions = regions()
+        national = self.regions["cn"]
+        names: dict[str, tuple[str, Any]] = {}
+        for row in _rows("bodies.tsv"):
+            body = Body(row["zh"], row["en"], row["kind"], national)
+            for name in [row["zh"], *filter(None, row["short"].split(","))]:
+                names[name] = ("body", body)
+        self.departments: dict[str, dict[str, str]] = {}
+        for row in _rows("departments.tsv"):
+            for name in [row["zh"], *filter(None, row["other"].split(","))]:
+                self.departments[name] = row
+                names.setdefault(name, ("department", row))
+        for region in self.regions.values():
+            if region.id == "cn":
+                continue
+            for name in [region.zh, *filter(None, _short(region))]:
+                names.setdefault(name, ("region", region))
+        self.known: dict[str, str] = {}
+        self._known_bodies: dict[str, Body] = {}
+        for org_id, org in (organizations or {}).items():
+            self.known[org.name.zh] = org_id
+            region = self.regions.get(org.region_id, national)
+            self._known_bodies[org.name.zh] = Body(org.name.zh, org.name.en, "state", region, org_id)
+            names[org.name.zh] = ("known", org)
+        for name, value in names.items():
+            self.automaton.add_word(name, (name, value))
+        self.automaton.make_automaton()
+
+    def find(self, text: str) -> list[Found]:
+        """Every body named in ``text``, in order, without overlaps (the longest name wins)."""
+        hits = []
+        for end, (name, value) in self.automaton.iter(text):
+            hits.append((end - len(name) + 1, end + 1, name, value))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out: list[Found] = []
+        region: Region | None = None
+        position = 0
+        index = 0
+        while index < len(hits):
+            start, end, name, (kind, value) = hits[index]
+            index += 1
+            if start < position:
+                continue
+            if kind == "region":
+                # a region followed by one of its departments: 宁夏回族自治区民政厅
+                following = [h for h in hits[index:] if h[0] == end and h[3][0] in ("department", "known")]
+                if following:
+                    d_start, d_end, d_name, (d_kind, d_value) = max(following, key=lambda h: h[1])
+                    full = text[start:d_end]
+                    body = self._known(full) or self._department(d_value if d_kind == "department" else self.departments.get(d_name, {}), value, full)
+                    if body is not None:
+                        out.append(Found(start, d_end, full, body))
+                        region, position = value, d_end
+                        continue
+                region = value
+                continue
+            if kind == "department":
+                if region is not None and _listed_after(text, position, start):
+                    full = region.zh + name
+                    body = self._known(full) or self._department(value, region, full)
+                    if body is not None:
+                        out.append(Found(start, end, name, body))
+                        position = end
+                continue
+            if kind == "known":
+                body = self._known_bodies[value.name.zh]
+            else:
+                body = value
+                known_id = self.known.get(body.zh)
+                body = Body(body.zh, body.en, body.kind, body.region, known_id)
+            out.append(Found(start, end, name, body))
+            region = body.region if body.region.id != "cn" else region
+            position = end
+        return out
+
+    def _known(self, zh: str) -> Body | None:
+        """The organization of organizations.yaml with this Chinese name, if there is one."""
+        return self._known_bodies.get(zh)
+
+    def _department(self, row: dict[str, str], region: Region, full: str) -> Body | None:
+        if not row:
+            return None
+        en = row["en"].replace("{region}", _the(region))
+        return Body(full, en, row["kind"], region, self.known.get(full))
+
+
+def _short(region: Region) -> list[str]:
+    row = next(r for r in _rows("regions.tsv") if r["id"] == region.id)
+    return [s for s in row["short"].split(",") if s]
+
+
+def _the(region: Region) -> str:
+    """The region's English name as it stands inside another name ("the Ningxia Hui Autonomous Region")."""
+    return f"the {region.en}"
+
+
+def _listed_after(text: str, previous_end: int, start: int) -> bool:
+    """Whether a name at ``start`` continues a list that ended at ``previous_end`` (、 or 和 between)."""
+    between = text[previous_end:start]
+    return bool(re.fullmatch(r"[、，,和及与]?", between))
+
+
+COUNT = re.compile(r"(?:等|共|联合)?([0-9]+|[一二三四五六七八九十两]+)(?:个)?(?:部门|单位|家单位|部委)")
