@@ -26,17 +26,21 @@ def _children() -> list[int]:
 
 
 def test_results_come_back_in_order_from_other_processes() -> None:
+    before = set(_children())  # other tests' helpers (a browser driver) may be running
     results = map_in_processes(_pid_and_square, list(range(50)))
     assert [square for _, square in results] == [n * n for n in range(50)]
     if (os.cpu_count() or 1) > 1:
-        assert os.getpid() not in {pid for pid, _ in results}
-    assert _children() == []  # the workers are gone
+        workers = {pid for pid, _ in results}
+        assert os.getpid() not in workers
+        assert not workers & set(_children())  # the workers are gone
+    assert set(_children()) <= before
 
 
 def test_a_worker_exception_reaches_the_caller_and_no_worker_remains() -> None:
+    before = set(_children())
     with pytest.raises(ValueError, match="three"):
         map_in_processes(_fail_on_three, list(range(20)))
-    assert _children() == []
+    assert set(_children()) <= before
 
 
 def test_one_item_is_handled_in_this_process() -> None:

@@ -23,8 +23,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .content import load_content
 
     started = time.perf_counter()
-    dataset = load_content(args.content)
-    print(f"{args.content}: ok: {dataset.summary()} ({time.perf_counter() - started:.2f} s)")
+    dataset = load_content(args.content, drafts=True)
+    for todo in dataset.todos:
+        print(f"to do: {todo}")
+    drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
+    print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
     return 0
 
 
@@ -78,6 +81,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        from .importer import import_texts
+    except ModuleNotFoundError as error:
+        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'") from None
+    started = time.perf_counter()
+    report = import_texts(args.paths, args.into, source_id=args.source_id, force=args.force)
+    for line in report.lines():
+        print(line)
+    plans = len(report.plans)
+    print(
+        f"{args.into}: imported {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}, {plans} draft plan{'s' if plans != 1 else ''}, "
+        f"{len(report.written)} files written ({time.perf_counter() - started:.2f} s); next: actionplans check --content {args.into}"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
     from .site import Layout
@@ -118,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     content(build)
     build.add_argument("--out", type=Path, default=SITE_DIR, help=f"site folder (default: {SITE_DIR})")
     build.set_defaults(run=cmd_build)
+
+    import_ = verbs.add_parser("import", help="turn raw plan texts (TXT, HTML, DOCX, PDF) into draft plans in a content folder")
+    import_.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="the files to import")
+    import_.add_argument("--into", type=Path, default=CONTENT_DIR, help=f"content folder to write the drafts into (default: {CONTENT_DIR})")
+    import_.add_argument("--source-id", help="the id of the source (one file only; default: from the file's name)")
+    import_.add_argument("--force", action="store_true", help="replace files that already exist")
+    import_.set_defaults(run=cmd_import)
 
     serve = verbs.add_parser("serve", help="preview the site, rebuilding when content or templates change")
     content(serve)

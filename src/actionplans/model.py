@@ -428,6 +428,10 @@ class Dataset:
     _index: _Index = field(init=False, compare=False, repr=False, hash=False)
     #: The data package folder this dataset was read from, if any.
     origin: Path | None = field(default=None, compare=False, repr=False, hash=False)
+    #: The plans in it that are drafts (read from content for a preview; never published).
+    drafts: frozenset[str] = field(default=frozenset(), compare=False, repr=False, hash=False)
+    #: What a person must still do on the drafts of the content it was read from (``Problem``s).
+    todos: tuple[Any, ...] = field(default=(), compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         # Each record links back to one dataset. A record that already belongs to another one

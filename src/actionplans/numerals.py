@@ -1,59 +1,74 @@
-"""Reading numbers written in Arabic or Chinese numerals, as a figure's quote states them."""
+"""Reading numbers written in Arabic or Chinese numerals, as a figure's quote states them.
+
+Chinese numerals are read by cn2an, on the numeral alone (never on a sentence: it would turn
+统一 into 统1). cn2an does not multiply a fraction by 万 or 亿 (五百一十五点零五万), so those
+are split off and multiplied here, with ``Decimal``.
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
-_ARABIC = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
-_CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-#: Longest run of digits read; longer runs are not numbers a plan states.
+_LARGE_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_ARABIC = re.compile(r"(\d+(?:[.．]\d+)?)\s*([万亿]?)")
+_CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]?)?")
+_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
+#: Longest numeral read; longer runs are not numbers a plan states.
 MAX_DIGITS = 40
 
 
 def read_numbers(text: str) -> list[Decimal]:
     """Every number written in ``text``, in order of appearance.
 
-    ``515.05万`` gives both 515.05 and 5150500; ``百家`` gives 100; ``五项`` gives 5.
+    ``515.05万`` gives both 515.05 and 5150500; ``百家`` gives 100; ``五项`` gives 5;
+    ``百分之二十二点一`` gives 22.1.
     """
     found: list[tuple[int, Decimal]] = []
     for match in _ARABIC.finditer(text):
         digits, unit = match.groups()
         if len(digits) > MAX_DIGITS:
             continue
-        number = Decimal(digits)
+        number = Decimal(digits.replace("．", "."))
         found.append((match.start(), number))
         if unit:
             found.append((match.start(), number * _LARGE_UNITS[unit]))
+    percents = {m.start(1) for m in _PERCENT.finditer(text)}
+    for match in _PERCENT.finditer(text):
+        value = read_chinese(match.group(1))
+        if value is not None:
+            found.append((match.start(), value))
     for match in _CHINESE.finditer(text):
+        if match.start() in percents:
+            continue
         value = read_chinese(match.group())
         if value is not None:
-            found.append((match.start(), Decimal(value)))
+            found.append((match.start(), value))
     return [number for _, number in sorted(found, key=lambda item: item[0])]
 
 
-def read_chinese(numeral: str) -> int | None:
-    """The value of one Chinese numeral (``十`` 10, ``二十五`` 25, ``二〇二六`` 2026), or None."""
-    if not numeral or len(numeral) > MAX_DIGITS or any(ch not in _DIGITS and ch not in _SMALL_UNITS and ch not in _LARGE_UNITS for ch in numeral):
+def read_chinese(numeral: str) -> Decimal | None:
+    """The value of one Chinese numeral (十 10, 二十五 25, 二〇二六 2026, 二十二点一 22.1,
+    五百一十五点零五万 5150500), or None when it is no numeral (十四五)."""
+    if not numeral or len(numeral) > MAX_DIGITS:
         return None
-    if all(ch in _DIGITS for ch in numeral):
-        if len(numeral) == 1:
-            return _DIGITS[numeral]
-        return int("".join(str(_DIGITS[ch]) for ch in numeral))
-    total = section = digit = 0
-    for ch in numeral:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _SMALL_UNITS:
-            section += (digit or 1) * _SMALL_UNITS[ch]
-            digit = 0
-        else:
-            total = (total + section + digit) * _LARGE_UNITS[ch]
-            section = digit = 0
-    return total + section + digit
+    multiplier = Decimal(1)
+    if numeral[-1] in _LARGE_UNITS and ("点" in numeral or len(numeral) == 1):
+        multiplier, numeral = _LARGE_UNITS[numeral[-1]], numeral[:-1]
+        if not numeral:
+            numeral = "一"
+    if numeral[0] in "百千万亿":
+        numeral = "一" + numeral  # cn2an reads 一百, not a bare 百
+    import cn2an  # imported here: loading it takes 0.1 s, and load() never reads numerals
+
+    try:
+        value = cn2an.cn2an(numeral, "normal")
+    except (ValueError, KeyError, IndexError):
+        return None
+    try:
+        return Decimal(str(value)) * multiplier
+    except InvalidOperation:
+        return None
 
 
 def format_number(value: Decimal) -> str:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from .. import model as m
-from ..errors import ContentError, Location, Problem
+from ..errors import ContentError, Location, Problem, sort_problems
 from ..parallel import map_in_processes
 from ..quotes import SourceText
 from .folder import Folder
@@ -28,8 +28,13 @@ from .vocabularies import read_organizations, read_vocabularies
 __all__ = ["SLUG", "ContentError", "load_content"]
 
 
-def load_content(root: Path | str = "content") -> m.Dataset:
-    """Read and check the content folder; raise ContentError listing every problem."""
+def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dataset:
+    """Read and check the content folder; raise ContentError listing every error.
+
+    Drafts (records with ``status: draft``) are checked like the rest, and what a person must
+    still do on them is listed in ``Dataset.todos``. They are left out of the dataset unless
+    ``drafts`` is true (for a preview): a draft is never published.
+    """
     root = Path(root)
     folder = Folder(root)
     if not root.is_dir():
@@ -39,14 +44,23 @@ def load_content(root: Path | str = "content") -> m.Dataset:
     vocabularies = read_vocabularies(folder, root / "vocabularies")
     organizations = read_organizations(folder, root / "organizations.yaml", vocabularies)
     terms = read_glossary(folder, root / "glossary.yaml")
-    context = PlanContext(sources, texts, frozenset(unverifiable), {**vocabularies, "organizations": organizations}, Glossary(terms))
-    plans, tasks, figures = _plans(folder, root / "plans", context)
-    if folder.problems or meta is None:
-        raise ContentError(folder.problems)
+    draft_ids = {table: frozenset(ids) for table, ids in folder.drafts.items()}
+    context = PlanContext(sources, texts, frozenset(unverifiable), {**vocabularies, "organizations": organizations}, Glossary(terms), draft_ids)
+    plans, tasks, figures, draft_plans = _plans(folder, root / "plans", context)
+    errors = [p for p in folder.problems if p.severity == "error"]
+    if errors or meta is None:
+        raise ContentError(errors)
+    todos = tuple(sort_problems(p for p in folder.problems if p.severity == "todo"))
+    records = {"sources": sources, "organizations": organizations, **vocabularies}
+    if not drafts:
+        records = {table: {k: v for k, v in values.items() if k not in draft_ids.get(table, ())} for table, values in records.items()}
+        plans = {k: v for k, v in plans.items() if k not in draft_plans}
+        tasks = {k: v for k, v in tasks.items() if v.plan_id not in draft_plans}
+        figures = {k: v for k, v in figures.items() if v.plan_id not in draft_plans}
     return m.Dataset(
-        meta=meta, sources=sources, regions=vocabularies["regions"], groups=vocabularies["groups"], themes=vocabularies["themes"],
-        actors=vocabularies["actors"], units=vocabularies["units"], organizations=organizations, plans=plans,
-        tasks=m.TaskTable(tasks), figures=figures, terms=terms,
+        meta=meta, sources=records["sources"], regions=records["regions"], groups=records["groups"], themes=records["themes"],
+        actors=records["actors"], units=records["units"], organizations=records["organizations"], plans=plans,
+        tasks=m.TaskTable(tasks), figures=figures, terms=terms, drafts=frozenset(draft_plans) if drafts else frozenset(), todos=todos,
     )
 
 
@@ -88,6 +102,8 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
         if not ids.claim(result.id, Where(result.shown, folder.problems), result.id_line):
             continue
         folder.problems.extend(result.later)
+        if result.draft:
+            folder.drafts.setdefault("sources", set()).add(result.id)
         if result.named and (result.source is None or result.text is None):
             unverifiable.add(result.id)  # plans citing it cannot have their quotes checked
         elif result.source is not None and result.text is not None:
@@ -95,14 +111,17 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
     return sources, texts, unverifiable
 
 
-def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure]]:
+def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure], set[str]]:
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not paths:
         folder.problems.append(Problem(Location(folder.shown(path)), "", "no plan found", "at least one plans/<id>.yaml", "no-plan"))
     ids = {"task": Ids("task"), "figure": Ids("figure")}
     built = []
+    drafts: set[str] = set()
     for result in map_in_processes(PlanFile(folder, context), paths):
         folder.problems.extend(result.problems)
+        if result.draft and result.built is not None:
+            drafts.add(result.built[0].id)
         where = Where(result.shown, folder.problems)
         for kind, record_id, line, name in result.ids:
             ids[kind].claim(record_id, where, line, name)
@@ -116,4 +135,4 @@ def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, 
         plans[plan.id] = plan
         tasks.update((t.id, t) for t in plan_tasks)
         figures.update((f.id, f) for f in plan_figures)
-    return plans, tasks, figures
+    return plans, tasks, figures, drafts

@@ -18,6 +18,8 @@ class Folder:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     cwd: Path = field(default_factory=Path.cwd)
+    #: The ids of the draft records read, by table.
+    drafts: dict[str, set[str]] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         """``path`` as problem reports show it: relative to the working folder where it can be."""

@@ -50,6 +50,8 @@ class PlanContext:
     #: Records a plan may refer to, by table: the vocabularies and "organizations".
     references: dict[str, dict[str, Any]]
     glossary: Glossary
+    #: The ids of draft records, by table (a published plan may not refer to them).
+    drafts: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class PlanFile:
@@ -65,7 +67,7 @@ class PlanFile:
         result = PlanResult(folder.shown(path), folder.problems)
         if data is None:
             return result
-        where = folder.where(path)
+        where = folder.where(path).drafting(data)
         checked = check_record(data, PLAN, where, "", getattr(data, "line", 1))
         if checked is None:
             return result
@@ -109,6 +111,8 @@ class _PlanChecker:
         return span
 
     def check_glossary(self, text: m.Text, name: str, at: int | Map) -> None:
+        if not text.en:
+            return  # a draft's text still to translate (a to-do already says so)
         for term in self.context.glossary.missing(text):
             renderings = " or ".join(repr(r) for r in (term.en, *term.en_variants))
             self.fail(
@@ -125,12 +129,20 @@ class _PlanChecker:
             line = lines[i] if i < len(lines) else line_of(raw, name)
             if not reference(value, known, kind, self.where, line, f"{prefix}{name}[{i}]"):
                 self.ok = False
+            else:
+                self._not_draft(value, table, kind, line, f"{prefix}{name}[{i}]")
 
     def ref(self, value: str, table: str, kind: str, raw: Map, name: str, shown: str | None = None) -> bool:
         if reference(value, self.context.references[table], kind, self.where, line_of(raw, name), shown or name):
+            self._not_draft(value, table, kind, line_of(raw, name), shown or name)
             return True
         self.ok = False
         return False
+
+    def _not_draft(self, value: str, table: str, kind: str, line: int, name: str) -> None:
+        """A published plan may refer only to reviewed records."""
+        if not self.where.draft and value in self.context.drafts.get(table, frozenset()):
+            self.fail(line, name, f"refers to the draft {kind} {value!r}", f"a reviewed {kind} (remove its status: draft)", "draft-reference")
 
     def build(self) -> Built | None:
         c, raw = self.c, self.raw
@@ -143,10 +155,16 @@ class _PlanChecker:
                 self.ok = False
         else:
             source = self.context.texts[c["source"]]
-        self.ref(c["region"], "regions", "region", raw, "region")
+        if c["source"] in self.context.drafts.get("sources", frozenset()) and not self.where.draft:
+            self.fail(line_of(raw, "source"), "source", f"refers to the draft source {c['source']!r}", "a reviewed source (remove its status: draft)", "draft-reference")
+        if c["region"] is not None:
+            self.ref(c["region"], "regions", "region", raw, "region")
         self.refs(c["issuers"], "organizations", "organization", raw, "issuers")
         if not c["issuers"]:
-            self.fail(line_of(raw, "issuers"), "issuers", "is empty", "at least one issuing organization", "empty-list")
+            if self.where.draft:
+                self.where.todo(line_of(raw, "issuers"), "issuers", "no issuer named yet", "the issuing organizations the source names", "name-issuers")
+            else:
+                self.fail(line_of(raw, "issuers"), "issuers", "is empty", "at least one issuing organization", "empty-list")
         self.refs(c["groups"], "groups", "group", raw, "groups")
         self.refs(c["themes"], "themes", "theme", raw, "themes")
         if c["period_start"] is not None and c["period_end"] is not None and c["period_start"] > c["period_end"]:
@@ -173,7 +191,12 @@ class _PlanChecker:
         tasks = self._tasks(plan_id, source)
         figures = self._figures(plan_id, source, {checked["id"] for checked, _ in c["tasks"]})
         self._task_count()
-        if not self.ok or title_span is None:
+        if self.where.draft:
+            self.where.todo(
+                line_of(raw, "status"), "status", f"a draft: review its {len(tasks)} tasks, {len(figures)} figures and the suggested themes, groups and actors",
+                "the plan reviewed, then status: draft removed to publish it", "review-draft",
+            )
+        if not self.ok or title_span is None or c["region"] is None or c["level"] is None:
             return None
         plan = m.Plan(
             id=plan_id, source_id=c["source"], title=c["title"], title_span=title_span, issuer_ids=c["issuers"],
@@ -237,7 +260,10 @@ class _PlanChecker:
             for key in ("themes", "actors", "groups"):
                 self.refs(checked[key], key, key.removesuffix("s"), raw, key, f"{name}.")
             if not checked["themes"]:
-                self.fail(line_of(raw, "themes"), f"{name}.themes", "is empty", "at least one theme", "empty-list")
+                if self.where.draft:
+                    self.where.todo(line_of(raw, "themes"), f"{name}.themes", "no theme chosen yet", "at least one theme", "choose-themes")
+                else:
+                    self.fail(line_of(raw, "themes"), f"{name}.themes", "is empty", "at least one theme", "empty-list")
             span = self.quote(checked["text"], f"{name}.text", raw["text"], source)
             title_span = self.quote(checked["title"], f"{name}.title", raw["title"], source)
             if title_span is not None and squeeze(checked["title"].zh) not in squeeze(checked["text"].zh):

@@ -25,6 +25,7 @@ class SourceResult:
     id_line: int = 0
     later: list[Problem] = field(default_factory=list)
     named: bool = False  # its id is its file's name, so plans may cite it
+    draft: bool = False
     source: m.Source | None = None
     text: SourceText | None = None
 
@@ -44,7 +45,7 @@ class SourceFile:
         checked = check_record(data, SOURCE, folder.where(path), "", getattr(data, "line", 1))
         if checked is None:
             return result
-        result.id, result.id_line = checked["id"], line_of(data, "id")
+        result.id, result.id_line, result.draft = checked["id"], line_of(data, "id"), checked["status"] == "draft"
         where = Where(result.shown, result.later)
         if path.stem != checked["id"]:
             where.add(result.id_line, "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}", "id-differs-from-file-name")
@@ -71,8 +72,9 @@ class SourceFile:
             )
             return result
         result.text = SourceText(raw)
+        unknown = m.Text("", "")  # a draft's field still to fill in (a to-do says so)
         result.source = m.Source(
-            id=checked["id"], title=checked["title"], publisher=checked["publisher"], authors=tuple(checked["authors"]),
-            year=checked["year"], year_note=checked["year_note"], sha256=digest, characters=len(result.text), rights=checked["rights"],
+            id=checked["id"], title=checked["title"], publisher=checked["publisher"] or unknown, authors=tuple(checked["authors"]),
+            year=checked["year"], year_note=checked["year_note"], sha256=digest, characters=len(result.text), rights=checked["rights"] or unknown,
         )
         return result

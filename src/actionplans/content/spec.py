@@ -85,8 +85,14 @@ PACKAGE = {
         "path": _s("url", "Their address, if any.", required=False),
     }),
 }
+_STATUS = _s(
+    "enum", "draft while a person still has to review it: checked, but never published. Remove the field to publish it.",
+    choices=("draft",), required=False, nullable=True,
+)
+
 SOURCE = {
     "id": _s("slug", "The source's id: the name of this file without .yaml."),
+    "status": _STATUS,
     "title": _s("text", "A descriptive title of the source."),
     "publisher": _s("text", "Who published it (say so when it is inferred)."),
     "authors": _s("texts", "The byline, in order; empty when the source names no one."),
@@ -95,9 +101,16 @@ SOURCE = {
     "file": _s("str", "The file beside this one that holds the source's verbatim text.", expected="the name of a text file beside this one"),
     "sha256": _s("str", "SHA-256 of that text file: a changed source is refused until every quote is reviewed.", expected="the 64 hex digits of the file's SHA-256"),
     "rights": _s("text", "Who holds which rights in the source, and how it may be used."),
+    "date": _s("str", "The date the source states for itself (YYYY-MM-DD), if any.", required=False, nullable=True),
+    "url": _s("url", "The address the source states for itself, if any.", required=False, nullable=True),
+    "original": _s("record", "The file the text was extracted from, for provenance.", required=False, nullable=True, record={
+        "file": _s("str", "Its name."),
+        "sha256": _s("str", "Its SHA-256.", expected="the 64 hex digits of the file's SHA-256"),
+    }),
 }
 REGION = {
     "id": _s("slug", "The region's id."),
+    "status": _STATUS,
     "label": _s("text", "The region's name."),
     "level": _s("enum", "National or provincial.", choices=m.PLAN_LEVELS),
     "code_gb2260": _s("str", "The GB/T 2260 code, empty for China as a whole.", nullable=True, expected="a six-digit GB/T 2260 code or empty"),
@@ -105,11 +118,13 @@ REGION = {
 }
 CONCEPT = {
     "id": _s("slug", "The entry's id."),
+    "status": _STATUS,
     "label": _s("text", "Its name."),
     "description": _s("text", "What it covers.", required=False, nullable=True),
 }
 ORGANIZATION = {
     "id": _s("slug", "The organization's id."),
+    "status": _STATUS,
     "name": _s("text", "Its name; the Chinese as the sources print it."),
     "region": _s("slug", "The region it belongs to (an id from vocabularies/regions.yaml)."),
     "actor": _s("slug", "Its actor type (an id from vocabularies/actors.yaml), if any.", required=False, nullable=True),
@@ -147,10 +162,7 @@ FIGURE = {
 }
 PLAN = {
     "id": _s("slug", "The plan's id: the name of this file without .yaml."),
-    "status": _s(
-        "enum", "draft while a person still has to review it; a draft is checked but never published. "
-        "Remove the field to publish the plan.", choices=("draft",), required=False, nullable=True,
-    ),
+    "status": _STATUS,
     "source": _s("slug", "The source that reports the plan (an id from sources/)."),
     "title": _s("text", "The plan's title; the Chinese as printed inside 《》."),
     "issuers": _s("slugs", "The issuing organizations the source names, in order (ids from organizations.yaml)."),
@@ -188,14 +200,25 @@ RECORDS: dict[str, tuple[str, dict[str, Spec]]] = {
 
 # --- checking a record against its spec -----------------------------------------------------
 class Where:
-    """Problems found in one file, each reported at its line."""
+    """Problems found in one file, each reported at its line. In a draft (``status: draft``),
+    what a person must still do (a translation, a choice) is a to-do, not an error."""
 
-    def __init__(self, shown: str, problems: list[Problem]) -> None:
+    def __init__(self, shown: str, problems: list[Problem], draft: bool = False) -> None:
         self.shown = shown
         self.problems = problems
+        self.draft = draft
 
     def add(self, line: int | None, field: str, message: str, expected: str, code: str, severity: str = "error") -> None:
         self.problems.append(Problem(Location(self.shown, line), field, message, expected, code, severity))
+
+    def todo(self, line: int | None, field: str, message: str, expected: str, code: str) -> None:
+        self.add(line, field, message, expected, code, "todo")
+
+    def drafting(self, data: Any) -> Where:
+        """This collector for a record, a draft if the record says ``status: draft``."""
+        if self.draft or not (isinstance(data, Map) and data.get("status") == "draft"):
+            return self
+        return Where(self.shown, self.problems, True)
 
 
 def line_of(container: Map, key: str) -> int:
@@ -216,6 +239,7 @@ def check_record(data: Any, spec: dict[str, Spec], where: Where, prefix: str, li
     if not isinstance(data, Map):
         where.add(line, prefix.rstrip(".") or "(record)", f"is {kind_name(data)}", "a mapping of fields", "wrong-type")
         return None
+    where = where.drafting(data)
     ok = True
     out: dict[str, Any] = {}
     for key in data:
@@ -238,9 +262,16 @@ def check_record(data: Any, spec: dict[str, Spec], where: Where, prefix: str, li
     return out if ok else None
 
 
+#: Fields a draft may leave empty: a person fills them in while reviewing it.
+DRAFT_MAY_BE_EMPTY = frozenset({"level", "region", "publisher", "rights"})
+
+
 def _check_value(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if value is None:
         if spec.nullable or (not spec.required and spec.kind in ("text", "url", "strs", "slug")):
+            return None
+        if where.draft and name in DRAFT_MAY_BE_EMPTY:
+            where.todo(line, name, "is still empty", spec.describe(), "fill-in")
             return None
         where.add(line, name, "is empty", spec.describe(), "empty-value")
         return _BAD
@@ -375,8 +406,11 @@ def text_pair(value: Any, where: Where, name: str, line: int) -> Any:
             where.add(line_of(value, lang), f"{name}.{lang}", f"is {kind_name(text)}", f"{label} text", "wrong-type")
             ok = False
         elif not text.strip():
-            where.add(line_of(value, lang), f"{name}.{lang}", "is empty", f"{label} text", "missing-language")
-            ok = False
+            if lang == "en" and where.draft:
+                where.todo(line_of(value, lang), f"{name}.en", "to translate", "an English translation", "translate")
+            else:
+                where.add(line_of(value, lang), f"{name}.{lang}", "is empty", f"{label} text", "missing-language")
+                ok = False
     if not ok:
         return _BAD
     zh, en = value["zh"].strip(), value["en"].strip()

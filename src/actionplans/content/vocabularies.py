@@ -33,6 +33,8 @@ def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
     for checked, raw, where in folder.records(path, REGION if name == "regions" else CONCEPT):
         if not ids.claim(checked["id"], where, line_of(raw, "id")):
             continue
+        if checked["status"] == "draft":
+            folder.drafts.setdefault(name, set()).add(checked["id"])
         if name == "regions":
             out[checked["id"]] = m.Region(checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"])
         else:
@@ -49,6 +51,8 @@ def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[
             ok &= reference(checked["actor"], vocabularies["actors"], "actor", where, line_of(raw, "actor"), "actor")
         if ids.claim(checked["id"], where, line_of(raw, "id")) and ok:
             out[checked["id"]] = m.Organization(checked["id"], checked["name"], checked["region"], checked["actor"])
+            if checked["status"] == "draft":
+                folder.drafts.setdefault("organizations", set()).add(checked["id"])
     return out
 
 

@@ -23,7 +23,7 @@ _ENDS_LINE = re.compile(r"[。！？!?；;：:…][”’」』\"')）]*$")
 OPENERS = re.compile(
     r"^(近日|日前|近期|日日|今年|据了解|据介绍|据悉|据统计|据国家|记者|本报讯|为进一步|为深入|为贯彻|为加快|为切实|为全面|为做好|为推动|"
     r"其中|此外|同时|另外|此次|该方案|根据|按照|到20\d\d年|《[^》]{1,12}》(明确|提出|要求|强调|指出|列出|围绕|规定|还|从)|"
-    r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|■|▲|●)"
+    r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、](?!\d)|■|▲|●)"
 )
 BYLINE = re.compile(r"^[■▲●◆□]?(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|作者[:：]|文[/／]|撰文[:：])")
 _URL = re.compile(r"https?://|www\.|\.(com|cn|net|org|html?)(\b|/)|\bICP\b", re.I)
@@ -62,22 +62,30 @@ class Document:
         if not lines:
             return []
         width = statistics.median(len(text) for _, text in lines)
-        column = width <= 26  # set in narrow columns: lines break inside sentences
+        # Set in columns (a newspaper, a PDF), lines are of one width and break inside sentences;
+        # a web page or a document gives each paragraph a line of its own length.
+        uniform = sum(1 for _, text in lines if width - 3 <= len(text) <= width + 1) / len(lines)
+        column = uniform >= 0.5 and len(lines) >= 6
         out: list[Paragraph] = []
         begin = lines[0][0]
         for index, (start, text) in enumerate(lines):
             end = start + len(text)
             following = lines[index + 1][1] if index + 1 < len(lines) else ""
-            if not column:
+            pending = self.joined[begin:end]
+            if pending.count("《") > pending.count("》") and following:
+                brk = False  # a title broken across lines goes on
+            elif not column:
                 brk = True
             else:
-                short = len(text) < width - 1
+                short = len(text) < width
                 brk = (
                     not following
                     or (bool(_ENDS_LINE.search(text)) and (short or bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
                     or (not _ENDS_LINE.search(text) and (bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
                     or bool(BYLINE.match(text))
-                    or bool(FURNITURE.search(text)) and len(text) < 60
+                    or (bool(FURNITURE.search(text)) and len(text) < 60)
+                    or "|" in text
+                    or bool(FURNITURE.search(following)) and len(following) < 60
                 )
             if brk:
                 out.append(Paragraph(begin, end, self._kind(self.joined[begin:end])))
@@ -90,7 +98,7 @@ class Document:
             return "byline"
         if _URL.search(text) or (FURNITURE.search(text) and len(text) < 120) or text.count("|") >= 3:
             return "furniture"
-        if not SENTENCE_END.search(text) and not text.endswith(("：", ":")) and len(text) < 60:
+        if not SENTENCE_END.search(text) and not text.endswith(("：", ":")) and (len(text) < 60 or not re.search(r"[。！？；，,]", text)):
             return "heading"
         return "text"
 

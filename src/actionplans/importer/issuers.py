@@ -29,8 +29,9 @@ class Region:
     iso: str
 
     @property
-    def level(self) -> str:
-        return "national" if self.id == "cn" else "provincial"
+    def level(self) -> str | None:
+        """national or provincial; None for a city or county (no level of the content's)."""
+        return "national" if self.id == "cn" else "provincial" if self.id else None
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,15 @@ class Gazetteer:
                 region = value
                 continue
             if kind == "department":
+                local = _LOCAL.search(text[max(position, start - 8) : start])
+                if local is not None and (region is None or not _listed_after(text, position, start)):
+                    # a city or county and its department: 东阳市人民政府办公室
+                    name = local.group("name")
+                    place = Region("", name, "", None, "")
+                    body = self._known(name + text[start:end]) or Body(name + text[start:end], "", value["kind"], place, self.known.get(name + text[start:end]))
+                    out.append(Found(start - len(name), end, name + text[start:end], body))
+                    position = end
+                    continue
                 if region is not None and _listed_after(text, position, start):
                     full = region.zh + name
                     body = self._known(full) or self._department(value, region, full)
@@ -172,5 +182,8 @@ def _listed_after(text: str, previous_end: int, start: int) -> bool:
     between = text[previous_end:start]
     return bool(re.fullmatch(r"[、，,和及与]?", between))
 
+
+#: A city, county or district named right before one of its departments.
+_LOCAL = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,6}?(?:市|县|区|州|盟|旗))$")
 
 COUNT = re.compile(r"(?:等|共|联合)?([0-9]+|[一二三四五六七八九十两]+)(?:个)?(?:部门|单位|家单位|部委)")
