@@ -13,14 +13,14 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def tests(session: nox.Session) -> None:
     """The fast tier: every test not marked slow (no site build, browser or wheel)."""
-    session.install("-e", ".[site,test,pandas]")
+    session.install("-e", ".[site,test,pandas,import]")
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def full(session: nox.Session) -> None:
     """The whole test suite: the fast tier, the built site, browser, accessibility, preview, wheel."""
-    session.install("-e", ".[site,test,pandas]")
+    session.install("-e", ".[site,test,pandas,import]")
     session.run("pytest", "-m", "", *session.posargs)
 
 
@@ -34,7 +34,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def types(session: nox.Session) -> None:
     """Type-check the library with mypy --strict."""
-    session.install("-e", ".[site,test,pandas]")
+    session.install("-e", ".[site,test,pandas,import]")
     session.run("mypy", "--strict", "src/actionplans")
 
 

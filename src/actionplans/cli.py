@@ -48,7 +48,9 @@ def cmd_package(args: argparse.Namespace) -> int:
         return 0
     files = write_package(dataset, args.out, validate=not args.no_validate)
     size = sum(len(data) for data in files.values())
-    print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()} ({time.perf_counter() - started:.2f} s)")
+    drafts = sum(1 for todo in dataset.todos if todo.code == "review-draft")
+    left_out = f"; {drafts} draft plan{'s' if drafts != 1 else ''} left out (status: draft)" if drafts else ""
+    print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)")
     return 0
 
 

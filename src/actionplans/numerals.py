@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 _LARGE_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _ARABIC = re.compile(r"(\d+(?:[.．]\d+)?)\s*([万亿]?)")
-_CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]?)?")
+_CHINESE = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]?)?")
 _PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
 #: Longest numeral read; longer runs are not numbers a plan states.
 MAX_DIGITS = 40
@@ -33,14 +33,15 @@ def read_numbers(text: str) -> list[Decimal]:
         found.append((match.start(), number))
         if unit:
             found.append((match.start(), number * _LARGE_UNITS[unit]))
-    percents = {m.start(1) for m in _PERCENT.finditer(text)}
+    percents: set[int] = set()
     for match in _PERCENT.finditer(text):
+        percents.update(range(match.start(), match.end()))
         value = read_chinese(match.group(1))
         if value is not None:
             found.append((match.start(), value))
     for match in _CHINESE.finditer(text):
-        if match.start() in percents:
-            continue
+        if match.start() in percents or (match.start() > 0 and text[match.start() - 1].isdigit()):
+            continue  # 百分之… is read above; the 万 of 515.05万 belongs to its digits
         value = read_chinese(match.group())
         if value is not None:
             found.append((match.start(), value))
@@ -50,13 +51,12 @@ def read_numbers(text: str) -> list[Decimal]:
 def read_chinese(numeral: str) -> Decimal | None:
     """The value of one Chinese numeral (十 10, 二十五 25, 二〇二六 2026, 二十二点一 22.1,
     五百一十五点零五万 5150500), or None when it is no numeral (十四五)."""
-    if not numeral or len(numeral) > MAX_DIGITS:
-        return None
+    if not numeral or len(numeral) > MAX_DIGITS or numeral in ("千", "万", "亿"):
+        return None  # a bare 千, 万 or 亿 is a word (千家万户), not a number; a bare 百 is 100 (百家)
     multiplier = Decimal(1)
-    if numeral[-1] in _LARGE_UNITS and ("点" in numeral or len(numeral) == 1):
+    if numeral[-1] in _LARGE_UNITS and "点" in numeral:
         multiplier, numeral = _LARGE_UNITS[numeral[-1]], numeral[:-1]
-        if not numeral:
-            numeral = "一"
+    numeral = numeral.replace("○", "〇")  # a circle often set for the zero of a year
     if numeral[0] in "百千万亿":
         numeral = "一" + numeral  # cn2an reads 一百, not a bare 百
     import cn2an  # imported here: loading it takes 0.1 s, and load() never reads numerals

@@ -114,14 +114,16 @@ def render_pages(
     content: Path,
     base: str,
     report: Path | None = None,
+    drafts: frozenset[str] = frozenset(),
 ) -> Rendered:
     """Render every page into ``docs``, with the theme's assets; return what was done.
 
     ``base`` is the site's address ending in "/", or "" when it has none (links are then
     relative, and citations name no address). ``report`` is a test report the accessibility
-    page may quote (see ``Renderer.accessibility_results``).
+    page may quote (see ``Renderer.accessibility_results``). The plans in ``drafts`` (a preview)
+    and their tasks are marked as drafts on every page that shows them.
     """
-    renderer = Renderer(dataset, downloads, templates, content, base, report)
+    renderer = Renderer(dataset, downloads, templates, content, base, report, drafts)
     names: set[str] = set()
     written = 0
     for page in renderer.pages():
@@ -146,8 +148,10 @@ class Renderer:
         content: Path,
         base: str,
         report: Path | None = None,
+        drafts: frozenset[str] = frozenset(),
     ) -> None:
         self.ds = dataset
+        self.drafts = drafts
         self.downloads = list(downloads)
         self.templates = templates
         self.content = content
@@ -209,7 +213,7 @@ class Renderer:
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
             "task_count": task_count, "source_line": source_line, "num": _num,
             "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
-            "base": self.base,
+            "base": self.base, "is_draft": lambda plan: plan.id in self.drafts,
         }
 
     def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:

@@ -1,9 +1,10 @@
 """``actionplans serve``: a live preview that rebuilds when content or templates change.
 
-Each rebuild composes the same stages as ``build_site``, from the content as it is: the data
-package is written to ``build/preview/`` (not validated; ``datapackage/`` changes only through
-``package`` and ``build``), then read, its downloads made, its pages rendered (only changed
-files are rewritten) and MkDocs run in this process, so the theme and plugins stay loaded.
+Each rebuild composes the same stages as ``build_site``, from the content as it is, drafts
+included and marked as such: the data package is written to ``build/preview/`` (not
+validated; ``datapackage/`` changes only through ``package`` and ``build``, which never
+publish a draft), then read, its downloads made, its pages rendered (only changed files are
+rewritten) and MkDocs run in this process, so the theme and plugins stay loaded.
 
 MkDocs' own ``serve`` watches ``docs_dir``, which is generated here, so every rebuild would set
 off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``.
@@ -36,14 +37,14 @@ log = logging.getLogger("mkdocs.commands.serve")
 
 def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) -> Any:
     """Build the preview of the content as it is into ``site_dir``; return the MkDocs config."""
-    dataset = load_content(layout.at(layout.content))
+    content = load_content(layout.at(layout.content), drafts=True)  # drafts shown, marked as such
     package = layout.at(layout.docs).parent / "preview" / "datapackage"
-    files = build_files(dataset)
+    files = build_files(content)
     for name, data in files.items():
         write_if_changed(package / name, data)
     prune(package, set(files))
     dataset = load(package)
-    downloads, _rendered = render(layout, dataset, package)
+    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts)
     config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
     run_mkdocs(config)
     write_files(site_dir, dataset, downloads)

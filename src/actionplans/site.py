@@ -103,13 +103,13 @@ def ensure_package(layout: Layout) -> bool:
     return True
 
 
-def render(layout: Layout, dataset: m.Dataset, package: Path) -> tuple[list[Download], Rendered]:
+def render(layout: Layout, dataset: m.Dataset, package: Path, drafts: frozenset[str] = frozenset()) -> tuple[list[Download], Rendered]:
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
-    the docs folder, ready for MkDocs."""
+    the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts."""
     downloads = make_downloads(package, dataset)
     rendered = render_pages(
         dataset, downloads, layout.at(layout.docs), templates=layout.at(layout.templates), content=layout.at(layout.content),
-        base=site_address(dataset), report=layout.at(layout.report),
+        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts,
     )
     return downloads, rendered
 

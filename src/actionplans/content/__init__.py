@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from .. import model as m
 from ..errors import ContentError, Location, Problem, sort_problems
@@ -45,13 +46,16 @@ def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dat
     organizations = read_organizations(folder, root / "organizations.yaml", vocabularies)
     terms = read_glossary(folder, root / "glossary.yaml")
     draft_ids = {table: frozenset(ids) for table, ids in folder.drafts.items()}
-    context = PlanContext(sources, texts, frozenset(unverifiable), {**vocabularies, "organizations": organizations}, Glossary(terms), draft_ids)
+    pending = {table: frozenset(ids) for table, ids in folder.pending.items()}
+    references = {**vocabularies, "organizations": organizations}
+    references = {table: {**values, **dict.fromkeys(pending.get(table, ()))} for table, values in references.items()}
+    context = PlanContext(sources, texts, frozenset(unverifiable), references, Glossary(terms), draft_ids, pending)
     plans, tasks, figures, draft_plans = _plans(folder, root / "plans", context)
     errors = [p for p in folder.problems if p.severity == "error"]
     if errors or meta is None:
         raise ContentError(errors)
     todos = tuple(sort_problems(p for p in folder.problems if p.severity == "todo"))
-    records = {"sources": sources, "organizations": organizations, **vocabularies}
+    records: dict[str, dict[str, Any]] = {"sources": sources, "organizations": organizations, **vocabularies}
     if not drafts:
         records = {table: {k: v for k, v in values.items() if k not in draft_ids.get(table, ())} for table, values in records.items()}
         plans = {k: v for k, v in plans.items() if k not in draft_plans}

@@ -20,6 +20,8 @@ class Folder:
     cwd: Path = field(default_factory=Path.cwd)
     #: The ids of the draft records read, by table.
     drafts: dict[str, set[str]] = field(default_factory=dict)
+    #: The ids of draft records not built, for a field still to fill in, by table.
+    pending: dict[str, set[str]] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         """``path`` as problem reports show it: relative to the working folder where it can be."""

@@ -263,14 +263,14 @@ def check_record(data: Any, spec: dict[str, Spec], where: Where, prefix: str, li
 
 
 #: Fields a draft may leave empty: a person fills them in while reviewing it.
-DRAFT_MAY_BE_EMPTY = frozenset({"level", "region", "publisher", "rights"})
+DRAFT_MAY_BE_EMPTY = frozenset({"level", "region", "publisher", "rights", "code_iso"})
 
 
 def _check_value(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if value is None:
         if spec.nullable or (not spec.required and spec.kind in ("text", "url", "strs", "slug")):
             return None
-        if where.draft and name in DRAFT_MAY_BE_EMPTY:
+        if where.draft and name.rsplit(".", 1)[-1] in DRAFT_MAY_BE_EMPTY:
             where.todo(line, name, "is still empty", spec.describe(), "fill-in")
             return None
         where.add(line, name, "is empty", spec.describe(), "empty-value")

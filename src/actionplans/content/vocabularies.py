@@ -35,6 +35,9 @@ def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
             continue
         if checked["status"] == "draft":
             folder.drafts.setdefault(name, set()).add(checked["id"])
+            if any(checked[key] is None for key in ("level", "code_iso") if key in checked):
+                folder.pending.setdefault(name, set()).add(checked["id"])  # a field still to fill in
+                continue
         if name == "regions":
             out[checked["id"]] = m.Region(checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"])
         else:
@@ -46,6 +49,11 @@ def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[
     ids = Ids("organization")
     out: dict[str, m.Organization] = {}
     for checked, raw, where in folder.records(path, ORGANIZATION):
+        if checked["status"] == "draft" and checked["region"] is None:  # its region still to choose
+            if ids.claim(checked["id"], where, line_of(raw, "id")):
+                folder.drafts.setdefault("organizations", set()).add(checked["id"])
+                folder.pending.setdefault("organizations", set()).add(checked["id"])
+            continue
         ok = reference(checked["region"], vocabularies["regions"], "region", where, line_of(raw, "region"), "region")
         if checked["actor"] is not None:
             ok &= reference(checked["actor"], vocabularies["actors"], "actor", where, line_of(raw, "actor"), "actor")

@@ -20,16 +20,14 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import model as m
-from ..errors import ActionplansError
 from .document import Document
 from .extract import Extracted, ImportFailed, extract
-from .issuers import Body, Gazetteer, regions
+from .issuers import Gazetteer, regions
 from .plans import PlanFound, find_plans
 from .vocabulary import Vocabulary
 
@@ -128,11 +126,11 @@ def _write_all(files: dict[Path, str]) -> None:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
             staged.append((Path(temporary), path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
+        for staged_file, target in staged:
+            os.replace(staged_file, target)
     finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        for staged_file, _ in staged:
+            staged_file.unlink(missing_ok=True)
 
 
 # --- writing drafts ----------------------------------------------------------------------------
@@ -273,10 +271,10 @@ def _plan_yaml(plan_id: str, sid: str, document: Document, plan: PlanFound, voca
     out.append("figures:" + ("" if plan.figures else " []"))
     for number, figure in enumerate(plan.figures, start=1):
         quote = _clause(document, figure.start, figure.end)
-        task = next((tid for tid, a, b in task_ids if a <= figure.start < b), None)
+        owner = next((tid for tid, a, b in task_ids if a <= figure.start < b), None)
         out += [
             f"  - id: {plan_id}-f{number}",
-            f"    task: {task or 'null'}",
+            f"    task: {owner or 'null'}",
             f"    kind: {figure.kind}",
             f"    value: {_number(figure.value)}",
             f"    value_to: {_number(figure.value_to) if figure.value_to is not None else 'null'}",
@@ -336,18 +334,14 @@ def _number(value: Any) -> str:
 
 
 def _region(plan: PlanFound, vocabulary: Vocabulary) -> str | None:
-    for found in plan.issuers:
-        if found.body.region.id != "cn":
-            vocabulary.region(found.body.region)
-            return found.body.region.id
-    if plan.issuers:
-        vocabulary.region(plan.issuers[0].body.region)
-        return plan.issuers[0].body.region.id
-    return None
+    """The region of the plan's first issuer that has a known one (provincial before national)."""
+    known = [f.body.region for f in plan.issuers if f.body.region.id]
+    if any(not f.body.region.id for f in plan.issuers):
+        return None  # a city's or county's plan: its region is for a person to choose
+    region = next((r for r in known if r.id != "cn"), known[0] if known else None)
+    if region is None:
+        return None
+    vocabulary.region(region)
+    return region.id
 
 
-def _unused(*args: Iterable[Any]) -> None:  # pragma: no cover
-    del args
-
-
-_ = (Body, m, ActionplansError)

@@ -51,6 +51,8 @@ class Document:
     def __init__(self, raw: str) -> None:
         self.source = SourceText(raw)
         self.joined = self.source.joined
+        #: Positions of the joined text that follow whitespace or a line break in the raw text.
+        self.gaps = _gaps(raw)
         self.paragraphs = list(self._paragraphs(raw))
 
     def text(self, start: int, end: int) -> str:
@@ -71,8 +73,8 @@ class Document:
         for index, (start, text) in enumerate(lines):
             end = start + len(text)
             following = lines[index + 1][1] if index + 1 < len(lines) else ""
-            pending = self.joined[begin:end]
-            if pending.count("《") > pending.count("》") and following:
+            pending = self.joined[max(begin, end - 80) : end]
+            if pending.rfind("《") > pending.rfind("》") and following:
                 brk = False  # a title broken across lines goes on
             elif not column:
                 brk = True
@@ -85,7 +87,7 @@ class Document:
                     or bool(BYLINE.match(text))
                     or (bool(FURNITURE.search(text)) and len(text) < 60)
                     or "|" in text
-                    or bool(FURNITURE.search(following)) and len(following) < 60
+                    or (bool(FURNITURE.search(following)) and len(following) < 60)
                 )
             if brk:
                 out.append(Paragraph(begin, end, self._kind(self.joined[begin:end])))
@@ -112,8 +114,9 @@ class Document:
                 continue
             text = self.joined[paragraph.start : paragraph.end]
             begin = 0
+            depth = quote_depth(text, "《“", "》”")
             for match in re.finditer(r"[。！？!?；;][”’」』\"')）]*", text):
-                if not _inside_quotes(text, match.start()):
+                if not depth[match.start()]:
                     out.append((paragraph.start + begin, paragraph.start + match.end()))
                     begin = match.end()
             if begin < len(text):
@@ -133,27 +136,44 @@ class Document:
         return None
 
 
+def _gaps(raw: str) -> set[int]:
+    out = set()
+    position = 0
+    after_space = True
+    for ch in raw:
+        if ch.isspace():
+            after_space = True
+            continue
+        if after_space:
+            out.add(position)
+        after_space = False
+        position += 1
+    return out
+
+
 _OPEN, _CLOSE = "《“‘「『(（[【", "》”’」』)）]】"
 
 
-def quote_depth(text: str) -> list[int]:
+#: The longest title, quotation or bracket; one left open longer than this was never closed
+#: (a text cut off inside it).
+LONGEST_QUOTE = 100
+
+
+def quote_depth(text: str, openers: str = _OPEN, closers: str = _CLOSE) -> list[int]:
     """For each character, how many titles, quotations or brackets it stands inside."""
-    depth, out = 0, []
-    for ch in text:
-        if ch in _CLOSE:
-            depth = max(0, depth - 1)
-        out.append(depth)
-        if ch in _OPEN:
-            depth += 1
+    opened: list[int] = []
+    out = []
+    for i, ch in enumerate(text):
+        while opened and i - opened[0] > LONGEST_QUOTE:
+            opened.pop(0)
+        if ch in closers and opened:
+            opened.pop()
+        out.append(len(opened))
+        if ch in openers:
+            opened.append(i)
     return out
 
 
 def _inside_quotes(text: str, position: int) -> bool:
     """Whether ``position`` stands inside 《》 or “” (a sentence end there does not end the sentence)."""
-    depth = 0
-    for ch in text[:position]:
-        if ch in "《“":
-            depth += 1
-        elif ch in "》”" and depth:
-            depth -= 1
-    return depth > 0
+    return quote_depth(text[: position + 1], "《“", "》”")[position] > 0

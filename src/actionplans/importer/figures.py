@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..numerals import read_chinese
 
-_CN = "零〇一二两三四五六七八九十百千万亿"
+_CN = "零〇○一二两三四五六七八九十百千万亿"
 _NUMBER = (
     rf"(?P<percent>百分之[{_CN}]+(?:点[零〇一二三四五六七八九]+)?)"
     rf"|(?P<arabic>\d+(?:[.．]\d+)?)(?P<big>[万亿])?"
@@ -40,7 +40,7 @@ NOT_FIGURES = re.compile(
     r"|[\u4e00-\u9fff]{1,6}[发函字办规]\s*[〔\[［【(（]?\s*\d{4}"
     r"|\d{4}\s*[-–]\s*\d{7,8}|\(?0\d{2,3}\)?\s*-?\s*\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)"  # phone numbers
     r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # dates
-    r"|[〇零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,2}\s*月(?:\s*[一二三四五六七八九十]{1,3}\s*日)?"
+    r"|[〇○零一二三四五六七八九]{4}\s*年(?:\s*[一二三四五六七八九十]{1,2}\s*月(?:\s*[一二三四五六七八九十]{1,3}\s*日)?)?"
     r"|\d{1,2}:\d{2}(?::\d{2})?"  # times
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?"  # five-year-plan labels
     r"|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+"  # markers, ordinals
@@ -52,7 +52,6 @@ TARGET_YEAR = re.compile(r"(?P<before>到|至|截至|力争到|力争|计划到|
 #: A plan's period as its title or text states it.
 PERIOD = re.compile(r"[（(]?(?P<start>(?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*(?P<end>(?:19|20)\d\d)\s*年[）)]?")
 _STATISTIC = re.compile(r"已|目前|现有|据.{0,12}(调查|统计|显示)|占.{0,10}总|高于|低于|增长|下降|累计|共有|达到了")
-_TARGET = re.compile(r"到20\d\d|力争|目标|确保|要|将|至少|不少于|不低于|每年|每季度|每月")
 _COUNT_UNITS = ("部门", "个部门", "项", "条", "家", "个", "所", "批", "类", "大", "座", "处", "支")
 
 
@@ -156,10 +155,8 @@ def _around(text: str, position: int) -> str:
 def _kind(unit: str, value: Decimal, sentence: str) -> str:
     if unit == "年":
         return "period"
-    if unit in _COUNT_UNITS:
+    if unit in _COUNT_UNITS or unit.startswith("大"):
         return "count"
     if _STATISTIC.search(sentence) and not re.search(r"到20\d\d|力争|确保", sentence):
         return "statistic"
-    if _TARGET.search(sentence):
-        return "target"
-    return "statistic"
+    return "target"  # what a plan states without a word of measurement is what it sets out to do

@@ -44,6 +44,8 @@ class Body:
     region: Region
     #: The id of the organization in the content's organizations.yaml, if it is there.
     known_id: str | None = None
+    #: The id a new organization of the content gets (ndrc, gs-civil-affairs); "" if none can be made.
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Gazetteer:
         national = self.regions["cn"]
         names: dict[str, tuple[str, Any]] = {}
         for row in _rows("bodies.tsv"):
-            body = Body(row["zh"], row["en"], row["kind"], national)
+            body = Body(row["zh"], row["en"], row["kind"], national, slug=_initials(row["en"]))
             for name in [row["zh"], *filter(None, row["short"].split(","))]:
                 names[name] = ("body", body)
         self.departments: dict[str, dict[str, str]] = {}
@@ -119,7 +121,7 @@ class Gazetteer:
                 # a region followed by one of its departments: 宁夏回族自治区民政厅
                 following = [h for h in hits[index:] if h[0] == end and h[3][0] in ("department", "known")]
                 if following:
-                    d_start, d_end, d_name, (d_kind, d_value) = max(following, key=lambda h: h[1])
+                    _, d_end, d_name, (d_kind, d_value) = max(following, key=lambda h: h[1])
                     full = text[start:d_end]
                     body = self._known(full) or self._department(d_value if d_kind == "department" else self.departments.get(d_name, {}), value, full)
                     if body is not None:
@@ -150,7 +152,7 @@ class Gazetteer:
             else:
                 body = value
                 known_id = self.known.get(body.zh)
-                body = Body(body.zh, body.en, body.kind, body.region, known_id)
+                body = Body(body.zh, body.en, body.kind, body.region, known_id, body.slug)
             out.append(Found(start, end, name, body))
             region = body.region if body.region.id != "cn" else region
             position = end
@@ -164,7 +166,14 @@ class Gazetteer:
         if not row:
             return None
         en = row["en"].replace("{region}", _the(region))
-        return Body(full, en, row["kind"], region, self.known.get(full))
+        slug = f"{region.id.removeprefix('cn-')}-{row['id']}" if region.id else ""
+        return Body(full, en, row["kind"], region, self.known.get(full), slug)
+
+
+def _initials(english: str) -> str:
+    """ndrc for National Development and Reform Commission, cdpf for China Disabled Persons' Federation."""
+    words = re.findall(r"[A-Za-z]+", english.replace("'s", ""))
+    return "".join(w[0].lower() for w in words if w.lower() not in {"of", "the", "and", "for", "on", "under", "in", "with", "to"})
 
 
 def _short(region: Region) -> list[str]:

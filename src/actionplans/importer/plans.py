@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..numerals import read_chinese
 from . import figures as f
 from . import tasks as t
-from .document import SENTENCE_END, Document, quote_depth
+from .document import Document, quote_depth
 from .issuers import Found, Gazetteer
 
 _PLAN_WORD = r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動)"
@@ -75,6 +75,7 @@ def _titles(document: Document) -> list[PlanFound]:
     def usable(position: int) -> bool:
         return not any(a <= position < b for a, b in furniture)
 
+    last_reported_end = -1
     for match in TITLE.finditer(joined):
         inner = match.group("inner")
         if _is_alias_like(inner) or not usable(match.start()):
@@ -82,8 +83,11 @@ def _titles(document: Document) -> list[PlanFound]:
         before = joined[max(0, match.start() - 12) : match.start()]
         after = joined[match.end() : match.end() + 6]
         reported = bool(ISSUED_BEFORE.search(before.rstrip("，,的")) or ISSUED_AFTER.match(after) or re.search(r"(印发|印發|出台|发布|制定)[^，。]{0,10}$", before))
-        if (not reported or CITED_BEFORE.search(before)) and inner not in plans:
+        # a title right after a reported one: 印发《A》和《B》, 印发《A》《B》
+        coordinated = 0 <= match.start() - last_reported_end <= 3 and re.fullmatch(r"(和|及|与|、|以及|，|,)?", joined[last_reported_end : match.start()]) is not None
+        if (not (reported or coordinated) or CITED_BEFORE.search(before)) and inner not in plans:
             continue
+        last_reported_end = match.end()
         start = match.start("inner")
         plans.setdefault(inner, PlanFound((start, start + len(inner)))).mentions.append(match.start())
     for match in NOTICE.finditer(joined):
@@ -92,17 +96,34 @@ def _titles(document: Document) -> list[PlanFound]:
             start = match.start("inner")
             plans.setdefault(inner, PlanFound((start, start + len(inner)))).mentions.append(match.start())
     if not plans:  # a plan text without 《》: its heading is its title
-        for paragraph in [p for p in document.paragraphs if p.kind == "heading"][:15]:
-            text = joined[paragraph.start : paragraph.end]
-            match = HEADING_TITLE.match(text)
-            if match:
-                plans[match.group("inner")] = PlanFound((paragraph.start, paragraph.start + len(match.group("inner"))), [paragraph.start])
+        for start, text in _headings(document):
+            heading = HEADING_TITLE.match(text)
+            if heading:
+                plans[heading.group("inner")] = PlanFound((start, start + len(heading.group("inner"))), [start])
                 break
     for match in ALIAS.finditer(joined):
         owner = _title_before(plans, match.start())
         if owner is not None:
             owner.aliases.add(match.group("alias"))
     return sorted(plans.values(), key=lambda p: p.mentions[0])
+
+
+def _headings(document: Document) -> list[tuple[int, str]]:
+    """Candidates for a plan text's heading: its heading paragraphs, and the words set apart by
+    spaces at the start of its first paragraphs (a document pasted as one line)."""
+    joined = document.joined
+    out = [(p.start, joined[p.start : p.end]) for p in document.paragraphs if p.kind == "heading"][:15]
+    for paragraph in document.paragraphs[:3]:
+        gaps = sorted(g for g in document.gaps if paragraph.start < g < min(paragraph.end, paragraph.start + 90))
+        start = paragraph.start
+        marker = re.match(r"\d+[、.．]", joined[start:])
+        if marker:
+            start += marker.end()
+        for gap in gaps[:3]:
+            if gap - start >= 4:
+                out.append((start, joined[start:gap]))
+            start = gap
+    return out
 
 
 def _is_alias_like(inner: str) -> bool:
@@ -175,25 +196,22 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     head = announcement[: max(0, announcement.find(title) - 1)] if title in announcement else announcement
     # a meeting that reviewed a plan did not issue it: 国务院常务会议审议通过《…》
     plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head)]
-    signed = _signatures(document, plan, gazetteer)
-    if len(signed) > len(plan.issuers):  # a plan text signed by every issuer, above its date
-        plan.issuers = signed
-    if not plan.issuers and "关于" in title:  # 国务院办公厅关于…的意见: the title names its issuer
-        plan.issuers = [Found(plan.title[0] + x.start, plan.title[0] + x.end, x.printed, x.body) for x in gazetteer.find(title[: title.index("关于")])]
-    if not plan.issuers:  # a notice that issues the plan: X关于印发《Y》的通知
-        for notice in NOTICE.finditer(joined):
-            if notice.group("inner") == title:
-                low = max(0, notice.start() - 60)
-                before = joined[low : notice.start()]
-                cut = max(before.rfind(mark) for mark in "。；;，,！？")
-                low += cut + 1
-                plan.issuers = [Found(low + x.start, low + x.end, x.printed, x.body) for x in gazetteer.find(joined[low : notice.start()])]
-                break
     count = DUE_COUNT.search(head)
     if count and not re.search(r"联合.{0,60}等\s*$", head[: count.start() + 1]):  # X联合Y等N部门: N counts X's partners
         raw = count.group("n")
         value = int(raw) if raw.isdigit() else read_chinese(raw)
         plan.issuer_count = int(value) if value is not None else None
+    signed = _signatures(document, plan, gazetteer)
+    if len(signed) > len(plan.issuers):  # a plan text signed by every issuer, above its date
+        plan.issuers = signed
+    if not plan.issuers and "关于" in title:  # 国务院办公厅关于…的意见: the title names its issuer
+        plan.issuers = [Found(plan.title[0] + x.start, plan.title[0] + x.end, x.printed, x.body) for x in gazetteer.find(title[: title.index("关于")])]
+    notice_issuers, notice_count, notice_span = _notice(joined, title, gazetteer)
+    if not plan.issuers:  # a notice that issues the plan: X关于印发《Y》的通知
+        plan.issuers = notice_issuers
+    if plan.issuer_count is None and notice_count is not None:
+        plan.issuer_count = notice_count
+        plan.announcement = notice_span  # the words that state the count
     # the period: the title's, else the years the text aims for
     period = f.periods(title)
     if period:
@@ -204,6 +222,26 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     _tasks(document, plan)
     _statements(document, plan)
     _figures(document, plan, title)
+
+
+def _notice(joined: str, title: str, gazetteer: Gazetteer) -> tuple[list[Found], int | None, tuple[int, int]]:
+    """The issuers and the stated number of them of a notice that issues the plan:
+    教育部等十七部门关于印发《Y》的通知."""
+    for notice in NOTICE.finditer(joined):
+        if notice.group("inner") != title:
+            continue
+        low = max(0, notice.start() - 60)
+        before = joined[low : notice.start()]
+        low += max(before.rfind(mark) for mark in "。；;，,！？") + 1
+        head = joined[low : notice.start()]
+        found = [Found(low + x.start, low + x.end, x.printed, x.body) for x in gazetteer.find(head)]
+        stated = DUE_COUNT.search(head)
+        value = None
+        if stated:
+            raw = stated.group("n")
+            value = int(raw) if raw.isdigit() else read_chinese(raw)
+        return found, int(value) if value is not None else None, (low, notice.end())
+    return [], None, (0, 0)
 
 
 _DATE_LINE = re.compile(r"^(?:20\d\d|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
@@ -249,7 +287,7 @@ def _tasks(document: Document, plan: PlanFound) -> None:
         matching = [c for c in stated if c.value == len(plan.tasks)]
         plan.task_count = matching[0] if matching else (stated[0] if not plan.tasks or len(plan.tasks) < stated[0].value else None)
     if not plan.tasks and plan.task_count is not None:
-        plan.tasks = t.passages(document, plan.task_count, spans, stop)
+        plan.tasks = t.named(document, plan.task_count) or t.passages(document, plan.task_count, spans, stop)
 
 
 def _statements(document: Document, plan: PlanFound) -> None:
@@ -304,13 +342,10 @@ def _figures(document: Document, plan: PlanFound, title: str) -> None:
             keep(f.Quantity(a + match.start(), a + match.end(), Decimal(plan.issuer_count), None, "部门", "exact", "count"))
     for a, b in plan.paragraphs:
         text = joined[a:b]
-        depth = quote_depth(text)
+        depth = quote_depth(text, "《", "》")
         for q in f.quantities(text, a):
-            if depth[q.start - a] and "《" in text[: q.start - a] and text[: q.start - a].count("《") > text[: q.start - a].count("》"):
+            if depth[q.start - a]:
                 continue  # inside a cited title
             keep(q)
     plan.figures = sorted(out, key=lambda q: q.start)
 
-
-def sentence_end_ok(text: str) -> bool:
-    return bool(SENTENCE_END.search(text))

@@ -35,7 +35,10 @@ COUNT = re.compile(
     rf"(?P<n>\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:项|个|条|大|方面)(?:[\u4e00-\u9fff]{{0,6}}?)(?:内容|任务|措施|行动|工程|举措|方面|重点|政策|工作|意见|要求)"
 )
 #: Headings of the sections of a plan text that are not tasks.
-NOT_TASK_SECTIONS = re.compile(r"总体要求|指导思想|基本原则|工作原则|主要目标|总体目标|工作目标|目标任务|发展目标|保障措施|组织实施|组织保障|工作要求|实施步骤|工作步骤|工作安排|适用范围|附则")
+NOT_TASK_SECTIONS = re.compile(
+    r"总体要求|指导思想|基本原则|工作原则|主要目标|总体目标|工作目标|目标任务|任务目标|发展目标|活动目的|活动目标|活动时间|活动主题|保障措施|组织实施|"
+    r"组织保障|组织领导|工作要求|活动要求|实施步骤|工作步骤|工作安排|适用范围|附则"
+)
 #: Lead-in words of a report before it quotes the plan: 其中提到，《方案》提出，
 LEAD_IN = re.compile(r"^(?:其中(?:提到|明确|要求|指出)?|此外|同时|另外|据悉|据介绍|据了解)?[，,]?(?:《[^》]{1,30}》)?(?:还)?(?:提出|强调|要求|明确|指出|规定|提到)?[，,：:]?")
 #: Words of safeguards (保障措施): funding, coordination, organization, supervision.
@@ -89,10 +92,11 @@ def markers(document: Document, spans: list[tuple[int, int]]) -> list[Marker]:
         for style, pattern in STYLES.items():
             for match in pattern.finditer(text):
                 at = match.start()
-                if depth[at] or (at > 0 and text[at - 1] not in _ITEM_START):
+                spaced = begin + at in document.gaps  # after a line break or a space in the raw text
+                if depth[at] or (at > 0 and text[at - 1] not in _ITEM_START and not spaced):
                     continue
-                if style in ("dot", "dun") and at > 0:
-                    continue  # 1. and 一、 items begin paragraphs
+                if style in ("dot", "dun") and at > 0 and not spaced:
+                    continue  # 1. and 一、 items begin a line
                 number = _number(style, match.group("n"))
                 if number is None:
                     continue
@@ -237,7 +241,7 @@ def _trim(document: Document, start: int, end: int) -> int:
 def passages(document: Document, count: Count, spans: list[tuple[int, int]], stop: int) -> list[TaskSpan]:
     """The plan's measures a report gives as paragraphs after stating their number: each text
     paragraph after the count until a headline, byline or another plan, lead-in words left out."""
-    out = []
+    out: list[TaskSpan] = []
     for paragraph in document.paragraphs:
         if paragraph.start <= count.start or paragraph.start >= stop or (paragraph.start, paragraph.end) not in set(spans):
             continue
@@ -284,6 +288,24 @@ def sections(document: Document, found: list[Chain], every: list[Marker], spans:
         else:
             out.append(TaskSpan(document.joined[marker.start : marker.end], marker.end, end))
     return out or None
+
+
+def named(document: Document, count: Count) -> list[TaskSpan]:
+    """Tasks a report names in one sentence with their number: 包括A、B、C等6大行动."""
+    sentence = document.sentence_at(count.start)
+    text = document.joined[sentence[0] : count.start]
+    noun = re.search(r"(行动|工程|任务|举措)", document.joined[count.start : count.end])
+    if noun is None:
+        return []
+    listed = re.search(r"(?:包括|实施|开展|部署|推进)(?P<items>[^，。；]+?)等?$", text)
+    if listed is None:
+        return []
+    begin = sentence[0] + listed.start("items")
+    out: list[TaskSpan] = []
+    for part in re.finditer(r"[^、]+", listed.group("items")):
+        if part.group().endswith(noun.group()) and len(part.group()) >= 4:
+            out.append(TaskSpan(None, begin + part.start(), begin + part.end()))
+    return out if len(out) >= 2 else []
 
 
 def title_of(text: str) -> str:

@@ -72,11 +72,13 @@ class Vocabulary:
     def organization(self, body: Body) -> str:
         """The id of ``body`` in organizations.yaml, added there as a draft if it is not."""
         if body.known_id:
-            return body.known_id
+            return str(body.known_id)
         for org_id, org in self.organizations.items():
             if org.name.zh == body.zh:
-                return org_id
-        self.region(body.region)
+                return str(org_id)
+        local = not body.region.id  # a city or county the gazetteer does not know
+        if not local:
+            self.region(body.region)
         base = _slug_for(body)
         record_id, n = base, 2
         while record_id in self.ids["organizations"] and not any(
@@ -90,7 +92,7 @@ class Vocabulary:
             "  name:",
             f"    zh: {_q(body.zh)}",
             f"    en: {_q(body.en)}",
-            f"  region: {body.region.id}",
+            f"  region: {body.region.id}" if not local else f"  region: null  # {body.region.zh}: choose the region",
         ]
         if actor in self.ids["actors"]:
             lines.append(f"  actor: {actor}")
@@ -122,7 +124,7 @@ class Vocabulary:
             f"- id: {record_id}",
             "  status: draft",
             f"  label: {{zh: {_q(printed)}, en: {_q(en)}}}",
-            f"  description: null",
+            "  description: null",
         ]
         return self._add("units", record_id, lines)
 
@@ -163,9 +165,8 @@ def _q(text: str) -> str:
 
 
 def _slug_for(body: Body) -> str:
-    """An id for a new organization: its region's and its English name's initials."""
-    words = re.findall(r"[A-Za-z]+", body.en.replace("'s", ""))
-    skip = {"of", "the", "and", "for", "on", "under", "in", "cpc"}
-    initials = "".join(w[0].lower() for w in words if w.lower() not in skip)[:10] or "org"
-    prefix = body.region.id if body.region.id != "cn" else "cn"
-    return f"{prefix}-{initials}"
+    """An id for a new organization: the gazetteer's (ndrc, gs-civil-affairs), else a short
+    hash of its Chinese name (a person gives it a better one while reviewing it)."""
+    import hashlib
+
+    return body.slug or "org-" + hashlib.sha256(body.zh.encode("utf-8")).hexdigest()[:8]
