@@ -169,3 +169,11 @@ def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(tmp_
     assert "Traceback" not in out + err
     assert f"site_templates/pages/{expected}" in err, err
     assert not (tmp_path / "site").exists()
+
+
+def test_a_draft_is_marked_on_its_plan_and_task_pages(dataset, downloads) -> None:
+    renderer = Renderer(dataset, downloads, TEMPLATES, CONTENT, BASE, drafts=frozenset({"nx-children-care"}))
+    for path in ("plans/nx-children-care", "tasks/nx-children-care-2"):
+        for lang in ("zh", "en"):
+            assert 'class="ap-draft" role="note"' in _page(renderer, path, lang).body, (path, lang)
+    assert 'class="ap-draft"' not in _page(renderer, "plans/nm-elderly-meals", "en").body

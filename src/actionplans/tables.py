@@ -448,9 +448,12 @@ def _build(record: type, table: Table, row: dict[str, Any], values: dict[str, An
         optional = type(None) in typing.get_args(kind)
         target = next((t for t in typing.get_args(kind) if t is not type(None)), kind)
         if all(v is None for v in parts.values()):
-            if not optional:
+            if optional:
+                kwargs[attribute] = None
+            elif target is m.Text:
+                kwargs[attribute] = m.Text("", "")  # a draft's text still to write (in a preview)
+            else:
                 raise ValueError(f"{table.name}: {attribute} is empty in row {row.get('id', row)!r}; expected a value")
-            kwargs[attribute] = None
         elif target is m.Text or (target is Any and set(parts) == {"zh", "en"}):
             kwargs[attribute] = m.Text(parts["zh"] or "", parts["en"] or "")
         else:
