@@ -38,7 +38,8 @@ def test_the_same_thing_has_the_same_option_everywhere() -> None:
     readers = {verb for verb in verbs if verb != "import"}
     assert all("--content" in verbs[verb] for verb in readers)  # the content a verb reads
     assert "--into" in verbs["import"] and "--content" not in verbs["import"]  # the content import writes into
-    assert {verb for verb, options in verbs.items() if "--out" in options} == {"package", "render", "build"}
+    assert {verb for verb, options in verbs.items() if "--out" in options} == {"package", "render", "build", "release"}  # the data package or site written
+    assert {verb for verb, options in verbs.items() if "--releases" in options} == readers - {"package"}  # the verbs that show or make releases
 
 
 def test_every_verb_and_option_has_help() -> None:

@@ -16,7 +16,7 @@ from types import FrameType
 
 from . import __version__
 from .errors import ActionplansError, ContentError
-from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, SITE_DIR
+from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -28,6 +28,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"to do: {todo}")
     drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
     print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
+    if args.releases.is_dir():
+        from .releases import Store
+
+        store = Store(args.releases)
+        versions = store.versions()
+        if versions:
+            store.snapshot(versions[-1])  # rebuilds every release, each checked against its checksums
+        print(f"{args.releases}: ok: {len(versions)} release{'s' if len(versions) != 1 else ''}, every file as released" + (f" (latest {versions[-1]})" if versions else ""))
     return 0
 
 
@@ -56,13 +64,14 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import load
-    from .site import Layout, render, write_files
+    from .site import Layout, load_history, render, write_files
 
     started = time.perf_counter()
-    layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files")
+    layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files", releases=args.releases)
     dataset = load(layout.datapackage)
-    downloads, rendered = render(layout, dataset, layout.datapackage)
-    files = write_files(layout.files, dataset, downloads)
+    history = load_history(layout)
+    downloads, rendered = render(layout, dataset, layout.datapackage, history=history)
+    files = write_files(layout.files, dataset, downloads, history)
     print(
         f"{layout.docs}: {rendered.pages} pages, {rendered.written} files rewritten, {rendered.removed} removed; "
         f"{layout.files}: {files} files ({time.perf_counter() - started:.2f} s)"
@@ -74,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site import Layout, build_site
 
     started = time.perf_counter()
-    report = build_site(Layout(content=args.content, site=args.out))
+    report = build_site(Layout(content=args.content, site=args.out, releases=args.releases))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for line in report.lines():
@@ -100,11 +109,74 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .releases import make_release
+
+    notes = {"zh": args.notes_zh or "", "en": args.notes_en or ""}
+    outcome = make_release(args.content, args.out, args.releases, version=args.version, notes=notes, date=args.date)
+    if outcome.release is None:
+        if outcome.finished:
+            print(f"{args.content / 'package.yaml'}: stamped with release {outcome.previous}, which an interrupted release had recorded; {args.out} rewritten")
+        print(f"{args.releases}: nothing changed since release {outcome.previous}; no release written")
+        return 0
+    release = outcome.release
+    if outcome.previous is None:
+        rows = sum(c["added"] for c in release.counts.values())
+        changed = f"{rows:,} rows in {len(release.counts)} tables"
+    else:
+        changed = "; ".join(
+            f"{t}: " + ", ".join(f"{n:,} {op}" for op, n in c.items() if n) for t, c in release.counts.items() if any(c.values())
+        ) or "the package's description only"
+    print(f"{release.folder}: released {release.version} ({release.date}) after {outcome.previous or 'nothing'}: {changed}")
+    if outcome.suggested and outcome.previous is not None:
+        print(f"  a {outcome.suggested} release: {'; '.join(outcome.reasons[:5])}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from .releases import Store, diff, snapshot_of, suggest_bump
+
+    store = Store(args.releases)
+
+    def snapshot(name: str) -> object:
+        if name == "working":
+            from .content import load_content
+            from .datapackage import build_files
+
+            return snapshot_of(build_files(load_content(args.content)))
+        return store.snapshot(name)
+
+    old, new = snapshot(args.old), snapshot(args.new)
+    changes = diff(old, new)  # type: ignore[arg-type]
+    if args.json:
+        print(json.dumps({"old": args.old, "new": args.new, **changes.to_json()}, ensure_ascii=False, indent=1, default=str))
+        return 0
+    if changes.empty():
+        print(f"{args.old} → {args.new}: no change")
+        return 0
+    bump, reasons = suggest_bump(old, changes)  # type: ignore[arg-type]
+    print(f"{args.old} → {args.new}: a {bump} change ({'; '.join(reasons[:3])})")
+    for name, table in changes.tables.items():
+        counts = table.counts()
+        fields = sorted({f for entry in table.changed for f in entry["fields"]})
+        parts = [f"{n} {op}" for op, n in counts.items() if n] + [f"fields {', '.join(fields)}" for _ in [0] if fields]
+        parts += [f"field added: {f}" for f in table.fields_added] + [f"field removed: {f}" for f in table.fields_removed]
+        if parts:
+            print(f"  {name}: {'; '.join(parts)}")
+    for name in changes.tables_removed:
+        print(f"  {name}: table removed")
+    for prop in changes.metadata:
+        print(f"  (package) {prop} changed")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
     from .site import Layout
 
-    serve(args.address, Layout(content=args.content))
+    serve(args.address, Layout(content=args.content, releases=args.releases))
     return 0
 
 
@@ -119,8 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     def content(verb: argparse.ArgumentParser) -> None:
         verb.add_argument("--content", type=Path, default=CONTENT_DIR, help=f"content folder (default: {CONTENT_DIR})")
 
+    def releases(verb: argparse.ArgumentParser) -> None:
+        verb.add_argument("--releases", type=Path, default=RELEASES_DIR, help=f"releases folder (default: {RELEASES_DIR})")
+
     check = verbs.add_parser("check", help="check the content folder and report every problem")
     content(check)
+    releases(check)
     check.set_defaults(run=cmd_check)
 
     package = verbs.add_parser("package", help="write the Frictionless data package from the content, validated")
@@ -134,11 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     content(render)
     render.add_argument("--datapackage", type=Path, default=DATAPACKAGE_DIR, help=f"data package to read (default: {DATAPACKAGE_DIR})")
     render.add_argument("--out", type=Path, default=DOCS_DIR, help=f"folder of the pages (default: {DOCS_DIR}; files go beside it)")
+    releases(render)
     render.set_defaults(run=cmd_render)
 
     build = verbs.add_parser("build", help="write the data package if stale, then build the whole site")
     content(build)
     build.add_argument("--out", type=Path, default=SITE_DIR, help=f"site folder (default: {SITE_DIR})")
+    releases(build)
     build.set_defaults(run=cmd_build)
 
     import_ = verbs.add_parser("import", help="turn raw plan texts (TXT, HTML, DOCX, PDF) into draft plans in a content folder")
@@ -148,8 +226,27 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--force", action="store_true", help="replace files that already exist")
     import_.set_defaults(run=cmd_import)
 
+    release = verbs.add_parser("release", help="record a release of the data: its version, notes and change log, for good")
+    content(release)
+    release.add_argument("--out", type=Path, default=DATAPACKAGE_DIR, help=f"data package folder (default: {DATAPACKAGE_DIR})")
+    releases(release)
+    release.add_argument("--version", help="the version (default: the one the change calls for); a lower one is refused")
+    release.add_argument("--notes-zh", help="what the release changes, in Chinese")
+    release.add_argument("--notes-en", help="what the release changes, in English")
+    release.add_argument("--date", help="the release date, YYYY-MM-DD (default: today, UTC)")
+    release.set_defaults(run=cmd_release)
+
+    diff_ = verbs.add_parser("diff", help="show what changed between two releases, or a release and the content (working)")
+    content(diff_)
+    diff_.add_argument("old", metavar="OLD", help="a version, or working (the content as it is)")
+    diff_.add_argument("new", metavar="NEW", help="a version, or working")
+    releases(diff_)
+    diff_.add_argument("--json", action="store_true", help="print the change log as changes.json has it")
+    diff_.set_defaults(run=cmd_diff)
+
     serve = verbs.add_parser("serve", help="preview the site, rebuilding when content or templates change")
     content(serve)
+    releases(serve)
     serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on (default: 127.0.0.1:8000)")
     serve.set_defaults(run=cmd_serve)
     return parser

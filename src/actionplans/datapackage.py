@@ -309,6 +309,75 @@ def _read_csv(path: Path, table: Table) -> list[dict[str, Any]]:
     return rows
 
 
+def read_zip(path: Path, *, sha256: str | None = None, releases: Path | None = None) -> m.Dataset:
+    """Read a data package from its zip (a release's ``datapackage.zip``), checked: the whole
+    file against ``sha256`` if given, every table against the SHA-256 its descriptor states,
+    and the descriptor against that of the release it names, if ``releases`` holds it."""
+    import zipfile
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataPackageError(f"{path}: cannot read it ({error.strerror}); expected a datapackage.zip") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256 is not None and digest != sha256.strip().lower():
+        raise DataPackageError(f"{path}: SHA-256 {digest}; expected {sha256.strip().lower()}: the file is not the one published (download it again)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise DataPackageError(f"{path}: not a zip file; expected a datapackage.zip") from None
+    with archive, tempfile.TemporaryDirectory(prefix="actionplans-zip-") as folder:
+        descriptors = sorted((n for n in archive.namelist() if n.rsplit("/", 1)[-1] == DESCRIPTOR_NAME), key=lambda n: n.count("/"))
+        if not descriptors:
+            raise DataPackageError(f"{path}: holds no {DESCRIPTOR_NAME}; expected a data package's zip")
+        prefix = descriptors[0][: -len(DESCRIPTOR_NAME)]
+        descriptor_bytes = archive.read(descriptors[0])
+        _folder, descriptor = read_descriptor_bytes(descriptor_bytes, f"{path}:{descriptors[0]}")
+        out = Path(folder)
+        (out / DESCRIPTOR_NAME).write_bytes(descriptor_bytes)
+        for resource in descriptor.get("resources", []):
+            name = str(resource.get("path", ""))
+            if name.startswith("/") or ".." in name.split("/"):
+                raise DataPackageError(f"{path}:{descriptors[0]}: resource path {name!r}; expected a path inside the package")
+            try:
+                table = archive.read(prefix + name)
+            except KeyError:
+                raise DataPackageError(f"{path}: {prefix + name} is missing; expected every table the descriptor names") from None
+            stated = str(resource.get("hash", "")).removeprefix("sha256:")
+            if stated and hashlib.sha256(table).hexdigest() != stated:
+                raise DataPackageError(f"{path}: {prefix + name}: its SHA-256 differs from the {stated} its descriptor states; expected the file as published")
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(table)
+        if releases is not None:
+            _check_against_release(descriptor, descriptor_bytes, releases, path)
+        dataset = read_package(out)
+    object.__setattr__(dataset, "origin", None)
+    return dataset
+
+
+def _check_against_release(descriptor: dict[str, Any], data: bytes, releases: Path, path: Path) -> None:
+    """A descriptor naming a release that ``releases`` holds must be that release's."""
+    from .releases import VERSION, Store
+
+    version = str(descriptor.get("version", ""))
+    if not VERSION.match(version) or not (releases / version).is_dir():
+        return
+    release = Store(releases).get(version)
+    if hashlib.sha256(data).hexdigest() != release.sha256:
+        raise DataPackageError(f"{path}: says it is release {version}, but its descriptor differs from that release's; expected the file as published")
+
+
+def read_descriptor_bytes(data: bytes, where: str) -> tuple[None, dict[str, Any]]:
+    """A descriptor given as bytes, checked as ``read_descriptor`` checks a file."""
+    try:
+        descriptor = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataPackageError(f"{where}: not a JSON descriptor ({error}); expected {DESCRIPTOR_NAME} as written by actionplans") from None
+    if not isinstance(descriptor, dict) or descriptor.get("format") != FORMAT:
+        raise DataPackageError(f"{where}: not an actionplans data package; expected format {FORMAT!r}")
+    return None, descriptor
+
+
 def read_package(path: Path | str) -> m.Dataset:
     """Read an actionplans data package into the model (standard library only)."""
     folder, data, rows = _read(path)

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from . import model as m
 from .datapackage import write_csv
 from .paths import DESCRIPTOR_NAME
-from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, Table, json_value
+from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table, json_value
 
 #: A table's rows as JSON-ready objects (column name to typed value).
 Rows = dict[str, list[dict[str, Any]]]
@@ -93,7 +93,7 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
         "downloads/datapackage.zip": zip_bytes(files, when, folder=dataset.meta.name),
         "downloads/actionplans.xlsx": xlsx_bytes(rows, when),
         "downloads/actionplans.sqlite": sqlite_bytes(rows),
-        "downloads/actionplans.json": json_bytes(dataset.meta, rows),
+        "downloads/actionplans.json": json_bytes(_head(dataset.meta), rows),
     }
     for table in TABLES:
         csv = files[f"{table.name}.csv"]
@@ -102,7 +102,7 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
     for plan_id, subset in plan_subsets(rows).items():
         base = f"downloads/plans/{plan_id}"
         data[f"{base}.zip"] = zip_bytes({f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id)
-        data[f"{base}.json"] = json_bytes(dataset.meta, subset)
+        data[f"{base}.json"] = json_bytes(_head(dataset.meta), subset)
         data[f"{base}.xlsx"] = xlsx_bytes(subset, when)
     titles = {plan.id: plan.title for plan in dataset.plans.values()}
     return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
@@ -232,18 +232,26 @@ def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     return write_csv(table, ([row[c] for c in table.column_names] for row in rows))
 
 
-def json_bytes(meta: m.PackageMeta, rows: Rows) -> bytes:
-    """The tables as one JSON document: ``{name, version, licenses, tables: {table: [rows]}}``."""
+def _head(meta: m.PackageMeta) -> dict[str, Any]:
+    return {"name": meta.name, "version": meta.version, "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}]}
+
+
+def json_bytes(head: dict[str, Any], rows: Rows) -> bytes:
+    """The tables as one JSON document: ``{name, version, licenses, tables: {table: [rows]}}``
+    (``head`` gives the first three, as a descriptor states them)."""
     document = {
-        "name": meta.name,
-        "version": meta.version,
-        "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}],
+        "name": head["name"],
+        "version": head["version"],
+        "licenses": head["licenses"],
         "tables": {name: [{k: json_value(v) for k, v in row.items()} for row in table_rows] for name, table_rows in rows.items()},
     }
     return _dump(document)
 
 
-def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
+Schema = Table | SchemaTable
+
+
+def xlsx_bytes(rows: Rows, when: datetime, schema: Sequence[Schema] | None = None) -> bytes:
     """One workbook: a sheet per table and a ``fields`` sheet. Text stays text, never a formula."""
     import xlsxwriter
 
@@ -263,7 +271,7 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
             elif value is not None:
                 sheet.write_number(row, column, value)
 
-    tables = [t for t in TABLES if t.name in rows]
+    tables = [t for t in (schema or TABLES) if t.name in rows]
     fields = book.add_worksheet("fields")
     fields.write_row(0, 0, ["table", "field", "type", "constraints", "description_zh", "description_en"], bold)
     line = 1
@@ -284,17 +292,18 @@ def xlsx_bytes(rows: Rows, when: datetime) -> bytes:
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
 
 
-def sqlite_bytes(rows: Rows) -> bytes:
+def sqlite_bytes(rows: Rows, schema: Sequence[Schema] | None = None) -> bytes:
     """A SQLite database with one table per resource, primary and foreign keys enforced."""
+    tables = schema or list(TABLES)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "actionplans.sqlite"
         connection = sqlite3.connect(path)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = DELETE")
-            for table in TABLES:
+            for table in tables:
                 connection.execute(_create_table(table))
-            for table in TABLES:
+            for table in tables:
                 names = table.column_names
                 connection.executemany(
                     f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
@@ -310,7 +319,7 @@ def sqlite_bytes(rows: Rows) -> bytes:
         return path.read_bytes()
 
 
-def _create_table(table: Table) -> str:
+def _create_table(table: Schema) -> str:
     lines = []
     for column in table.columns:
         line = f"  {column.name} {_SQL_TYPES[column.type]}"
@@ -393,11 +402,14 @@ def endpoints(dataset: m.Dataset) -> dict[str, bytes]:
 
 
 # --- DCAT ------------------------------------------------------------------------------------
-def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str) -> bytes:
+def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str, versions: dict[str, Any] | None = None) -> bytes:
     """A DCAT catalogue (JSON-LD) describing the dataset and each of its distributions.
 
     ``base`` is the site's address ending in "/", or "" when the site has none: the IRIs are
-    then relative, resolved against wherever the catalogue is served from."""
+    then relative, resolved against wherever the catalogue is served from. ``versions`` are the
+    properties naming the dataset's releases (``history.versions_of``); only the current
+    dataset is typed ``dcat:Dataset`` here (a harvester makes a dataset of every typed node),
+    each release being described in a catalogue of its own."""
     meta = dataset.meta
     document = {
         "@context": {
@@ -421,6 +433,7 @@ def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str) -> by
             "dcat:keyword": [c.label.en for c in dataset.themes.values()],
             "dcat:landingPage": {"@id": base + "data/"},
             "dcat:distribution": [distribution(d, base) for d in downloads],
+            **(versions or {}),
         },
     }
     return _dump(document)

@@ -10,6 +10,7 @@ through unconverted. Interface words come from ``site_templates/labels.yaml``.
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import re
@@ -27,6 +28,7 @@ from markupsafe import Markup
 from . import model as m
 from .downloads import Download
 from .errors import ActionplansError
+from .history import History, field_label
 from .numerals import format_number
 from .tables import TABLES
 
@@ -35,7 +37,9 @@ FACETS = ("themes", "groups", "regions", "actors")
 #: Plans shown as cards on the home page; with more, the home page links to the list of plans.
 HOME_PLAN_CARDS = 12
 #: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
-HTML_TEMPLATES = frozenset({"plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2"})
+HTML_TEMPLATES = frozenset({
+    "plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2", "releases_index.md.j2", "release.md.j2",
+})
 
 
 class TemplateError(ActionplansError):
@@ -115,15 +119,17 @@ def render_pages(
     base: str,
     report: Path | None = None,
     drafts: frozenset[str] = frozenset(),
+    history: History | None = None,
 ) -> Rendered:
     """Render every page into ``docs``, with the theme's assets; return what was done.
 
     ``base`` is the site's address ending in "/", or "" when it has none (links are then
     relative, and citations name no address). ``report`` is a test report the accessibility
     page may quote (see ``Renderer.accessibility_results``). The plans in ``drafts`` (a preview)
-    and their tasks are marked as drafts on every page that shows them.
+    and their tasks are marked as drafts on every page that shows them. ``history`` holds the
+    releases, each of which gets a page, and what each did to every plan and task.
     """
-    renderer = Renderer(dataset, downloads, templates, content, base, report, drafts)
+    renderer = Renderer(dataset, downloads, templates, content, base, report, drafts, history)
     names: set[str] = set()
     written = 0
     for page in renderer.pages():
@@ -149,9 +155,11 @@ class Renderer:
         base: str,
         report: Path | None = None,
         drafts: frozenset[str] = frozenset(),
+        history: History | None = None,
     ) -> None:
         self.ds = dataset
         self.drafts = drafts
+        self.history = history or History()
         self.downloads = list(downloads)
         self.templates = templates
         self.content = content
@@ -214,7 +222,33 @@ class Renderer:
             "task_count": task_count, "source_line": source_line, "num": _num,
             "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
             "base": self.base, "is_draft": lambda plan: plan.id in self.drafts,
+            "history": self.history, "events": self.history.of_record, "value_text": value_text, "marked": marked,
+            "views_of": lambda p: self.history.views.get(p.version, []), "field_names": lambda table, event: self._field_names(table, event, lang),
+            "live": self._has_page,
+            "notes": lambda p: Markup(notes_html(p.release.notes.get(lang, ""))),  # written by the publisher, trusted
         }
+
+    def _has_page(self, page: str | None) -> bool:
+        """Whether ``page`` ("tasks/<id>/") is a page of the current data."""
+        if not page:
+            return False
+        table, _, record_id = page.strip("/").partition("/")
+        return record_id in self.ds.plans if table == "plans" else table == "tasks" and record_id in self.ds.tasks
+
+    def _field_names(self, table: str, event: Any, lang: str) -> str:
+        """What an event changed, for readers: its fields' labels and the tables of its rows."""
+        published = self.history.get(event.version)
+        resources = {r["name"]: r for r in published.snapshot.descriptor["resources"]} if published else {}
+        fields = {f["name"]: f for f in resources.get(table, {}).get("schema", {}).get("fields", [])}
+        names = []
+        for name in event.fields:
+            if name in fields:
+                names.append(field_label(fields[name]).get(lang))
+            elif name in resources:
+                names.append(resources[name].get("title_zh" if lang == "zh" else "title", name))
+            else:
+                names.append(name)
+        return self.labels[lang]["list_comma"].join(names)
 
     def render(self, template: str, path: str, lang: str, meta: dict[str, Any], **values: Any) -> Page:
         context = self._context(path, lang) | values
@@ -241,6 +275,14 @@ class Renderer:
         """The absolute address of a page, or "" when the site has none."""
         return f"{self.base}{'en/' if lang == 'en' else ''}{path}" if self.base else ""
 
+    def permanent_url(self) -> str:
+        """The permanent address of the data's current version (its release page), or the site's
+        address when the data is not a release, or "" when the site has none."""
+        current = self.history.current
+        if not self.base:
+            return ""
+        return self.base + current.path if current is not None and current.version == self.ds.version else self.base
+
     def _dataset_citation(self, lang: str) -> str:
         meta, t = self.ds.meta, self.labels[lang]
         author = meta.contributors[0].title if meta.contributors else meta.name
@@ -260,7 +302,7 @@ class Renderer:
         meta = self.ds.meta
         year, day = meta.created[:4], meta.created[:10]
         author = meta.contributors[0].title if meta.contributors else meta.name
-        url = self.base
+        url = self.permanent_url()
         gbt = f"{author}. {meta.title.get(lang)}: V{meta.version}[DS/OL]. ({day})" + (f"[{day}]. {url}." if url else ".")
         apa = f"{author}. ({year}). {meta.title.en} (Version {meta.version}) [Data set]." + (f" {url}" if url else "")
         bibtex = [
@@ -337,9 +379,19 @@ class Renderer:
                     {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": by_plan},
                 )
         yield Job("data.md.j2", "data", lang, {"title": t["data"]}, {"tables": TABLES, "citation": self.citations(lang)})
+        published = list(self.history.published)
+        yield Job(
+            "releases_index.md.j2", "releases/index", lang, {"title": t["releases"], "description": t["releases_description"]},
+            {"releases": list(reversed(published))},
+        )
+        for p in published:
+            yield Job(
+                "release.md.j2", f"releases/{p.version}", lang, {"title": t["release_n"].format(version=p.version)},
+                {"p": p, "views": self.history.views.get(p.version, []), "current": p is self.history.current},
+            )
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
         yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms})
-        for name in ("about", "accessibility", "python", "changelog"):
+        for name in ("about", "accessibility", "python"):
             meta, body = self._prose(name, lang)
             if name == "accessibility":
                 body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).replace("{{ results }}", self.accessibility_results(lang))
@@ -406,8 +458,50 @@ def script_json(document: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _num(value: Decimal) -> str:
-    text = format_number(value)
+def value_text(value: Any) -> str:
+    """A changed value as a release page shows it ("" for no value; lists and maps as JSON)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def marked(old: Any, new: Any) -> tuple[Markup, Markup]:
+    """Two versions of a value as HTML, the words (or Chinese characters) taken out of the old
+    one in <del> and those put into the new one in <ins>, so a reader sees what was corrected."""
+    a, b = value_text(old), value_text(new)
+    tokens_a, tokens_b = _TOKEN.findall(a), _TOKEN.findall(b)
+    before: list[str] = []
+    after: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, tokens_a, tokens_b, autojunk=False).get_opcodes():
+        left, right = html.escape("".join(tokens_a[i1:i2])), html.escape("".join(tokens_b[j1:j2]))
+        if op == "equal":
+            before.append(left)
+            after.append(right)
+            continue
+        if left:
+            before.append(f"<del>{left}</del>")
+        if right:
+            after.append(f"<ins>{right}</ins>")
+    return Markup("".join(before)), Markup("".join(after))
+
+
+#: Words and numbers, or any other single character (a Chinese character, a space, a mark).
+_TOKEN = re.compile(r"[A-Za-z0-9]+|.", re.S)
+
+
+def notes_html(text: str) -> str:
+    """Release notes (Markdown, written by the publisher) as HTML."""
+    if not text.strip():
+        return ""
+    import markdown
+
+    return str(markdown.markdown(text, output_format="html"))
+
+
+def _num(value: Decimal | int) -> str:
+    text = format_number(Decimal(value))
     if "." not in text and len(text) > 4:
         return f"{int(text):,}"
     return text

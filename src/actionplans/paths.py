@@ -11,6 +11,10 @@ BUNDLED_DATAPACKAGE = PACKAGE_DIR / "_data" / "datapackage"
 REPO_ROOT = PACKAGE_DIR.parent.parent
 
 CONTENT_DIR = Path("content")
+#: Every release of the data, each in a folder of its own (``releases/<version>/``).
+RELEASES_DIR = Path("releases")
+#: The releases shipped inside the wheel.
+BUNDLED_RELEASES = PACKAGE_DIR / "_data" / "releases"
 DATAPACKAGE_DIR = Path("datapackage")
 BUILD_DIR = Path("build")
 DOCS_DIR = BUILD_DIR / "docs"
@@ -29,3 +33,10 @@ def default_datapackage() -> Path:
     if (BUNDLED_DATAPACKAGE / DESCRIPTOR_NAME).is_file():
         return BUNDLED_DATAPACKAGE
     return REPO_ROOT / DATAPACKAGE_DIR
+
+
+def default_releases() -> Path:
+    """The releases ``actionplans.releases()`` lists when given no folder."""
+    if BUNDLED_RELEASES.is_dir():
+        return BUNDLED_RELEASES
+    return REPO_ROOT / RELEASES_DIR

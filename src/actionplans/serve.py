@@ -7,7 +7,8 @@ publish a draft), then read, its downloads made, its pages rendered (only change
 rewritten) and MkDocs run in this process, so the theme and plugins stay loaded.
 
 MkDocs' own ``serve`` watches ``docs_dir``, which is generated here, so every rebuild would set
-off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``.
+off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``,
+and the releases.
 An edit that breaks the content is reported as ``path:line`` and the preview keeps showing
 the last good version.
 """
@@ -27,7 +28,7 @@ from .content import load_content
 from .datapackage import build_files
 from .errors import ActionplansError, ContentError
 from .pages import prune, write_if_changed
-from .site import Layout, load_mkdocs_config, render, run_mkdocs, write_files
+from .site import Layout, load_history, load_mkdocs_config, render, run_mkdocs, write_files
 
 #: How often the watcher looks for changed files, in seconds.
 POLL_SECONDS = 0.2
@@ -44,10 +45,11 @@ def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) ->
         write_if_changed(package / name, data)
     prune(package, set(files))
     dataset = load(package)
-    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts)
+    history = load_history(layout)
+    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history)
     config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
     run_mkdocs(config)
-    write_files(site_dir, dataset, downloads)
+    write_files(site_dir, dataset, downloads, history)
     return config
 
 
@@ -85,7 +87,7 @@ def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None
             builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path, polling_interval=POLL_SECONDS
         )
         server.error_handler = lambda code: _error_page(site_dir, code)
-        for path in (layout.content, layout.templates, layout.config):
+        for path in (layout.content, layout.templates, layout.config, layout.releases):
             if layout.at(path).exists():
                 server.watch(str(layout.at(path)))
         log.info(f"Serving on {serve_url(host, int(port), mount_path)}")

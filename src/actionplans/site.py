@@ -1,7 +1,8 @@
 """The site: where each stage reads and writes, the stages that need MkDocs, and ``build_site``,
 which composes every stage:
 
-    load_content → write_package (if stale) → load → make_downloads → render_pages → run_mkdocs → write_files
+    load_content → write_package (if stale) → load → History.of(releases) → make_downloads
+        → render_pages → run_mkdocs → write_files
 
 The site is built into a staging folder beside ``site/``, which replaces ``site/`` in one step
 only when every stage succeeded: a failed build leaves the previous site untouched.
@@ -26,7 +27,9 @@ from .content import load_content
 from .datapackage import build_files, staged_folder, stale_files, write_package
 from .downloads import Download, dcat_catalog, endpoints, make_downloads
 from .errors import ActionplansError
+from .history import History, citation_cff, release_catalog, releases_json, sha256sums, versions_of
 from .pages import Rendered, render_pages, write_if_changed
+from .releases import Store, unreleased
 
 #: Warned once per build when the site has no address (see ``site_address``).
 NO_ADDRESS = (
@@ -53,6 +56,8 @@ class Layout:
     config: Path = paths.MKDOCS_CONFIG
     #: The accessibility test report the accessibility page quotes, if it exists.
     report: Path = paths.ACCESSIBILITY_REPORT
+    #: The releases of the data (``actionplans release`` writes them).
+    releases: Path = paths.RELEASES_DIR
 
     def at(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -103,22 +108,49 @@ def ensure_package(layout: Layout) -> bool:
     return True
 
 
-def render(layout: Layout, dataset: m.Dataset, package: Path, drafts: frozenset[str] = frozenset()) -> tuple[list[Download], Rendered]:
+def load_history(layout: Layout) -> History:
+    """Every release of the data, each rebuilt and checked against its checksums (a release
+    folder edited by hand stops the build, naming the file)."""
+    return History.of(Store(layout.at(layout.releases)))
+
+
+def render(
+    layout: Layout, dataset: m.Dataset, package: Path, drafts: frozenset[str] = frozenset(), history: History | None = None,
+) -> tuple[list[Download], Rendered]:
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
-    the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts."""
+    the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts;
+    ``history`` holds the releases, which get pages of their own."""
     downloads = make_downloads(package, dataset)
     rendered = render_pages(
         dataset, downloads, layout.at(layout.docs), templates=layout.at(layout.templates), content=layout.at(layout.content),
-        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts,
+        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts, history=history,
     )
     return downloads, rendered
 
 
-def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download]) -> int:
-    """The files served beside the pages: downloads, JSON endpoints and the DCAT catalogue, at
-    the root of ``folder`` (shared by both languages). Only changed files are rewritten."""
+def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> dict[str, bytes]:
+    """The files served beside the pages, by path from the site root (shared by both languages):
+    the current downloads with their ``SHA256SUMS``, the JSON endpoints, the DCAT catalogue,
+    ``CITATION.cff``; and every release's permanent files, its catalogue and ``SHA256SUMS``,
+    listed in ``releases.json``."""
+    history = history or History()
+    base = site_address(dataset)
     files = {d.path: d.data for d in downloads} | endpoints(dataset)
-    files["catalog.jsonld"] = dcat_catalog(dataset, downloads, site_address(dataset))
+    files["downloads/SHA256SUMS"] = sha256sums(downloads, "downloads/")
+    current = history.current if history.current is not None and history.current.version == dataset.version else None
+    files["catalog.jsonld"] = dcat_catalog(dataset, downloads, base, versions_of(history.published, base))
+    files["CITATION.cff"] = citation_cff(dataset, current, base)
+    for p in history.published:
+        files |= {d.path: d.data for d in p.downloads}
+        files[p.path + "SHA256SUMS"] = sha256sums(p.downloads, p.path)
+        files[p.path + "catalog.jsonld"] = release_catalog(dataset, p, base)
+    files["releases.json"] = releases_json(history.published, base)
+    return files
+
+
+def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> int:
+    """Write ``site_files`` into ``folder``, rewriting only files that changed."""
+    files = site_files(dataset, downloads, history)
     for path, data in files.items():
         write_if_changed(folder / path, data)
     return len(files)
@@ -186,13 +218,22 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         dataset = load(package)
     if not site_address(dataset):
         report.warnings.append(NO_ADDRESS)
+    with report.timed("releases"):
+        history = load_history(layout)
+    if history.current is None:
+        report.warnings.append(f"{layout.at(layout.releases)}: no release yet; `actionplans release` records the data as its first")
+    elif unreleased(history.current.snapshot, package):
+        report.warnings.append(
+            f"{layout.at(layout.content)}: the data differs from release {history.current.version}; the site shows it as "
+            "the current data, and `actionplans release` records it as a new release"
+        )
     with report.timed("downloads and pages"):
-        downloads, rendered = render(layout, dataset, package)
+        downloads, rendered = render(layout, dataset, package, history=history)
     report.pages, report.pages_written, report.downloads = rendered.pages, rendered.written, len(downloads)
     with staged_folder(layout.at(layout.site), marker="index.html") as staging:
         config = load_mkdocs_config(layout, dataset, staging)
         with report.timed("mkdocs"):
             run_mkdocs(config)
         with report.timed("files"):
-            write_files(staging, dataset, downloads)
+            write_files(staging, dataset, downloads, history)
     return report

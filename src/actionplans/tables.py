@@ -394,6 +394,47 @@ COLLECTIONS: dict[str, str] = {
 }
 
 
+# --- tables as a descriptor describes them (an old release's) --------------------------------
+@dataclass(frozen=True)
+class SchemaTable:
+    """A table as a data package's descriptor describes it: what the exports need of it
+    (columns with types, constraints and descriptions, keys), without the record it comes from."""
+
+    name: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def schema_tables(descriptor: dict[str, Any]) -> list[SchemaTable]:
+    """Every resource of ``descriptor`` as a ``SchemaTable``, in its order."""
+    out = []
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        columns = []
+        for f in schema["fields"]:
+            c = f.get("constraints", {})
+            enum = tuple(c["enum"]) if "enum" in c else None
+            columns.append(
+                Column(f["name"], f["type"], f.get("description_zh", ""), f.get("description", ""), required=bool(c.get("required")),
+                       unique=bool(c.get("unique")), pattern=c.get("pattern"), enum=enum, minimum=c.get("minimum"))
+            )
+        key = schema.get("primaryKey") or []
+        keys = tuple(
+            ForeignKey(tuple(fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]), fk["reference"]["resource"],
+                       tuple(fk["reference"]["fields"] if isinstance(fk["reference"]["fields"], list) else [fk["reference"]["fields"]]))
+            for fk in schema.get("foreignKeys", [])
+        )
+        out.append(SchemaTable(resource["name"], resource.get("title_zh", ""), resource.get("title", ""), tuple(columns), tuple([key] if isinstance(key, str) else key), keys))
+    return out
+
+
 # --- reading rows back into records ---------------------------------------------------------
 Rows = dict[str, list[dict[str, Any]]]
 
