@@ -127,3 +127,17 @@ def test_a_changed_copy_leaves_the_original_alone() -> None:
     assert changed.plan("nx-children-care").tasks[0].title.en == "changed"
     assert ds.plan("nx-children-care").tasks[0].title.en != "changed"
     assert ds.plan("nx-children-care").dataset is ds and changed.plan("nx-children-care").dataset is changed
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_python_page_examples_run(lang: str, tmp_path) -> None:
+    """Every Python example of the site's Python page, run in order as one script."""
+    page = (ROOT / "content" / "pages" / f"python.{lang}.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert len(blocks) >= 3
+    script = tmp_path / "examples.py"
+    script.write_text("\n".join(blocks), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    changed = len(actionplans.releases()) > 1  # the examples print each change since 1.0.0
+    assert ("→" in result.stdout) == changed and actionplans.releases()[0].version in result.stdout

@@ -28,6 +28,10 @@ def test_wheel_contains_the_data_package_and_marker(wheel) -> None:
     assert "actionplans/_data/datapackage/datapackage.json" in names
     assert "actionplans/_data/datapackage/tasks.csv" in names
     assert "actionplans/py.typed" in names
+    versions = sorted(p.name for p in (ROOT / "releases").iterdir() if p.is_dir())
+    for version in versions:  # every release, and so the current one's change log
+        for name in ("release.json", "datapackage.json", "changes.json"):
+            assert f"actionplans/_data/releases/{version}/{name}" in names
 
 
 def test_fresh_venv_loads_the_bundled_data(wheel, tmp_path, dataset) -> None:
@@ -38,11 +42,14 @@ def test_fresh_venv_loads_the_bundled_data(wheel, tmp_path, dataset) -> None:
     code = (
         "import sys, actionplans; ds = actionplans.load(); "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'frictionless', 'mkdocs', 'jinja2', 'pandas'}); "
-        "print(len(ds.plans), len(ds.tasks), ds.version, actionplans.__file__, heavy)"
+        "releases = actionplans.releases(); old = actionplans.load(version=releases[0].version); "
+        "changes = list(actionplans.diff(releases[0].version, releases[-1].version)); "
+        "print(len(ds.plans), len(ds.tasks), ds.version, releases[-1].version, old.version, len(changes), actionplans.__file__, heavy)"
     )
     result = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
-    plans, tasks, version, where, heavy = result.stdout.split(" ", 4)
+    plans, tasks, version, latest, oldest, changes, where, heavy = result.stdout.split(" ", 7)
     assert (int(plans), int(tasks), version) == (len(dataset.plans), len(dataset.tasks), dataset.version)
+    assert latest == version and oldest == "1.0.0" and (int(changes) > 0) == (latest != oldest)
     assert str(env_dir) in where and str(ROOT) not in where
     assert heavy.strip() == "[]"
     installed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True, text=True).stdout

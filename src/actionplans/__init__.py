@@ -12,7 +12,7 @@ from .errors import ActionplansError, ContentError, DataPackageError
 from .model import Concept, Dataset, Figure, Organization, Plan, Region, Source, Span, Statement, Task, Term, Text
 
 if TYPE_CHECKING:
-    from .releases import Changes, Release
+    from .versions import Changes, Release
 
 __version__ = "0.1.0"
 
@@ -35,7 +35,7 @@ def load(path: Path | str | None = None, *, version: str | None = None, sha256: 
     if version is not None:
         if path is not None:
             raise TypeError("load(): give a path or a version, not both")
-        from .releases import Store
+        from .versions import Store
 
         return Store(default_releases()).dataset(version)
     if path is not None and str(path).endswith(".zip"):
@@ -49,7 +49,7 @@ def releases(path: Path | str | None = None) -> list[Release]:
     """The releases of the data, oldest first: those shipped with this package, or those in
     ``path`` (a ``releases/`` folder). Each is checked against its checksums."""
     from .paths import default_releases
-    from .releases import Store
+    from .versions import Store
 
     return Store(default_releases() if path is None else Path(path)).releases()
 
@@ -59,8 +59,8 @@ def diff(old: str, new: str, *, releases: Path | str | None = None) -> Changes:
     change (table, op, key, field, old, new), or call ``.to_pandas()``; ``.to_json()`` is the
     shape of a release's ``changes.json``."""
     from .paths import default_releases
-    from .releases import Store
-    from .releases import diff as changes_between
+    from .versions import Store
+    from .versions import diff as changes_between
 
     store = Store(default_releases() if releases is None else Path(releases))
     return changes_between(store.snapshot(old), store.snapshot(new))

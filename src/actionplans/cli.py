@@ -29,7 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
     print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
     if args.releases.is_dir():
-        from .releases import Store
+        from .versions import Store
 
         store = Store(args.releases)
         versions = store.versions()
@@ -110,13 +110,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .releases import make_release
+    from .versions import make_release
 
     notes = {"zh": args.notes_zh or "", "en": args.notes_en or ""}
     outcome = make_release(args.content, args.out, args.releases, version=args.version, notes=notes, date=args.date)
     if outcome.release is None:
         if outcome.finished:
-            print(f"{args.content / 'package.yaml'}: stamped with release {outcome.previous}, which an interrupted release had recorded; {args.out} rewritten")
+            print(f"{args.out}: rewritten to match release {outcome.previous} (an interrupted release had not written it)")
         print(f"{args.releases}: nothing changed since release {outcome.previous}; no release written")
         return 0
     release = outcome.release
@@ -136,7 +136,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
 
-    from .releases import Store, diff, snapshot_of, suggest_bump
+    from .versions import Store, diff, snapshot_of, suggest_bump
 
     store = Store(args.releases)
 

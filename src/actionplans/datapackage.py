@@ -357,7 +357,7 @@ def read_zip(path: Path, *, sha256: str | None = None, releases: Path | None = N
 
 def _check_against_release(descriptor: dict[str, Any], data: bytes, releases: Path, path: Path) -> None:
     """A descriptor naming a release that ``releases`` holds must be that release's."""
-    from .releases import VERSION, Store
+    from .versions import VERSION, Store
 
     version = str(descriptor.get("version", ""))
     if not VERSION.match(version) or not (releases / version).is_dir():

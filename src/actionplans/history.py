@@ -24,8 +24,8 @@ from typing import Any
 
 from . import model as m
 from .downloads import Download, distribution, json_bytes, sqlite_bytes, xlsx_bytes, zip_bytes
-from .releases import Changes, Release, Snapshot, Store
 from .tables import schema_tables
+from .versions import Changes, Release, Snapshot, Store
 
 #: Tables whose records have pages of their own, and so a history on them.
 PAGED = ("plans", "tasks")
@@ -362,22 +362,28 @@ def release_id(base: str, version: str) -> str:
     return f"{base}releases/{version}/#dataset"
 
 
-def release_catalog(dataset: m.Dataset, p: Published, base: str) -> bytes:
-    """A release described in a file of its own: a version of the dataset, with its distributions."""
-    meta = dataset.meta
+def release_catalog(p: Published, base: str) -> bytes:
+    """A release described in a file of its own, from its own descriptor (so that it never
+    changes): a version of the dataset, with its distributions."""
+    descriptor = p.snapshot.descriptor
+    licence = (descriptor.get("licenses") or [{}])[0]
     node: dict[str, Any] = {
         "@id": release_id(base, p.version),
         "@type": "dcat:Dataset",
-        "dct:identifier": f"{meta.name}@{p.version}",
-        "dct:title": [{"@value": f"{meta.title.zh}（{p.version}）", "@language": "zh-Hans"}, {"@value": f"{meta.title.en} ({p.version})", "@language": "en"}],
+        "dct:identifier": f"{descriptor.get('name')}@{p.version}",
+        "dct:title": [
+            {"@value": f"{descriptor.get('title_zh', '')}（{p.version}）", "@language": "zh-Hans"},
+            {"@value": f"{descriptor.get('title', '')} ({p.version})", "@language": "en"},
+        ],
         "dcat:version": p.version,
         "dct:issued": {"@value": p.release.date, "@type": "xsd:date"},
         "dct:isVersionOf": {"@id": base + "#dataset"},
-        "dct:license": {"@id": meta.licence_path},
         "adms:versionNotes": [{"@value": p.release.notes.get("zh", ""), "@language": "zh-Hans"}, {"@value": p.release.notes.get("en", ""), "@language": "en"}],
         "dcat:distribution": [distribution(d, base) for d in p.downloads],
         "spdx:checksum": {"@type": "spdx:Checksum", "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"}, "spdx:checksumValue": p.release.sha256},
     }
+    if licence.get("path"):
+        node["dct:license"] = {"@id": licence["path"]}
     if p.release.previous:
         node["dcat:previousVersion"] = {"@id": release_id(base, p.release.previous)}
     document = {"@context": _CONTEXT, **node}

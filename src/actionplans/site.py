@@ -29,7 +29,7 @@ from .downloads import Download, dcat_catalog, endpoints, make_downloads
 from .errors import ActionplansError
 from .history import History, citation_cff, release_catalog, releases_json, sha256sums, versions_of
 from .pages import Rendered, render_pages, write_if_changed
-from .releases import Store, unreleased
+from .versions import Store, unreleased
 
 #: Warned once per build when the site has no address (see ``site_address``).
 NO_ADDRESS = (
@@ -143,7 +143,7 @@ def site_files(dataset: m.Dataset, downloads: list[Download], history: History |
     for p in history.published:
         files |= {d.path: d.data for d in p.downloads}
         files[p.path + "SHA256SUMS"] = sha256sums(p.downloads, p.path)
-        files[p.path + "catalog.jsonld"] = release_catalog(dataset, p, base)
+        files[p.path + "catalog.jsonld"] = release_catalog(p, base)
     files["releases.json"] = releases_json(history.published, base)
     return files
 

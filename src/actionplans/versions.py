@@ -327,7 +327,7 @@ def _diff_table(old: TableData, new: TableData) -> TableChanges:
         else:
             fields_ = {
                 n: {"old": _json_value(before.get(n)), "new": _json_value(row.get(n))}
-                for n in new.fields if n in before and not _equal(before.get(n), row.get(n))
+                for n in new.fields if not _equal(before.get(n), row.get(n))  # a field added: its values, from none
             }
             if fields_:
                 result.changed.append({"key": list(key), "fields": fields_})
@@ -388,8 +388,8 @@ def apply(old: Snapshot, changes: Changes, descriptor: dict[str, Any]) -> Snapsh
 
 
 def _apply_table(table: TableData, before: TableData | None, change: TableChanges, types: dict[str, str]) -> None:
-    removed = {tuple(_typed_value(v, types.get(k, "string")) for k, v in zip(change.key, e["key"], strict=True)) for e in change.removed}
     if before is not None and before.key == change.key:
+        removed = {tuple(_typed_value(v, types.get(k, "string")) for k, v in zip(change.key, e["key"], strict=True)) for e in change.removed}
         table.rows = [r for r in table.rows if before.key_of(r) not in removed]
     elif before is not None:  # the key itself changed: every old row was removed
         table.rows = []
@@ -737,7 +737,7 @@ def make_release(
     import datetime
 
     from .content import load_content
-    from .datapackage import build_files, validate_package, write_package
+    from .datapackage import build_files, stale_files, validate_package, write_package
 
     notes = notes or {"zh": "", "en": ""}
     if bool(notes.get("zh", "").strip()) != bool(notes.get("en", "").strip()):
@@ -751,13 +751,17 @@ def make_release(
     changes = diff(previous, candidate)
     suggested, reasons = suggest_bump(previous, changes) if latest is not None else ("major", ["the first release"])
     if latest is not None and changes.empty():
+        # Nothing to release; but a release killed after it was recorded may have left the
+        # content unstamped or the data package unwritten: finish those.
         created = f"{latest.date}T00:00:00Z"
-        if (dataset.meta.version, dataset.meta.created) == (latest.version, created):
-            return Outcome(None, None, (), latest.version)
         stamped = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, version=latest.version, created=created))
-        _stamp(content / "package.yaml", latest.version, created)
-        write_package(stamped, datapackage)
-        return Outcome(None, None, (), latest.version, finished=True)
+        unstamped = (dataset.meta.version, dataset.meta.created) != (latest.version, created)
+        if unstamped:
+            _stamp(content / "package.yaml", latest.version, created)
+        if unstamped or stale_files(build_files(stamped), datapackage):
+            write_package(stamped, datapackage)
+            return Outcome(None, None, (), latest.version, finished=True)
+        return Outcome(None, None, (), latest.version)
     if version is None:
         version = bumped(latest.version, suggested or "patch") if latest is not None else dataset.meta.version
     parse_version(version)
