@@ -104,6 +104,18 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+def unreleased_content(target: Path) -> Path:
+    """A copy of the content at ``target`` as it would be before its first release: version
+    1.0.0 in package.yaml, and no releases."""
+    import re
+
+    shutil.copytree(CONTENT, target)
+    package = target / "package.yaml"
+    text = re.sub(r"(?m)^version:.*$", "version: 1.0.0", package.read_text(encoding="utf-8"))
+    package.write_text(re.sub(r"(?m)^created:.*$", 'created: "2026-11-28T00:00:00Z"', text), encoding="utf-8")
+    return target
+
+
 def copy_project(target: Path, *names: str) -> Path:
     """A copy of the project's content, templates, data package and configuration."""
     for name in names or ("content", "site_templates", "datapackage"):

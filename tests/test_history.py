@@ -18,7 +18,7 @@ from actionplans.history import History, field_label
 from actionplans.site import Layout, render, site_files
 from actionplans.versions import Store
 
-from .conftest import CONTENT, ROOT
+from .conftest import ROOT, unreleased_content
 
 BASE = "https://example.org/plans/"
 TASK = "nm-elderly-meals-3"
@@ -60,7 +60,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The content released as 1.0.0, then a task's English title corrected and released as
     1.0.1, with an address for the site."""
     root = tmp_path_factory.mktemp("history")
-    shutil.copytree(CONTENT, root / "content")
+    unreleased_content(root / "content")
     release(root, "2026-12-01", "首次发布。", "First release.")
     (root / "first").mkdir()
     shutil.copytree(root / "releases", root / "first" / "releases")
@@ -201,7 +201,7 @@ def test_the_catalogues_describe_the_versions_in_dcat(built: Built) -> None:
 
 
 def test_a_change_to_the_rows_a_task_owns_and_a_task_removed(tmp_path: Path) -> None:
-    shutil.copytree(CONTENT, tmp_path / "content")
+    unreleased_content(tmp_path / "content")
     release(tmp_path, "2026-12-01", "首次发布。", "First release.")
     edit(tmp_path, "    themes: [funding, meal-assistance, social-participation]", "    themes: [funding, meal-assistance]")
     release(tmp_path, "2026-12-02", "删去一项主题。", "A theme removed.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import posixpath
 import shutil
@@ -12,7 +13,9 @@ import pytest
 import yaml
 
 from actionplans.downloads import make_downloads
+from actionplans.history import History
 from actionplans.pages import Renderer, relative_path
+from actionplans.versions import Store
 
 from .conftest import CONTENT, DATAPACKAGE, ROOT
 
@@ -25,8 +28,14 @@ def downloads(dataset):
     return make_downloads(DATAPACKAGE, dataset)
 
 
+@functools.cache
+def _history() -> History:
+    """The repository's releases, as the site shows them."""
+    return History.of(Store(ROOT / "releases"))
+
+
 def _renderer(dataset, downloads, base=BASE, report=None) -> Renderer:
-    return Renderer(dataset, downloads, TEMPLATES, CONTENT, base, report)
+    return Renderer(dataset, downloads, TEMPLATES, CONTENT, base, report, history=_history())
 
 
 def _page(renderer: Renderer, path: str, lang: str):
@@ -39,6 +48,7 @@ def _page(renderer: Renderer, path: str, lang: str):
     [
         ("tasks/nx-children-care-2", "zh"), ("tasks/nx-children-care-2", "en"), ("tasks/sunshine-volunteers-2", "en"),
         ("plans/nm-elderly-meals", "zh"), ("plans/nm-elderly-meals", "en"), ("themes/accessibility", "en"), ("regions/cn-nx", "zh"),
+        ("releases/index", "zh"), ("releases/1.0.1", "en"),
     ],
 )
 def test_page_matches_its_golden_file(dataset, downloads, golden, path, lang) -> None:
@@ -92,7 +102,8 @@ def test_citations_name_the_licence_and_the_address(dataset, downloads) -> None:
     citation = _renderer(other, downloads).citations("en")
     assert "note = {Data set, Creative Commons Zero (CC0-1.0)}" in citation["bibtex"]
     assert "CC BY" not in citation["bibtex"]
-    assert f"url = {{{BASE}}}" in citation["bibtex"] and citation["apa"].endswith(BASE)
+    permanent = f"{BASE}releases/{dataset.version}/"  # the current data is a release: its permanent address
+    assert f"url = {{{permanent}}}" in citation["bibtex"] and citation["apa"].endswith(permanent)
 
 
 def test_without_an_address_nothing_names_a_host(dataset, downloads) -> None:

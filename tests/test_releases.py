@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -30,7 +29,7 @@ from actionplans.versions import (
     suggest_bump,
 )
 
-from .conftest import CONTENT, ROOT
+from .conftest import ROOT, unreleased_content
 
 
 # --- packages made by hand ---------------------------------------------------------------------------
@@ -248,7 +247,7 @@ def test_the_strongest_rule_wins_and_every_reason_is_given() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the content with no release yet (run commands inside it)."""
-    shutil.copytree(CONTENT, tmp_path / "content")
+    unreleased_content(tmp_path / "content")
     return tmp_path
 
 
@@ -435,27 +434,34 @@ def test_load_a_downloaded_release_zip_checked_against_its_checksums(project: Pa
     from actionplans.datapackage import read_zip
     from actionplans.history import release_files
 
-    release(project)
-    store = Store(project / "releases")
-    (zip_download,) = [d for d in release_files(store, store.get("1.0.0")) if d.name == "datapackage.zip"]
-    path = tmp_path / "datapackage.zip"
-    path.write_bytes(zip_download.data)
-    ds = actionplans.load(path, sha256=hashlib.sha256(zip_download.data).hexdigest())
-    assert ds.version == "1.0.0" and len(ds.tasks) == len(actionplans.load(project / "datapackage").tasks)
-    assert read_zip(path, releases=project / "releases").version == "1.0.0"
+    def release_zip(store: Store, version: str, name: str) -> tuple[Path, bytes]:
+        (download,) = [d for d in release_files(store, store.get(version)) if d.name == "datapackage.zip"]
+        (tmp_path / name).write_bytes(download.data)
+        return tmp_path / name, download.data
+
+    # the repository's own first release, as its page offers it
+    path, data = release_zip(Store(ROOT / "releases"), "1.0.0", "datapackage.zip")
+    ds = actionplans.load(path, sha256=hashlib.sha256(data).hexdigest())
+    assert ds.version == "1.0.0" and ds.version != actionplans.load().version
     with pytest.raises(DataPackageError, match="the file is not the one published"):
         actionplans.load(path, sha256="0" * 64)
+    # another package that calls itself 1.0.0 is not the release 1.0.0 this package ships
+    release(project)
+    path, zip_data = release_zip(Store(project / "releases"), "1.0.0", "other.zip")
+    with pytest.raises(DataPackageError, match=r"says it is release 1\.0\.0, but its descriptor differs"):
+        actionplans.load(path)
+    assert read_zip(path, releases=project / "releases").version == "1.0.0"
 
     def rezip(change: Any) -> Path:
         out = tmp_path / "edited.zip"
-        with zipfile.ZipFile(io.BytesIO(zip_download.data)) as source, zipfile.ZipFile(out, "w") as target:
+        with zipfile.ZipFile(io.BytesIO(zip_data)) as source, zipfile.ZipFile(out, "w") as target:
             for info in source.infolist():
                 target.writestr(info, change(info.filename, source.read(info)))
         return out
 
     edited = rezip(lambda name, data: data.replace(b"Diversified", b"Edited") if name.endswith("tasks.csv") else data)
     with pytest.raises(DataPackageError, match=r"tasks\.csv: its SHA-256 differs from the .* its descriptor states"):
-        actionplans.load(edited)
+        read_zip(edited, releases=project / "releases")
     retitled = rezip(lambda name, data: data.replace(b'"title": "Social', b'"title": "Edited social', 1) if name.endswith("datapackage.json") else data)
     with pytest.raises(DataPackageError, match=r"says it is release 1\.0\.0, but its descriptor differs"):
         read_zip(retitled, releases=project / "releases")

@@ -472,7 +472,7 @@ def suggest_bump(old: Snapshot, changes: Changes) -> tuple[str | None, list[str]
         if t.order is not None:
             reasons["patch"].append(f"{name} rows reordered")
     for prop in changes.metadata:
-        reasons["patch"].append(f"{prop} changed")
+        reasons["patch"].append(f"the package's {prop} changed")
     for bump in reversed(BUMPS):
         if reasons[bump]:
             return bump, reasons[bump] + [r for b in reversed(BUMPS) if b != bump for r in reasons[b]]
