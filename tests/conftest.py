@@ -134,7 +134,7 @@ def site(tmp_path_factory) -> Path:
     previous = os.environ.get("SITE_URL")
     os.environ["SITE_URL"] = SITE_URL
     try:
-        build_site(Layout(root=ROOT, docs=out / "docs", site=out / "site", datapackage=out / "datapackage"))
+        build_site(Layout(root=ROOT, docs=out / "docs", site=out / "site", datapackage=out / "datapackage", cache=out / "cache"))
     finally:
         if previous is None:
             del os.environ["SITE_URL"]

@@ -218,3 +218,25 @@ def test_field_labels_keep_the_language_of_a_pair() -> None:
     assert field_label({"name": "issuer_count", "description": "Number of issuing departments as the source states it (empty when not stated)",
                         "description_zh": "原文所述联合发文部门数（未说明则为空）"}) .get("en") == "Number of issuing departments as the source states it"
     assert field_label({"name": "code"}).en == "code"
+
+
+def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import actionplans.history as history
+
+    store = Store(project / "releases")
+    made = {p.version: p.downloads for p in History.of(store, tmp_path).published}
+    assert {p.name for p in tmp_path.iterdir()} == {"1.0.0", "1.0.1"}
+
+    calls: list[str] = []
+    real = history.xlsx_bytes
+    monkeypatch.setattr(history, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or real(*a, **k))
+    kept = {p.version: p.downloads for p in History.of(Store(project / "releases"), tmp_path).published}
+    assert kept == made and calls == []  # read back, not made again
+
+    workbook = tmp_path / "1.0.1" / "actionplans.xlsx"
+    workbook.write_bytes(workbook.read_bytes()[:-10])  # a kept file damaged: made again, the same
+    again = {p.version: p.downloads for p in History.of(Store(project / "releases"), tmp_path).published}
+    assert again == made and calls == ["xlsx"]
+    (tmp_path / "1.0.0" / "KEPT").write_text("1.0.0 another release\n", encoding="utf-8")  # kept for something else
+    History.of(Store(project / "releases"), tmp_path)
+    assert calls == ["xlsx", "xlsx"]

@@ -179,7 +179,7 @@ def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None
     from actionplans import site as site_module
     from actionplans.site import Layout, SiteError, build_site
 
-    layout = Layout(root=ROOT, datapackage=tmp_path / "datapackage", docs=tmp_path / "docs", site=tmp_path / "site")
+    layout = Layout(root=ROOT, datapackage=tmp_path / "datapackage", docs=tmp_path / "docs", site=tmp_path / "site", cache=tmp_path / "cache")
     build_site(layout)
     before = _snapshot(tmp_path / "site")
 
@@ -238,7 +238,8 @@ def test_two_builds_are_byte_identical_and_honour_source_date_epoch(tmp_path, mo
     monkeypatch.setenv("SITE_URL", "https://example.org/actionplans/")
     snapshots = []
     for name in ("a", "b"):
-        build_site(Layout(root=ROOT, datapackage=tmp_path / name / "datapackage", docs=tmp_path / name / "docs", site=tmp_path / name / "site"))
+        build_site(Layout(root=ROOT, datapackage=tmp_path / name / "datapackage", docs=tmp_path / name / "docs", site=tmp_path / name / "site",
+                          cache=tmp_path / name / "cache"))
         snapshots.append(_snapshot(tmp_path / name / "site"))
     assert snapshots[0] == snapshots[1]
     site = tmp_path / "a" / "site"

@@ -67,7 +67,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .site import Layout, load_history, render, write_files
 
     started = time.perf_counter()
-    layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files", releases=args.releases)
+    layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files", releases=args.releases,
+                    cache=args.out.parent / "releases")
     dataset = load(layout.datapackage)
     history = load_history(layout)
     downloads, rendered = render(layout, dataset, layout.datapackage, history=history)

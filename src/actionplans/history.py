@@ -15,11 +15,15 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from . import model as m
@@ -63,34 +67,114 @@ class Published:
         return next(d for d in self.downloads if d.name == name)
 
 
-def publish(store: Store) -> list[Published]:
-    """Every release with its files, oldest first (each rebuilt and checked by the store)."""
-    return [Published(r, store.changes(r.version), release_files(store, r), store.snapshot(r.version)) for r in store.releases()]
+def publish(store: Store, cache: Path | None = None) -> list[Published]:
+    """Every release with its files, oldest first (each rebuilt and checked by the store; the
+    files taken from ``cache`` where an earlier build made them, see ``release_files``)."""
+    return [Published(r, store.changes(r.version), release_files(store, r, cache), store.snapshot(r.version)) for r in store.releases()]
 
 
-def release_files(store: Store, release: Release) -> list[Download]:
-    """The permanent files of one release, in the order its page lists them."""
+def release_files(store: Store, release: Release, cache: Path | None = None) -> list[Download]:
+    """The permanent files of one release, in the order its page lists them, made from the
+    release's own descriptor and rows.
+
+    A release never changes, so its files are made once: with ``cache``, they are kept in
+    ``cache/<version>/`` with the release's SHA-256, the version of this program and their
+    own checksums, and read back from there while all three still hold (anything else, such
+    as a file changed or missing, and they are made again)."""
     snapshot = store.snapshot(release.version)
     when = datetime.strptime(release.date, "%Y-%m-%d").replace(tzinfo=UTC)
-    files = snapshot.files()
-    rows = {name: table.rows for name, table in snapshot.tables.items()}
-    schema = schema_tables(snapshot.descriptor)
     base = f"releases/{release.version}/"
-    head = {k: snapshot.descriptor.get(k) for k in ("name", "version", "licenses")}
+    descriptor = snapshot.descriptor
+    rows = {name: table.rows for name, table in snapshot.tables.items()}
+    schema = schema_tables(descriptor)
+    head = {k: descriptor.get(k) for k in ("name", "version", "licenses")}
     changes = store.changes(release.version)
-    change_log = json.dumps({"version": release.version, "previous": release.previous, **changes.to_json()}, ensure_ascii=False, indent=1, default=str) + "\n"
-    out = [
-        Download(base + "datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)",
-                 zip_bytes(files, when, folder=f"{snapshot.descriptor.get('name', 'data')}-{release.version}")),
-        Download(base + "actionplans.xlsx", "XLSX", "Excel 工作簿", "Excel workbook", xlsx_bytes(rows, when, schema)),
-        Download(base + "actionplans.sqlite", "SQLite", "SQLite 数据库", "SQLite database", sqlite_bytes(rows, schema)),
-        Download(base + "actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", json_bytes(head, rows)),
-        Download(base + "changes.json", "JSON", "与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)", change_log.encode("utf-8")),
-        Download(base + "changes.csv", "CSV", "与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)", changes_csv(changes)),
+    files = functools.cache(snapshot.files)
+
+    def change_log() -> bytes:
+        document = {"version": release.version, "previous": release.previous, **changes.to_json()}
+        return (json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+
+    made: list[tuple[str, str, str, str, Callable[[], bytes]]] = [
+        ("datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)",
+         lambda: zip_bytes(files(), when, folder=f"{descriptor.get('name', 'data')}-{release.version}")),
+        ("actionplans.xlsx", "XLSX", "Excel 工作簿", "Excel workbook", lambda: xlsx_bytes(rows, when, schema)),
+        ("actionplans.sqlite", "SQLite", "SQLite 数据库", "SQLite database", lambda: sqlite_bytes(rows, schema)),
+        ("actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", lambda: json_bytes(head, rows)),
+        ("changes.json", "JSON", "与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)", change_log),
+        ("changes.csv", "CSV", "与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)", lambda: changes_csv(changes)),
     ]
-    for resource in snapshot.descriptor["resources"]:
-        out.append(Download(base + "csv/" + resource["path"], "CSV", resource.get("title_zh", resource["name"]), resource.get("title", resource["name"]), files[resource["path"]]))
-    return out
+    for resource in descriptor["resources"]:
+        made.append((
+            "csv/" + resource["path"], "CSV", resource.get("title_zh", resource["name"]), resource.get("title", resource["name"]),
+            functools.partial(lambda path: files()[path], resource["path"]),
+        ))
+    kept = _cached(cache / release.version, release, [name for name, *_ in made]) if cache is not None else None
+    datas = kept if kept is not None else [make() for *_, make in made]
+    if cache is not None and kept is None:
+        _keep(cache / release.version, release, {name: data for (name, *_), data in zip(made, datas, strict=True)})
+    return [Download(base + name, kind, zh, en, data) for (name, kind, zh, en, _), data in zip(made, datas, strict=True)]
+
+
+_STAMP = "KEPT"
+
+
+def _stamp_of(release: Release) -> str:
+    """What a release's kept files depend on: the release, and the code and libraries that make them."""
+    return f"{release.version} {release.sha256} {_makers()}\n"
+
+
+@functools.cache
+def _makers() -> str:
+    import sqlite3
+    import zlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("history.py", "downloads.py", "versions.py", "tables.py", "numerals.py")))
+    try:
+        xlsx = version("XlsxWriter")
+    except PackageNotFoundError:
+        xlsx = "none"
+    return f"actionplans {__version__} code {code.hexdigest()[:16]} xlsxwriter {xlsx} sqlite {sqlite3.sqlite_version} zlib {zlib.ZLIB_VERSION}"
+
+
+def _cached(folder: Path, release: Release, names: list[str]) -> list[bytes] | None:
+    """The files kept for ``release``, if every one is there as it was made."""
+    try:
+        if (folder / _STAMP).read_text(encoding="utf-8") != _stamp_of(release):
+            return None
+        sums: dict[str, str] = {}
+        for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            sums[name] = digest
+        out = []
+        for name in names:
+            data = (folder / name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sums.get(name):
+                return None
+            out.append(data)
+        return out
+    except (OSError, ValueError):
+        return None
+
+
+def _keep(folder: Path, release: Release, files: dict[str, bytes]) -> None:
+    """Keep a release's files for later builds (written whole, or not at all)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        for name, data in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(data)
+        (staging / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in files.items()), encoding="utf-8")
+        (staging / _STAMP).write_text(_stamp_of(release), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.rename(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def changes_csv(changes: Changes) -> bytes:
@@ -149,9 +233,10 @@ class History:
     views: dict[str, list[TableView]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, store: Store) -> History:
-        """Every release in ``store``, each rebuilt and checked against its checksums."""
-        published = publish(store)
+    def of(cls, store: Store, cache: Path | None = None) -> History:
+        """Every release in ``store``, each rebuilt and checked against its checksums (its files
+        kept in ``cache`` between builds)."""
+        published = publish(store, cache)
         views = {p.version: table_views(p, published[i - 1].snapshot if i else None) for i, p in enumerate(published)}
         return cls(tuple(published), record_history(published), views)
 

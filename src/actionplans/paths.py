@@ -20,6 +20,8 @@ BUILD_DIR = Path("build")
 DOCS_DIR = BUILD_DIR / "docs"
 #: Files served beside the pages (downloads, JSON endpoints, catalogue), as ``render`` writes them.
 FILES_DIR = BUILD_DIR / "files"
+#: Each release's files, made once and kept for later builds.
+RELEASE_CACHE_DIR = BUILD_DIR / "releases"
 SITE_DIR = Path("site")
 TEMPLATES_DIR = Path("site_templates")
 MKDOCS_CONFIG = Path("mkdocs.yml")

@@ -58,6 +58,8 @@ class Layout:
     report: Path = paths.ACCESSIBILITY_REPORT
     #: The releases of the data (``actionplans release`` writes them).
     releases: Path = paths.RELEASES_DIR
+    #: Each release's files, made by an earlier build and kept for the next (see ``release_files``).
+    cache: Path = paths.RELEASE_CACHE_DIR
 
     def at(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -110,8 +112,8 @@ def ensure_package(layout: Layout) -> bool:
 
 def load_history(layout: Layout) -> History:
     """Every release of the data, each rebuilt and checked against its checksums (a release
-    folder edited by hand stops the build, naming the file)."""
-    return History.of(Store(layout.at(layout.releases)))
+    folder edited by hand stops the build, naming the file), its files kept between builds."""
+    return History.of(Store(layout.at(layout.releases)), layout.at(layout.cache))
 
 
 def render(

@@ -555,15 +555,18 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._snapshots: dict[str, Snapshot] = {}
+        self._releases: list[Release] | None = None
+        self._changes: dict[str, Changes] = {}
 
     def releases(self) -> list[Release]:
-        if not self.folder.is_dir():
-            return []
-        out = []
-        for path in self.folder.iterdir():
-            if path.is_dir() and VERSION.match(path.name):
-                out.append(self._read(path))
-        return sorted(out, key=lambda r: parse_version(r.version))
+        """Every release, oldest first, each read and checked once (a store is read as it
+        was when first asked; ``record`` adds to it)."""
+        if self._releases is None:
+            found = []
+            if self.folder.is_dir():
+                found = [self._read(path) for path in self.folder.iterdir() if path.is_dir() and VERSION.match(path.name)]
+            self._releases = sorted(found, key=lambda r: parse_version(r.version))
+        return list(self._releases)
 
     def versions(self) -> list[str]:
         return [r.version for r in self.releases()]
@@ -600,8 +603,10 @@ class Store:
         )
 
     def changes(self, version: str) -> Changes:
-        release = self.get(version)
-        return Changes.from_json(json.loads((release.folder / CHANGES_FILE).read_text(encoding="utf-8"), parse_float=Decimal))
+        if version not in self._changes:
+            release = self.get(version)
+            self._changes[version] = Changes.from_json(json.loads((release.folder / CHANGES_FILE).read_text(encoding="utf-8"), parse_float=Decimal))
+        return self._changes[version]
 
     def snapshot(self, version: str) -> Snapshot:
         """The release's package rebuilt from the change logs, each table checked against the
@@ -675,6 +680,7 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)
         for leftover in self.folder.glob(".*.tmp-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+        self._releases = None
         return self._read(target)
 
 

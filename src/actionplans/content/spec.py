@@ -65,8 +65,8 @@ def _s(kind: str, doc: str, **options: Any) -> Spec:
 
 PACKAGE = {
     "name": _s("slug", "The data package's name, as in datapackage.json."),
-    "version": _s("str", "The version of the data, MAJOR.MINOR.PATCH.", expected="a version such as 1.0.0"),
-    "created": _s("str", "When this version of the data was made (UTC).", expected="an ISO 8601 date-time such as 2024-12-01T00:00:00Z"),
+    "version": _s("str", "The version of the data, MAJOR.MINOR.PATCH: the latest release's, set by `actionplans release`.", expected="a version such as 1.0.0"),
+    "created": _s("str", "When this version of the data was released (UTC), set by `actionplans release`.", expected="an ISO 8601 date-time such as 2024-12-01T00:00:00Z"),
     "title": _s("text", "The data set's title."),
     "description": _s("text", "What the data set holds, in a few sentences."),
     "homepage": _s(
