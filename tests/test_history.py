@@ -16,7 +16,7 @@ from actionplans import load
 from actionplans.cli import main
 from actionplans.history import History, field_label
 from actionplans.site import Layout, render, site_files
-from actionplans.versions import Store
+from actionplans.versions import ReleaseError, Store
 
 from .conftest import ROOT, unreleased_content
 
@@ -223,20 +223,33 @@ def test_field_labels_keep_the_language_of_a_pair() -> None:
 def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import actionplans.history as history
 
-    store = Store(project / "releases")
-    made = {p.version: p.downloads for p in History.of(store, tmp_path).published}
+    def files(cache: Path) -> dict[str, tuple[str, int, bytes]]:
+        published = History.of(Store(project / "releases"), cache).published
+        return {d.path: (d.sha256, d.size, d.data) for p in published for d in p.downloads}
+
+    made = files(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {"1.0.0", "1.0.1"}
+    assert made == {d.path: (d.sha256, d.size, d.data) for p in History.of(Store(project / "releases")).published for d in p.downloads}
 
     calls: list[str] = []
     real = history.xlsx_bytes
     monkeypatch.setattr(history, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or real(*a, **k))
-    kept = {p.version: p.downloads for p in History.of(Store(project / "releases"), tmp_path).published}
-    assert kept == made and calls == []  # read back, not made again
+    kept = History.of(Store(project / "releases"), tmp_path).published[0].downloads
+    assert all(isinstance(d.source, Path) for d in kept)  # taken as files, not read
+    assert files(tmp_path) == made and calls == []
 
     workbook = tmp_path / "1.0.1" / "actionplans.xlsx"
     workbook.write_bytes(workbook.read_bytes()[:-10])  # a kept file damaged: made again, the same
-    again = {p.version: p.downloads for p in History.of(Store(project / "releases"), tmp_path).published}
-    assert again == made and calls == ["xlsx"]
-    (tmp_path / "1.0.0" / "KEPT").write_text("1.0.0 another release\n", encoding="utf-8")  # kept for something else
-    History.of(Store(project / "releases"), tmp_path)
-    assert calls == ["xlsx", "xlsx"]
+    assert files(tmp_path) == made and calls == ["xlsx"]
+    manifest = tmp_path / "1.0.0" / "KEPT.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8")
+    assert files(tmp_path) == made and calls == ["xlsx", "xlsx"]  # kept for something else: made again
+
+
+def test_an_edited_release_record_is_detected(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "releases"
+    shutil.copytree(project / "releases", copy)
+    record = copy / "1.0.1" / "release.json"
+    record.write_text(record.read_text(encoding="utf-8").replace("A task's English title corrected.", "Edited."), encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"1\.0\.1/release\.json: changed after the release was made"):
+        Store(copy).releases()

@@ -26,6 +26,7 @@ from actionplans.versions import (
     TableData,
     apply,
     diff,
+    record_digest,
     suggest_bump,
 )
 
@@ -342,6 +343,7 @@ def test_a_release_folder_edited_by_hand_is_detected(project: Path) -> None:
     import hashlib
 
     record["files"]["changes.json"] = hashlib.sha256(changes.read_bytes()).hexdigest()
+    record["sha256"] = record_digest(record)
     record_file.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(ReleaseError, match=r"1\.0\.1/changes\.json: rebuilds tasks\.csv other than released"):
         Store(project / "releases").snapshot("1.0.1")

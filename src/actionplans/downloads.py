@@ -33,25 +33,34 @@ Rows = dict[str, list[dict[str, Any]]]
 
 @dataclass(frozen=True)
 class Download:
-    """One downloadable file: where it goes under the site, what it is, and its bytes."""
+    """One downloadable file: where it goes under the site, what it is, and its bytes (or the
+    file holding them, with their SHA-256 and size, for files kept between builds)."""
 
     path: str
     format: str
     zh: str
     en: str
-    data: bytes
+    source: bytes | Path
+    digest: str = ""
+    length: int = -1
+
+    @property
+    def data(self) -> bytes:
+        return self.source if isinstance(self.source, bytes) else self.source.read_bytes()
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.data).hexdigest()
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        if self.length >= 0:
+            return self.length
+        return len(self.source) if isinstance(self.source, bytes) else self.source.stat().st_size
 
     @property
     def size_text(self) -> str:
-        return human_size(len(self.data))
+        return human_size(self.size)
 
     @property
     def name(self) -> str:

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -68,60 +68,75 @@ class Published:
 
 
 def publish(store: Store, cache: Path | None = None) -> list[Published]:
-    """Every release with its files, oldest first (each rebuilt and checked by the store; the
-    files taken from ``cache`` where an earlier build made them, see ``release_files``)."""
-    return [Published(r, store.changes(r.version), release_files(store, r, cache), store.snapshot(r.version)) for r in store.releases()]
+    """Every release with its files, oldest first (see ``release_files``)."""
+    published = []
+    for release in store.releases():
+        downloads = release_files(store, release, cache)
+        published.append(Published(release, store.changes(release.version), downloads, store.snapshot(release.version, verify=False)))
+    return published
 
 
 def release_files(store: Store, release: Release, cache: Path | None = None) -> list[Download]:
     """The permanent files of one release, in the order its page lists them, made from the
-    release's own descriptor and rows.
+    release's own descriptor and rows (rebuilt by the store and checked against the SHA-256
+    of every table).
 
     A release never changes, so its files are made once: with ``cache``, they are kept in
-    ``cache/<version>/`` with the release's SHA-256, the version of this program and their
-    own checksums, and read back from there while all three still hold (anything else, such
-    as a file changed or missing, and they are made again)."""
-    snapshot = store.snapshot(release.version)
+    ``cache/<version>/`` with what they were made from (the release's two files' SHA-256, and
+    the code and libraries that made them) and their own checksums and sizes, and taken from
+    there while all of it holds; anything else, and they are made again."""
+    kept = _kept(cache / release.version, release) if cache is not None else None
+    if kept is not None:
+        return kept
+    snapshot = store.snapshot(release.version)  # checked: what the files are made from is what was released
     when = datetime.strptime(release.date, "%Y-%m-%d").replace(tzinfo=UTC)
-    base = f"releases/{release.version}/"
     descriptor = snapshot.descriptor
     rows = {name: table.rows for name, table in snapshot.tables.items()}
     schema = schema_tables(descriptor)
     head = {k: descriptor.get(k) for k in ("name", "version", "licenses")}
     changes = store.changes(release.version)
-    files = functools.cache(snapshot.files)
-
-    def change_log() -> bytes:
-        document = {"version": release.version, "previous": release.previous, **changes.to_json()}
-        return (json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
-
-    made: list[tuple[str, str, str, str, Callable[[], bytes]]] = [
-        ("datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)",
-         lambda: zip_bytes(files(), when, folder=f"{descriptor.get('name', 'data')}-{release.version}")),
-        ("actionplans.xlsx", "XLSX", "Excel 工作簿", "Excel workbook", lambda: xlsx_bytes(rows, when, schema)),
-        ("actionplans.sqlite", "SQLite", "SQLite 数据库", "SQLite database", lambda: sqlite_bytes(rows, schema)),
-        ("actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON", lambda: json_bytes(head, rows)),
-        ("changes.json", "JSON", "与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)", change_log),
-        ("changes.csv", "CSV", "与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)", lambda: changes_csv(changes)),
+    files = snapshot.files()
+    change_log = {"version": release.version, "previous": release.previous, **changes.to_json()}
+    made = [
+        ("datapackage.zip", "ZIP", zip_bytes(files, when, folder=f"{descriptor.get('name', 'data')}-{release.version}")),
+        ("actionplans.xlsx", "XLSX", xlsx_bytes(rows, when, schema)),
+        ("actionplans.sqlite", "SQLite", sqlite_bytes(rows, schema)),
+        ("actionplans.json", "JSON", json_bytes(head, rows)),
+        ("changes.json", "JSON", (json.dumps(change_log, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")),
+        ("changes.csv", "CSV", changes_csv(changes)),
+        *(("csv/" + r["path"], "CSV", files[r["path"]]) for r in descriptor["resources"]),
     ]
-    for resource in descriptor["resources"]:
-        made.append((
-            "csv/" + resource["path"], "CSV", resource.get("title_zh", resource["name"]), resource.get("title", resource["name"]),
-            functools.partial(lambda path: files()[path], resource["path"]),
-        ))
-    kept = _cached(cache / release.version, release, [name for name, *_ in made]) if cache is not None else None
-    datas = kept if kept is not None else [make() for *_, make in made]
-    if cache is not None and kept is None:
-        _keep(cache / release.version, release, {name: data for (name, *_), data in zip(made, datas, strict=True)})
-    return [Download(base + name, kind, zh, en, data) for (name, kind, zh, en, _), data in zip(made, datas, strict=True)]
+    titles = _titles(descriptor)
+    out = [Download(f"releases/{release.version}/{name}", kind, *titles[name], data) for name, kind, data in made]
+    if cache is not None:
+        _keep(cache / release.version, release, out)
+    return out
 
 
-_STAMP = "KEPT"
+#: What each file of a release is, in both languages (the tables' are their titles).
+_WHAT = {
+    "datapackage.zip": ("完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
+    "actionplans.xlsx": ("Excel 工作簿", "Excel workbook"),
+    "actionplans.sqlite": ("SQLite 数据库", "SQLite database"),
+    "actionplans.json": ("全部数据表（JSON）", "Every table as JSON"),
+    "changes.json": ("与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)"),
+    "changes.csv": ("与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)"),
+}
 
 
-def _stamp_of(release: Release) -> str:
+def _titles(descriptor: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    out = dict(_WHAT)
+    for r in descriptor["resources"]:
+        out["csv/" + r["path"]] = (r.get("title_zh", r["name"]), r.get("title", r["name"]))
+    return out
+
+
+_MANIFEST = "KEPT.json"
+
+
+def _made_from(release: Release) -> dict[str, Any]:
     """What a release's kept files depend on: the release, and the code and libraries that make them."""
-    return f"{release.version} {release.sha256} {_makers()}\n"
+    return {"version": release.version, "date": release.date, "datapackage": release.sha256, "changes": release.changes_sha256, "makers": _makers()}
 
 
 @functools.cache
@@ -140,36 +155,38 @@ def _makers() -> str:
     return f"actionplans {__version__} code {code.hexdigest()[:16]} xlsxwriter {xlsx} sqlite {sqlite3.sqlite_version} zlib {zlib.ZLIB_VERSION}"
 
 
-def _cached(folder: Path, release: Release, names: list[str]) -> list[bytes] | None:
-    """The files kept for ``release``, if every one is there as it was made."""
+def _kept(folder: Path, release: Release) -> list[Download] | None:
+    """The files kept for ``release`` (as files, not read), if they were made from it by this
+    code and each is there with the size it was made with."""
     try:
-        if (folder / _STAMP).read_text(encoding="utf-8") != _stamp_of(release):
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("made_from") != _made_from(release):
             return None
-        sums: dict[str, str] = {}
-        for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-            digest, name = line.split("  ", 1)
-            sums[name] = digest
         out = []
-        for name in names:
-            data = (folder / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != sums.get(name):
+        for entry in manifest["files"]:
+            path = folder / entry["name"]
+            if path.stat().st_size != entry["size"]:
                 return None
-            out.append(data)
+            out.append(Download(f"releases/{release.version}/{entry['name']}", entry["format"], entry["zh"], entry["en"], path, entry["sha256"], entry["size"]))
         return out
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _keep(folder: Path, release: Release, files: dict[str, bytes]) -> None:
+def _keep(folder: Path, release: Release, downloads: list[Download]) -> None:
     """Keep a release's files for later builds (written whole, or not at all)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    prefix = f"releases/{release.version}/"
     try:
-        for name, data in files.items():
+        entries = []
+        for d in downloads:
+            name = d.path.removeprefix(prefix)
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(data)
-        (staging / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in files.items()), encoding="utf-8")
-        (staging / _STAMP).write_text(_stamp_of(release), encoding="utf-8")
+            (staging / name).write_bytes(d.data)
+            entries.append({"name": name, "format": d.format, "zh": d.zh, "en": d.en, "sha256": d.sha256, "size": d.size})
+        manifest = {"made_from": _made_from(release), "files": entries}
+        (staging / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
         os.rename(staging, folder)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,20 +131,22 @@ def render(
     return downloads, rendered
 
 
-def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> dict[str, bytes]:
+def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> dict[str, bytes | Path]:
     """The files served beside the pages, by path from the site root (shared by both languages):
     the current downloads with their ``SHA256SUMS``, the JSON endpoints, the DCAT catalogue,
     ``CITATION.cff``; and every release's permanent files, its catalogue and ``SHA256SUMS``,
-    listed in ``releases.json``."""
+    listed in ``releases.json``. A release's files kept from an earlier build are given as the
+    file that holds them."""
     history = history or History()
     base = site_address(dataset)
-    files = {d.path: d.data for d in downloads} | endpoints(dataset)
+    files: dict[str, bytes | Path] = {d.path: d.source for d in downloads}
+    files |= endpoints(dataset)
     files["downloads/SHA256SUMS"] = sha256sums(downloads, "downloads/")
     current = history.current if history.current is not None and history.current.version == dataset.version else None
     files["catalog.jsonld"] = dcat_catalog(dataset, downloads, base, versions_of(history.published, base))
     files["CITATION.cff"] = citation_cff(dataset, current, base)
     for p in history.published:
-        files |= {d.path: d.data for d in p.downloads}
+        files |= {d.path: d.source for d in p.downloads}
         files[p.path + "SHA256SUMS"] = sha256sums(p.downloads, p.path)
         files[p.path + "catalog.jsonld"] = release_catalog(p, base)
     files["releases.json"] = releases_json(history.published, base)
@@ -151,11 +154,28 @@ def site_files(dataset: m.Dataset, downloads: list[Download], history: History |
 
 
 def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> int:
-    """Write ``site_files`` into ``folder``, rewriting only files that changed."""
+    """Write ``site_files`` into ``folder``, rewriting only files that changed (a kept file is
+    linked where the file system allows, else copied)."""
     files = site_files(dataset, downloads, history)
     for path, data in files.items():
-        write_if_changed(folder / path, data)
+        if isinstance(data, bytes):
+            write_if_changed(folder / path, data)
+        else:
+            link_or_copy(data, folder / path)
     return len(files)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` the same file as ``source``: a hard link, or a copy across file systems."""
+    if target.exists():
+        if os.path.samefile(source, target):
+            return
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def load_mkdocs_config(layout: Layout, dataset: m.Dataset, site_dir: Path, **options: Any) -> Any:

@@ -363,7 +363,11 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 
 # --- applying a change log ---------------------------------------------------------------------------
 def apply(old: Snapshot, changes: Changes, descriptor: dict[str, Any]) -> Snapshot:
-    """``old`` with ``changes`` applied, described by ``descriptor`` (the new package's)."""
+    """``old`` with ``changes`` applied, described by ``descriptor`` (the new package's).
+
+    Rows are never edited in place: a changed row is a new dict, and the rows a release left
+    as they were are shared with ``old``, so that a store holding many releases of a large
+    table keeps each unchanged row once."""
     schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
     tables: dict[str, TableData] = {}
     for resource in descriptor["resources"]:
@@ -373,16 +377,13 @@ def apply(old: Snapshot, changes: Changes, descriptor: dict[str, Any]) -> Snapsh
         before = old.tables.get(name)
         change = changes.tables.get(name)
         if before is not None and change is None and before.fields == list(types):
-            tables[name] = TableData(name, schema, before.rows)  # unchanged: the rows are shared, never edited
+            tables[name] = TableData(name, schema, before.rows)  # unchanged: the rows are shared
             continue
-        table = TableData(name, schema, [dict(r) for r in before.rows] if before is not None else [])
+        table = TableData(name, schema, list(before.rows) if before is not None else [])
         if change is not None:
             _apply_table(table, before, change, types)
-        for row in table.rows:  # fields added or removed
-            for extra in [k for k in row if k not in types]:
-                del row[extra]
-            for missing in types:
-                row.setdefault(missing, None)
+        if before is not None and before.fields != list(types):  # fields added or removed: every row anew
+            table.rows = [{n: row.get(n) for n in types} for row in table.rows]
         tables[name] = table
     return Snapshot(descriptor, tables)
 
@@ -393,11 +394,11 @@ def _apply_table(table: TableData, before: TableData | None, change: TableChange
         table.rows = [r for r in table.rows if before.key_of(r) not in removed]
     elif before is not None:  # the key itself changed: every old row was removed
         table.rows = []
-    index = {tuple(r[k] for k in change.key): r for r in table.rows}
-    for entry in change.changed:
-        row = index[tuple(_typed_value(v, types.get(k, "string")) for k, v in zip(change.key, entry["key"], strict=True))]
-        for name, values in entry["fields"].items():
-            row[name] = _typed_value(values["new"], types.get(name, "string"))
+    if change.changed:
+        position = {tuple(r.get(k) for k in change.key): i for i, r in enumerate(table.rows)}
+        for entry in change.changed:
+            at = position[tuple(_typed_value(v, types.get(k, "string")) for k, v in zip(change.key, entry["key"], strict=True))]
+            table.rows[at] = {**table.rows[at], **{n: _typed_value(v["new"], types.get(n, "string")) for n, v in entry["fields"].items()}}
     if change.added:
         # Each added row stands right after the row named in "after" (None: at the start); the
         # kept rows keep their order. Emitted in one pass, so large tables take linear time.
@@ -544,9 +545,18 @@ class Release:
     #: SHA-256 of the release's datapackage.json, which names the SHA-256 of every table.
     sha256: str
     folder: Path
+    #: SHA-256 of its changes.json.
+    changes_sha256: str = ""
 
 
 RELEASE_FILE, CHANGES_FILE, DESCRIPTOR_FILE = "release.json", "changes.json", "datapackage.json"
+
+
+def record_digest(record: dict[str, Any]) -> str:
+    """The SHA-256 a release.json states of itself: of its content without that field, as
+    sorted, compact JSON (so that an edit by hand is detected, whatever the formatting)."""
+    content = {k: v for k, v in record.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 class Store:
@@ -555,18 +565,16 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._snapshots: dict[str, Snapshot] = {}
-        self._releases: list[Release] | None = None
+        self._releases: dict[str, Release] = {}
         self._changes: dict[str, Changes] = {}
+        #: The tables of each rebuilt release not yet checked against its descriptor.
+        self._unchecked: dict[str, list[dict[str, Any]]] = {}
 
     def releases(self) -> list[Release]:
-        """Every release, oldest first, each read and checked once (a store is read as it
-        was when first asked; ``record`` adds to it)."""
-        if self._releases is None:
-            found = []
-            if self.folder.is_dir():
-                found = [self._read(path) for path in self.folder.iterdir() if path.is_dir() and VERSION.match(path.name)]
-            self._releases = sorted(found, key=lambda r: parse_version(r.version))
-        return list(self._releases)
+        """Every release, oldest first, each read and checked once per store."""
+        names = sorted((p.name for p in self.folder.iterdir() if p.is_dir() and VERSION.match(p.name)), key=parse_version) if self.folder.is_dir() else []
+        self._releases = {name: self._releases.get(name) or self._read(self.folder / name) for name in names}
+        return list(self._releases.values())
 
     def versions(self) -> list[str]:
         return [r.version for r in self.releases()]
@@ -595,11 +603,16 @@ class Store:
                     f"{path / name}: changed after the release was made (SHA-256 {digest}); expected {data.get('files', {}).get(name)}: "
                     "a release is never edited; restore the file from version control"
                 )
+        if data.get("sha256") != record_digest(data):
+            raise ReleaseError(
+                f"{file}: changed after the release was made (its content's SHA-256 is {record_digest(data)}, it states {data.get('sha256')}): "
+                "a release is never edited; restore the file from version control"
+            )
         if data.get("version") != path.name:
             raise ReleaseError(f"{file}: says version {data.get('version')!r}; expected {path.name!r}, the name of its folder")
         return Release(
             data["version"], data["date"], data.get("previous"), data["notes"], data.get("bump"), tuple(data.get("reasons", [])),
-            data.get("counts", {}), data["files"][DESCRIPTOR_FILE], path,
+            data.get("counts", {}), data["files"][DESCRIPTOR_FILE], path, data["files"][CHANGES_FILE],
         )
 
     def changes(self, version: str) -> Changes:
@@ -608,11 +621,10 @@ class Store:
             self._changes[version] = Changes.from_json(json.loads((release.folder / CHANGES_FILE).read_text(encoding="utf-8"), parse_float=Decimal))
         return self._changes[version]
 
-    def snapshot(self, version: str) -> Snapshot:
-        """The release's package rebuilt from the change logs, each table checked against the
-        SHA-256 its descriptor states."""
-        if version in self._snapshots:
-            return self._snapshots[version]
+    def snapshot(self, version: str, *, verify: bool = True) -> Snapshot:
+        """The release's package rebuilt from the change logs. With ``verify`` (the default),
+        every release up to it is checked: each table it changed, against the SHA-256 its
+        descriptor states (a check made once per release and store)."""
         chain: list[Release] = []
         for release in self.releases():
             chain.append(release)
@@ -622,24 +634,29 @@ class Store:
             self.get(version)  # raises, naming the versions there are
         snapshot = Snapshot.empty()
         for release in chain:
-            if release.version in self._snapshots:
-                snapshot = self._snapshots[release.version]
-                continue
-            descriptor = json.loads((release.folder / DESCRIPTOR_FILE).read_text(encoding="utf-8"))
-            changes = self.changes(release.version)
-            hashes = {r["name"]: r.get("hash") for r in snapshot.descriptor["resources"]}
-            snapshot = apply(snapshot, changes, descriptor)
-            for resource in descriptor["resources"]:
-                if resource["name"] not in changes.tables and resource.get("hash") == hashes.get(resource["name"]):
-                    continue  # the rows and the schema of the release before, checked already
-                data = snapshot.tables[resource["name"]].csv()
-                if "sha256:" + hashlib.sha256(data).hexdigest() != resource.get("hash"):
-                    raise ReleaseError(
-                        f"{release.folder / CHANGES_FILE}: rebuilds {resource['path']} other than released (its SHA-256 differs from "
-                        f"{resource.get('hash')}); expected the change log actionplans release wrote"
-                    )
-            self._snapshots[release.version] = snapshot
+            if release.version not in self._snapshots:
+                descriptor = json.loads((release.folder / DESCRIPTOR_FILE).read_text(encoding="utf-8"))
+                changes = self.changes(release.version)
+                hashes = {r["name"]: r.get("hash") for r in snapshot.descriptor["resources"]}
+                snapshot = apply(snapshot, changes, descriptor)
+                self._snapshots[release.version] = snapshot
+                # the tables to check: those it changed (the others are the release before's, checked with it)
+                self._unchecked[release.version] = [
+                    r for r in descriptor["resources"] if r["name"] in changes.tables or r.get("hash") != hashes.get(r["name"])
+                ]
+            snapshot = self._snapshots[release.version]
+            if verify:
+                self._verify(release, snapshot)
         return snapshot
+
+    def _verify(self, release: Release, snapshot: Snapshot) -> None:
+        for resource in self._unchecked.pop(release.version, []):
+            data = snapshot.tables[resource["name"]].csv()
+            if "sha256:" + hashlib.sha256(data).hexdigest() != resource.get("hash"):
+                raise ReleaseError(
+                    f"{release.folder / CHANGES_FILE}: rebuilds {resource['path']} other than released (its SHA-256 differs from "
+                    f"{resource.get('hash')}); expected the change log actionplans release wrote"
+                )
 
     def dataset(self, version: str) -> Dataset:
         """Release ``version`` read into the model (``actionplans.load(version=…)``)."""
@@ -673,6 +690,7 @@ class Store:
                 "bump": bump, "reasons": reasons, "counts": changes.counts(),
                 "files": {DESCRIPTOR_FILE: hashlib.sha256(descriptor).hexdigest(), CHANGES_FILE: hashlib.sha256(change_log).hexdigest()},
             }
+            record["sha256"] = record_digest(record)
             (staging / RELEASE_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             os.chmod(staging, 0o755)
             os.rename(staging, target)
@@ -680,8 +698,7 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)
         for leftover in self.folder.glob(".*.tmp-*"):
             shutil.rmtree(leftover, ignore_errors=True)
-        self._releases = None
-        return self._read(target)
+        return self.get(version)
 
 
 def _sha256(path: Path) -> str:
