@@ -16,6 +16,7 @@ import pytest
 
 from actionplans.tables import TABLES
 
+from .conftest import ROOT
 from .sitehtml import parse
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,8 @@ def page(site: Path, url: str) -> Path:
 
 
 def test_every_page_kind_in_both_languages(site, dataset) -> None:
-    kinds = ["", "plans/", "data/", "glossary/", "changelog/", "about/", "accessibility/", "python/", "themes/", "groups/", "regions/", "actors/"]
+    kinds = ["", "plans/", "data/", "glossary/", "releases/", "about/", "accessibility/", "python/", "themes/", "groups/", "regions/", "actors/"]
+    kinds += [f"releases/{v}/" for v in (p.name for p in (ROOT / "releases").iterdir() if p.is_dir())]
     kinds += [f"plans/{p}/" for p in dataset.plans] + [f"tasks/{t}/" for t in dataset.tasks]
     kinds += [f"themes/{t}/" for t in dataset.themes] + [f"groups/{g}/" for g in dataset.groups]
     kinds += [f"regions/{r}/" for r in dataset.regions] + [f"actors/{a}/" for a in dataset.actors]

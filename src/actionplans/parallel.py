@@ -35,7 +35,13 @@ def map_in_processes(function: Callable[[_Item], _Result], items: Sequence[_Item
     global _WORK
     _WORK = (function, items)
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+        # Ctrl-C and SIGTERM wait while the pool is made: arriving half-way through, they would
+        # leave workers that no `finally` below knows of. They are delivered once it exists.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         try:
             chunk = max(1, len(items) // (workers * 8))
             return pool.map(_run, range(len(items)), chunksize=chunk)
@@ -51,11 +57,17 @@ def _workers() -> int:
     return int(setting) if setting.isdigit() and int(setting) > 0 else os.cpu_count() or 1
 
 
+#: The signals that stop a command.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _ignore_interrupts() -> None:
     """In a worker: Ctrl-C is the caller's to handle (it stops the workers), and SIGTERM, which
-    is how it stops them, ends a worker at once whatever handler the caller had installed."""
+    is how it stops them, ends a worker at once whatever handler the caller had installed.
+    (Both were blocked when it was forked; they are let through once handled so.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
 
 def _run(index: int) -> Any:
