@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import nox
 
+
+def npm_ci(session: nox.Session) -> None:
+    """The site's npm tools (Pagefind, pinned in package-lock.json), into node_modules/."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+
 # `nox` runs everything (what .ci/run runs); `nox -s tests` is the fast tier alone.
 nox.options.sessions = ["lint", "types", "check_generated", "full"]
 nox.options.default_venv_backend = "venv"
@@ -13,6 +18,7 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def tests(session: nox.Session) -> None:
     """The fast tier: every test not marked slow (no site build, browser or wheel)."""
+    npm_ci(session)
     session.install("-e", ".[site,test,pandas,import]")
     session.run("pytest", *session.posargs)
 
@@ -20,6 +26,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def full(session: nox.Session) -> None:
     """The whole test suite: the fast tier, the built site, browser, accessibility, preview, wheel."""
+    npm_ci(session)
     session.install("-e", ".[site,test,pandas,import]")
     session.run("pytest", "-m", "", *session.posargs)
 
@@ -49,6 +56,7 @@ def check_generated(session: nox.Session) -> None:
 @nox.session
 def a11y_report(session: nox.Session) -> None:
     """Run the accessibility checks and write reports/accessibility.json, which the site quotes."""
+    npm_ci(session)
     session.install("-e", ".[site,test]")
     session.run(
         "pytest", "-m", "", "tests/test_accessibility.py", "tests/test_site.py::test_no_broken_internal_link_or_anchor", *session.posargs,
@@ -66,6 +74,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def build(session: nox.Session) -> None:
     """Write the data package if stale and build the site into site/."""
+    npm_ci(session)
     session.install("-e", ".[site]")
     session.run("actionplans", "build")
 
@@ -73,6 +82,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def browser(session: nox.Session) -> None:
     """Only the browser tests (Playwright with Debian's chromium)."""
+    npm_ci(session)
     session.install("-e", ".[site,test]")
     session.run("pytest", "-m", "browser", *session.posargs)
 
@@ -80,5 +90,6 @@ def browser(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmark check, package, render and build on synthetic corpora; writes BENCHMARKS.md."""
+    npm_ci(session)
     session.install("-e", ".[site]")
     session.run("python", "benchmarks/bench.py", *session.posargs)

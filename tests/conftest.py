@@ -16,12 +16,18 @@ from pathlib import Path
 
 import pytest
 
+from actionplans.search import NPM_BINARY
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 DATAPACKAGE = ROOT / "datapackage"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 #: The address the session's site is built for (an address of the tests' own; not published).
 SITE_URL = "https://example.org/actionplans/"
+# Sites built from copies of the project in the tests' own folders use the project's Pagefind
+# (`npm ci` installs it); a machine without it fails those builds with the message that says so.
+if (ROOT / NPM_BINARY).is_file():
+    os.environ.setdefault("PAGEFIND_BINARY", str(ROOT / NPM_BINARY))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

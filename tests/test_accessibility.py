@@ -98,7 +98,7 @@ def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, 
     first = seen[0]
     assert "md-skip" in first["cls"], f"the first Tab stop is not the skip link: {first}"
     assert any("md-header__button" in f["cls"] and f["tag"] == "BUTTON" for f in seen[:15]), "language switch not reachable"
-    assert any("md-search__input" in f["cls"] for f in seen[:20]), "search not reachable"
+    assert any("ap-search" in f["cls"] and f["tag"] == "BUTTON" for f in seen[:15]), "search not reachable"
     assert any(f["href"].endswith("api/tasks/sunshine-volunteers-2.json") for f in seen), "the JSON download is not reachable"
     tab.keyboard.press("Shift+Tab")
     # every download link on the data page is reachable by keyboard

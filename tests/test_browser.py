@@ -21,12 +21,11 @@ def test_language_switch_goes_to_the_same_page(tab, served) -> None:
 
 
 def _search(tab, query: str) -> list[str]:
-    tab.click("label[for=__search]") if tab.locator("label[for=__search]").first.is_visible() else None
-    box = tab.locator("input.md-search__input")
+    tab.click(".ap-search")
+    box = tab.locator("pagefind-modal input")
     box.fill(query)
-    box.press("End")  # Material searches on keyup; fill() alone does not trigger it
-    tab.wait_for_selector(".md-search-result__item", timeout=10_000)
-    return tab.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    tab.wait_for_selector("pagefind-results a", timeout=10_000)
+    return tab.locator("pagefind-results a").evaluate_all("els => els.map(e => e.href)")
 
 
 @pytest.mark.parametrize(
@@ -44,14 +43,41 @@ def test_search_finds_plan_and_task_pages(tab, served, start, query, expected) -
     assert any(re.search(expected, href) for href in hrefs), hrefs[:10]
 
 
-def test_open_a_download(tab, served) -> None:
+def test_open_a_download_and_check_it_against_sha256sums(tab, served) -> None:
     tab.goto(served + "en/data/")
     link = tab.locator("a[download]", has_text="datapackage.zip")
     href = link.get_attribute("href")
-    digest = link.locator("xpath=ancestor::tr").locator("code.ap-hash").inner_text()
+    sums = tab.locator("a", has_text="SHA256SUMS").get_attribute("href")
+    listed = dict(reversed(line.split("  ", 1)) for line in tab.request.get(served + "en/data/" + sums).text().splitlines())
     response = tab.request.get(served + "en/data/" + href)
     assert response.status == 200
-    assert hashlib.sha256(response.body()).hexdigest() == digest
+    assert hashlib.sha256(response.body()).hexdigest() == listed["datapackage.zip"]
     with tab.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "datapackage.zip"
+
+
+@pytest.mark.parametrize("start", ["", "en/"])
+def test_the_tasks_csv_is_in_view_on_a_1280_by_800_screen(chrome, served, start) -> None:
+    context = chrome.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.goto(served + start + "data/")
+    link = tab.locator('a[download][href$="downloads/csv/tasks.csv"]')
+    box = link.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    assert tab.evaluate("() => window.scrollY") == 0
+    context.close()
+
+
+@pytest.mark.parametrize("start", ["", "en/"])
+@pytest.mark.parametrize("path", ["data/", "plans/nm-elderly-meals/", "plans/", "themes/meal-assistance/", ""])
+def test_new_page_kinds_reflow_at_320_px(chrome, served, start, path) -> None:
+    context = chrome.new_context(viewport={"width": 320, "height": 640})
+    tab = context.new_page()
+    tab.goto(served + start + path)
+    assert tab.evaluate("() => document.scrollingElement.scrollWidth") <= 320
+    for selector in ("a[download]", ".ap-figure-card", ".ap-timeline tbody th a", ".ap-facet-chart tbody th a"):
+        for element in tab.locator(selector).all()[:3]:
+            box = element.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= 320, (selector, box)
+    context.close()

@@ -115,10 +115,10 @@ def test_no_injected_script_runs(hostile, chrome) -> None:
             tab.goto(base + url)
             assert tab.evaluate("window.__pwned") is None, url
         tab.goto(base + "en/")
-        box = tab.locator("input.md-search__input")
+        tab.click(".ap-search")
+        box = tab.locator("pagefind-modal input")
         for query in ("pwned", "quoted", "onerror", "click"):
             box.fill(query)
-            box.press("End")
             tab.wait_for_timeout(800)
             assert tab.evaluate("window.__pwned") is None, query
         assert not outside, outside

@@ -1,23 +1,8 @@
-"""The MkDocs plugin's own work: mended markup and the search index."""
+"""The MkDocs plugin's own work: mended markup."""
 
 from __future__ import annotations
 
-import json
-
-from actionplans.mkdocs_plugin import deduplicate_search_index, fix_html
-
-
-def test_deduplicate_search_index_keeps_what_differs(tmp_path) -> None:
-    path = tmp_path / "search_index.json"
-    docs = [
-        {"location": "a/", "title": "A", "text": "same"},
-        {"location": "en/a/", "title": "A", "text": "same"},
-        {"location": "en/a/", "title": "A", "text": "different"},
-        {"location": "en/b/", "title": "A", "text": "same"},
-    ]
-    path.write_text(json.dumps({"config": {}, "docs": docs}), encoding="ascii")
-    assert deduplicate_search_index(path, ["en"]) == 1
-    assert json.loads(path.read_text(encoding="ascii"))["docs"] == [docs[0], docs[2], docs[3]]
+from actionplans.mkdocs_plugin import fix_html
 
 
 def test_fix_html_mends_only_what_the_checker_rejects() -> None:

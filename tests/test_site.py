@@ -9,11 +9,13 @@ import json
 import re
 import sqlite3
 import zipfile
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
+from actionplans.downloads import human_size
 from actionplans.tables import TABLES
 
 from .conftest import ROOT
@@ -93,15 +95,29 @@ def test_no_broken_internal_link_or_anchor(site, record_property) -> None:
     assert not broken, "\n".join(broken[:40])
 
 
-def test_downloads_present_with_the_checksums_the_data_page_shows(site) -> None:
+def test_the_data_page_links_every_file_with_its_size_and_sha256sums_checks_them(site) -> None:
     for lang_root in ("", "en/"):
-        html = page(site, lang_root + "data/").read_text(encoding="utf-8")
-        rows = re.findall(r'<a href="([^"]+)" download>.*?<code class="ap-hash">([0-9a-f]{64})</code>', html)
-        assert len(rows) >= 4 + 2 * len(TABLES)
-        for href, digest in rows:
-            path = (page(site, lang_root + "data/").parent / href).resolve()
+        data_page = page(site, lang_root + "data/")
+        html = data_page.read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"]+)" download[^>]*>', html)
+        assert len(links) == 4 + 2 * len(TABLES)  # the whole data set's four files, and two CSVs per table
+        sums = re.search(r'<a href="([^"]+SHA256SUMS)">SHA256SUMS</a>', html)
+        assert sums is not None
+        listing = (data_page.parent / sums.group(1)).resolve()
+        listed = {name: digest for digest, name in (line.split("  ", 1) for line in listing.read_text(encoding="utf-8").splitlines())}
+        for href in links:
+            path = (data_page.parent / href).resolve()
             assert path.is_file(), href
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, href
+            assert listed[path.relative_to(listing.parent).as_posix()] == hashlib.sha256(path.read_bytes()).hexdigest(), href
+        assert "ap-hash" not in html  # no checksum on the page itself
+        # one row per table: its name, its rows as the CSV holds them, its two CSVs with their sizes
+        for table in TABLES:
+            row = re.search(rf'<tr><th scope="row"><a href="#table-{table.name}">.*?</tr>', html, re.S)
+            assert row is not None, table.name
+            csv_file = site / "downloads" / "csv" / f"{table.name}.csv"
+            rows = len(_csv_rows(csv_file.read_bytes())) - 1
+            assert f'<td class="ap-num">{rows:,}</td>' in row.group(0), table.name
+            assert f">CSV</a> <span class=\"ap-muted\">{human_size(csv_file.stat().st_size)}</span>" in row.group(0)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -203,42 +219,6 @@ def test_root_404_is_chinese_and_english_404_exists(site) -> None:
     assert parse(site / "en" / "404.html").html_lang == "en"
 
 
-def test_search_index_has_both_languages(site) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = index["docs"]
-    zh_text = " ".join(d["text"] for d in docs if not d["location"].startswith("en/"))
-    en_text = " ".join(d["text"] for d in docs if d["location"].startswith("en/"))
-    assert "助餐" in zh_text.replace("\u200b", "") and "留守儿童" in zh_text.replace("\u200b", "")
-    assert "meal" in en_text and "left-behind" in en_text
-
-
-def test_search_index_lists_a_page_once_when_both_languages_read_the_same(site) -> None:
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    keys = [(d["location"].removeprefix("en/"), d["title"], d["text"]) for d in docs]
-    assert len(keys) == len(set(keys))
-
-
-def test_search_indexes_what_a_task_says_not_the_page_furniture(site, dataset) -> None:
-    """Breadcrumbs, pagers, sources, citations and facet lists would make every task match the
-    words of its neighbours and its plan; they are excluded, the task's own words are kept."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {d["location"] for d in docs}
-    for prefix in ("", "en/"):
-        task = f"{prefix}tasks/sunshine-volunteers-2/"
-        assert {task, task + "#original", task + "#translation"} <= locations
-        assert not {task + "#source", task + "#cite", task + "#facets"} & locations
-        assert not {f"{prefix}plans/sunshine-volunteers/#cite", f"{prefix}plans/sunshine-volunteers/#downloads"} & locations
-        assert f"{prefix}plans/sunshine-volunteers/#tasks" in locations
-        assert not [loc for loc in locations if loc.startswith(f"{prefix}themes/meal-assistance/#")]
-    page_text = {d["location"]: d["text"].replace("\u200b", "") for d in docs}
-    assert "服务基地" in page_text["tasks/sunshine-volunteers-2/#original"]
-    # the next task's title (in the pager) and the plan's title (in the breadcrumb) are not indexed with this task
-    task_text = " ".join(t for loc, t in page_text.items() if loc.startswith("tasks/sunshine-volunteers-2/"))
-    following = dataset.task("sunshine-volunteers-2").next
-    assert following is not None and following.title.zh not in dataset.task("sunshine-volunteers-2").text.zh
-    assert "阳光暖" not in task_text and following.title.zh not in task_text
-
-
 def test_page_size_stays_bounded(site) -> None:
     """The sidebar lists sections, never tasks: a task page does not grow with the corpus."""
     sizes = [p.stat().st_size for p in (site / "tasks").glob("*/index.html")]
@@ -283,3 +263,53 @@ def test_a_site_without_an_address_names_no_host(dataset, tmp_path, monkeypatch,
             assert not re.search(r'(href|src|content|url|@id)="?:? ?"?None', text), path
     catalogue = json.loads((built / "catalog.jsonld").read_text(encoding="utf-8"))
     assert catalogue["@id"] == "catalog.jsonld" and catalogue["dcat:dataset"]["dcat:landingPage"]["@id"] == "data/"
+
+
+def test_the_figure_cards_state_each_figure_of_the_plan(site, dataset) -> None:
+    from actionplans.numerals import stated_number, stated_number_en
+
+    for plan in dataset.plans.values():
+        for prefix, lang in (("", "zh"), ("en/", "en")):
+            html = page(site, f"{prefix}plans/{plan.id}/").read_text(encoding="utf-8")
+            cards = re.findall(r'<li id="([^"]+)" class="ap-figure-card">(.*?)</li>', html, re.S)
+            assert [card_id for card_id, _ in cards] == [f.id for f in plan.figures]
+            for (_, card), figure in zip(cards, plan.figures, strict=True):
+                stated = stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
+                # the number as its quote writes it, else as a number ("a hundred" → 100)
+                assert (stated or f"{figure.value:,}") in card, (figure.id, lang)
+                assert figure.measure.get(lang) in html_unescape(card) and figure.quote.zh in card
+
+
+def test_the_timeline_states_each_plan_period_in_words(site, dataset) -> None:
+    for prefix in ("", "en/"):
+        for folder in ("", "plans/"):
+            html = page(site, prefix + folder).read_text(encoding="utf-8")
+            table = re.search(r'<figure class="ap-timeline".*?</figure>', html, re.S)
+            assert table is not None, prefix + folder
+            rows = re.findall(r'<tr><th scope="row"><a href="(?:plans/)?([^/"]+)/">[^<]+</a></th><td>([^<]+)</td>.*?grid-column: (\d+) / (\d+)', table.group(0), re.S)
+            dated = [p for p in dataset.plans.values() if p.period_end]
+            assert sorted(r[0] for r in rows) == sorted(p.id for p in dated)
+            first = min(p.period_start or p.period_end for p in dated)
+            for plan_id, period, start, end in rows:
+                plan = dataset.plan(plan_id)
+                assert str(plan.period_end) in period
+                assert int(end) - 2 + first == plan.period_end and int(start) - 1 + first == (plan.period_start or first)
+                assert ("ap-bar-open" in table.group(0).split(f'{plan_id}/">')[1].split("</tr>")[0]) == (plan.period_start is None)
+
+
+def test_each_facet_chart_counts_the_tasks_per_plan(site, dataset) -> None:
+    facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}
+    for kind, key in facet.items():
+        for concept in getattr(dataset, kind):
+            tasks = dataset.tasks(**{key: concept})
+            html = page(site, f"en/{kind}/{concept}/").read_text(encoding="utf-8")
+            chart = re.search(r'<div class="ap-table ap-facet-chart".*?</table>', html, re.S)
+            if not tasks:
+                assert chart is None
+                continue
+            assert chart is not None, (kind, concept)
+            counts = dict(re.findall(r'plans/([^/"]+)/">.*?<td class="ap-num">(\d+)</td>', chart.group(0), re.S))
+            expected: dict[str, int] = {}
+            for task in tasks:
+                expected[task.plan_id] = expected.get(task.plan_id, 0) + 1
+            assert {k: int(v) for k, v in counts.items()} == expected

@@ -9,8 +9,6 @@
 - The root ``404.html`` stays in the site's default language, and each other language gets its
   own ``<locale>/404.html`` (mkdocs-static-i18n builds every language into one folder, and the
   language built last would otherwise own the root page).
-- English search entries identical to their Chinese page are dropped in one pass after the
-  build (mkdocs-static-i18n's own de-duplication compares every entry with every other).
 - A site without an address gets no sitemap: a sitemap lists absolute URLs, and MkDocs would
   write "None" in their place.
 
@@ -20,7 +18,6 @@ It needs no folders of its own: every page it sees was written before MkDocs ran
 from __future__ import annotations
 
 import copy
-import json
 import os
 import re
 from pathlib import Path
@@ -117,15 +114,13 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
         path.write_text(output_content, encoding="utf-8")
         return kept
 
-    # search ------------------------------------------------------------------------------------
-    @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language and the index
+    # the sitemap ---------------------------------------------------------------------------------
+    @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
     def on_post_build(self, *, config: Any) -> None:
         i18n = config.plugins.get("i18n")
         if i18n is not None and getattr(i18n, "building", False):
-            return  # a language built from inside mkdocs-static-i18n; the index is not final yet
+            return  # a language built from inside mkdocs-static-i18n; the site is not final yet
         site = Path(config["site_dir"])
-        languages = [lang.locale for lang in i18n.config.languages if not lang.default] if i18n is not None else []
-        deduplicate_search_index(site / "search" / "search_index.json", languages)
         if not config.site_url:
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (site / name).unlink(missing_ok=True)
@@ -148,24 +143,6 @@ def _languages(config: Any) -> tuple[str | None, str | None]:
         return None, None
     return getattr(i18n, "current_language", None), getattr(i18n, "default_language", None)
 
-
-def deduplicate_search_index(path: Path, languages: list[str]) -> int:
-    """Drop entries under ``<lang>/`` that repeat a default-language entry word for word."""
-    if not languages or not path.is_file():
-        return 0
-    index = json.loads(path.read_bytes())
-    prefixes = tuple(f"{lang}/" for lang in languages)
-    default = {(d["location"], d["title"], d["text"]) for d in index["docs"] if not d["location"].startswith(prefixes)}
-    kept = [
-        d
-        for d in index["docs"]
-        if not (d["location"].startswith(prefixes) and (d["location"].split("/", 1)[1], d["title"], d["text"]) in default)
-    ]
-    removed = len(index["docs"]) - len(kept)
-    if removed:
-        index["docs"] = kept
-        path.write_text(json.dumps(index, separators=(",", ":")), encoding="ascii")  # as Material writes it
-    return removed
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

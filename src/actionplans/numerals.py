@@ -48,6 +48,45 @@ def read_numbers(text: str) -> list[Decimal]:
     return [number for _, number in sorted(found, key=lambda item: item[0])]
 
 
+def stated_number(value: Decimal, text: str) -> str | None:
+    """The numeral in ``text`` that states ``value``, as written (``515.05万``, ``百``, ``21.45``),
+    or None when no numeral in it does."""
+    for match in _ARABIC.finditer(text):
+        digits, unit = match.groups()
+        if len(digits) > MAX_DIGITS:
+            continue
+        number = Decimal(digits.replace("．", "."))
+        if unit and number * _LARGE_UNITS[unit] == value:
+            return match.group().replace(" ", "")
+        if number == value:
+            return digits
+    for pattern in (_PERCENT, _CHINESE):
+        for match in pattern.finditer(text):
+            numeral = match.group(1) if pattern is _PERCENT else match.group()
+            if read_chinese(numeral) == value:
+                return match.group()
+    return None
+
+
+_ENGLISH = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s+(thousand|million|billion))?")
+_ENGLISH_UNITS = {"thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000)}
+
+
+def stated_number_en(value: Decimal, text: str) -> str | None:
+    """The number in the English ``text`` that states ``value`` (``5.1505 million``, ``21.45``)."""
+    for match in _ENGLISH.finditer(text):
+        digits, unit = match.groups()
+        try:
+            number = Decimal(digits.replace(",", ""))
+        except InvalidOperation:
+            continue
+        if unit and number * _ENGLISH_UNITS[unit] == value:
+            return match.group()
+        if number == value:
+            return digits
+    return None
+
+
 def read_chinese(numeral: str) -> Decimal | None:
     """The value of one Chinese numeral (十 10, 二十五 25, 二〇二六 2026, 二十二点一 22.1,
     五百一十五点零五万 5150500), or None when it is no numeral (十四五)."""

@@ -29,13 +29,20 @@ from . import model as m
 from .downloads import Download
 from .errors import ActionplansError
 from .history import History, field_label
-from .numerals import format_number
+from .numerals import format_number, stated_number, stated_number_en
 from .tables import TABLES
+
+#: The tables listed first on the data page, in this order.
+DATA_PAGE_FIRST = {name: i for i, name in enumerate(("plans", "tasks", "figures", "statements"))}
 
 LANGS: tuple[str, ...] = ("zh", "en")
 FACETS = ("themes", "groups", "regions", "actors")
 #: Plans shown as cards on the home page; with more, the home page links to the list of plans.
 HOME_PLAN_CARDS = 12
+#: Tasks (on a facet page) or plans (on the plans index) per page; later pages are at ``…/page/N/``.
+PAGE_SIZE = 100
+#: Plans shown in a facet page's chart of tasks per plan (the rest are counted in one line).
+CHART_PLANS = 12
 #: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
 HTML_TEMPLATES = frozenset({
     "plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2", "releases_index.md.j2", "release.md.j2",
@@ -79,6 +86,77 @@ def relative_path(target: str, start: str) -> str:
     while common < len(to) and common < len(at) and to[common] == at[common]:
         common += 1
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
+class Pager(NamedTuple):
+    """Where a page stands in a list cut into pages: its number, the count of pages, the items it
+    shows (1-based, inclusive) of how many, and the folder of the first page (``themes/x``)."""
+
+    page: int
+    pages: int
+    first: int
+    last: int
+    total: int
+    base: str
+
+    def target(self, page: int) -> str:
+        """The folder of page ``page`` of the same list."""
+        return self.base if page == 1 else f"{self.base}/page/{page}"
+
+
+def paginate(base: str, items: Sequence[Any], size: int) -> Iterator[tuple[Pager, Sequence[Any]]]:
+    """``items`` cut into pages of ``size``, each with its pager (one page when there are none)."""
+    pages = max(1, -(-len(items) // size))
+    for number in range(1, pages + 1):
+        chunk = items[(number - 1) * size : number * size]
+        yield Pager(number, pages, (number - 1) * size + 1 if chunk else 0, (number - 1) * size + len(chunk), len(items), base), chunk
+
+
+def group_by_plan(tasks: Iterable[m.Task]) -> list[tuple[m.Plan, list[m.Task]]]:
+    """Consecutive tasks of the same plan, grouped under it (the order kept)."""
+    groups: list[tuple[m.Plan, list[m.Task]]] = []
+    for task in tasks:
+        if groups and groups[-1][0].id == task.plan_id:
+            groups[-1][1].append(task)
+        else:
+            groups.append((task.plan, [task]))
+    return groups
+
+
+class Bar(NamedTuple):
+    """One plan on a timeline: the columns its bar spans (1-based, end exclusive) and whether its
+    first year is unknown (the bar is drawn open at its start)."""
+
+    plan: m.Plan
+    start: int
+    end: int
+    open_start: bool
+
+
+class Timeline(NamedTuple):
+    years: list[int]
+    groups: list[tuple[str, list[Bar]]]
+    undated: list[m.Plan]
+
+
+def timeline(plans: Sequence[m.Plan]) -> Timeline:
+    """The plans' periods on one axis of years, grouped by level (national plans first). A plan
+    that states only its last year starts at the axis' first year, open; one that states no year
+    is listed apart."""
+    dated = [p for p in plans if p.period_end]
+    if not dated:
+        return Timeline([], [], list(plans))
+    first = min(p.period_start or p.period_end or 0 for p in dated)
+    last = max(p.period_end or 0 for p in dated)
+    years = list(range(first, last + 1))
+    groups: dict[str, list[Bar]] = {}
+    for plan in dated:
+        start = (plan.period_start or first) - first + 1
+        end = (plan.period_end or last) - first + 2
+        groups.setdefault(plan.level, []).append(Bar(plan, start, end, plan.period_start is None))
+    order = ("national", "provincial", "prefectural", "county")
+    ordered = sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    return Timeline(years, ordered, [p for p in plans if not p.period_end])
 
 
 def url_dir(path: str) -> str:
@@ -143,6 +221,20 @@ def render_pages(
     return Rendered(sum(1 for n in names if n.endswith(".md")), written, prune(docs, names))
 
 
+def _read_labels(path: Path) -> dict[str, dict[str, str]]:
+    """The interface labels by language; a file that does not parse is reported as ``path:line``."""
+    try:
+        labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ActionplansError(f"{path}: {error.strerror}; expected the labels of both languages") from None
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        raise ActionplansError(f"{path}:{line}: {error.problem}; expected valid YAML (quote a value that holds “: ”)") from None
+    if not isinstance(labels, dict):
+        raise ActionplansError(f"{path}:1: not a mapping; expected a mapping of languages to labels")
+    return labels
+
+
 class Renderer:
     """Renders every page of the site for one dataset."""
 
@@ -165,7 +257,7 @@ class Renderer:
         self.content = content
         self.base = base if not base or base.endswith("/") else base + "/"
         self.report = report
-        self.labels: dict[str, dict[str, str]] = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))
+        self.labels: dict[str, dict[str, str]] = _read_labels(templates / "labels.yaml")
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates / "pages"),
             undefined=jinja2.StrictUndefined,
@@ -220,6 +312,9 @@ class Renderer:
         return {
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
             "task_count": task_count, "source_line": source_line, "num": _num,
+            "stated": lambda figure: (
+                stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
+            ),
             "cite_task": lambda task: self._cite_task(task, lang), "cite_plan": lambda plan: self._cite_plan(plan, lang),
             "base": self.base, "is_draft": lambda plan: plan.id in self.drafts,
             "history": self.history, "events": self.history.of_record, "value_text": value_text, "marked": marked,
@@ -331,6 +426,9 @@ class Renderer:
             values["plan_downloads"] = self.by_plan.get(values["plan"].id, [])
         if job.template == "data.md.j2":
             values["downloads"] = self.downloads
+            values["table_rows"] = {table.name: sum(1 for _ in table.records(self.ds)) for table in TABLES}
+            # the tables readers look for first, then the rest in the package's order
+            values["download_tables"] = sorted(TABLES, key=lambda table: DATA_PAGE_FIRST.get(table.name, len(DATA_PAGE_FIRST)))
         return self.render(job.template, job.path, job.lang, meta, **values)
 
     def _prose(self, name: str, lang: str) -> tuple[dict[str, Any], str]:
@@ -358,9 +456,14 @@ class Renderer:
         yield Job(
             "home.md.j2", "index", lang,
             {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", "")},
-            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS},  # hand-written Markdown, trusted
+            # intro: hand-written Markdown, trusted
+            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS, "timeline": timeline(list(ds.plans.values())[:HOME_PLAN_CARDS])},
         )
-        yield Job("plans_index.md.j2", "plans/index", lang, {"title": t["plans"]}, {})
+        plans = list(ds.plans.values())
+        for pager, chunk in paginate("plans", plans, PAGE_SIZE):
+            path = "plans/index" if pager.page == 1 else f"plans/page/{pager.page}"
+            title = t["plans"] if pager.page == 1 else t["page_title"].format(title=t["plans"], page=pager.page, pages=pager.pages)
+            yield Job("plans_index.md.j2", path, lang, {"title": title}, {"pager": pager, "plans": chunk, "timeline": timeline(chunk)})
         for plan in ds.plans.values():
             yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, {"plan": plan})
         for task in ds.iter_tasks():
@@ -374,10 +477,17 @@ class Renderer:
                 for x in tasks:
                     grouped.setdefault(x.plan_id, []).append(x)
                 by_plan = [(plan, grouped[plan.id]) for plan in ds.plans.values() if plan.id in grouped]
-                yield Job(
-                    "facet.md.j2", f"{kind}/{concept.id}", lang, {"title": concept.label.get(lang)},
-                    {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": by_plan},
-                )
+                ordered = [task for _, plan_tasks in by_plan for task in plan_tasks]
+                chart = sorted(by_plan, key=lambda item: -len(item[1]))
+                label = concept.label.get(lang)
+                for pager, chunk in paginate(f"{kind}/{concept.id}", ordered, PAGE_SIZE):
+                    path = f"{kind}/{concept.id}" if pager.page == 1 else f"{kind}/{concept.id}/page/{pager.page}"
+                    title = label if pager.page == 1 else t["page_title"].format(title=label, page=pager.page, pages=pager.pages)
+                    yield Job(
+                        "facet.md.j2", path, lang, {"title": title},
+                        {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": group_by_plan(chunk), "pager": pager,
+                         "chart": chart[:CHART_PLANS] if pager.page == 1 else [], "chart_rest": len(chart) - CHART_PLANS},
+                    )
         yield Job("data.md.j2", "data", lang, {"title": t["data"]}, {"tables": TABLES, "citation": self.citations(lang)})
         published = list(self.history.published)
         yield Job(

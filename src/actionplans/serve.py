@@ -4,7 +4,8 @@ Each rebuild composes the same stages as ``build_site``, from the content as it 
 included and marked as such: the data package is written to ``build/preview/`` (not
 validated; ``datapackage/`` changes only through ``package`` and ``build``, which never
 publish a draft), then read, its downloads made, its pages rendered (only changed files are
-rewritten) and MkDocs run in this process, so the theme and plugins stay loaded.
+rewritten), MkDocs run in this process, so the theme and plugins stay loaded, and the search
+indexed again, so a search finds the edit.
 
 MkDocs' own ``serve`` watches ``docs_dir``, which is generated here, so every rebuild would set
 off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``,
@@ -28,7 +29,8 @@ from .content import load_content
 from .datapackage import build_files
 from .errors import ActionplansError, ContentError
 from .pages import prune, write_if_changed
-from .site import Layout, load_history, load_mkdocs_config, render, run_mkdocs, write_files
+from .search import find_pagefind
+from .site import Layout, index_search, load_history, load_mkdocs_config, render, run_mkdocs, write_files
 
 #: How often the watcher looks for changed files, in seconds.
 POLL_SECONDS = 0.2
@@ -49,6 +51,7 @@ def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) ->
     downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history)
     config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
     run_mkdocs(config)
+    index_search(config, find_pagefind(layout.root))
     write_files(site_dir, dataset, downloads, history)
     return config
 
@@ -108,9 +111,6 @@ def _error_page(site_dir: Path, code: int) -> bytes | None:
 
 def _show_progress() -> None:
     """Print MkDocs' progress (rebuilds, warnings) the way ``mkdocs serve`` does."""
-    import jieba  # its dictionary-loading chatter: jieba sets its own level when imported
-
-    jieba.setLogLevel(logging.WARNING)
     logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").setLevel(logging.WARNING)  # a line per setting per language
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:

@@ -2,7 +2,7 @@
 which composes every stage:
 
     load_content → write_package (if stale) → load → History.of(releases) → make_downloads
-        → render_pages → run_mkdocs → write_files
+        → render_pages → run_mkdocs → index_site (search) → write_files
 
 The site is built into a staging folder beside ``site/``, which replaces ``site/`` in one step
 only when every stage succeeded: a failed build leaves the previous site untouched.
@@ -30,6 +30,7 @@ from .downloads import Download, dcat_catalog, endpoints, make_downloads
 from .errors import ActionplansError
 from .history import History, citation_cff, release_catalog, releases_json, sha256sums, versions_of
 from .pages import Rendered, render_pages, write_if_changed
+from .search import Pagefind, find_pagefind, index_site
 from .versions import Store, unreleased
 
 #: Warned once per build when the site has no address (see ``site_address``).
@@ -209,9 +210,6 @@ def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
                 warnings.append(record.getMessage())
 
     handler = _Collect()
-    import jieba  # its dictionary-loading chatter: jieba sets its own level when imported
-
-    jieba.setLogLevel(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
@@ -229,10 +227,20 @@ def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
         raise SiteError("MkDocs reported warnings in strict mode:\n" + "\n".join(f"  {w}" for w in warnings[:30]))
 
 
+def index_search(config: Any, pagefind: Pagefind) -> None:
+    """The search index of the site MkDocs built with ``config``: one per language."""
+    i18n = config.plugins.get("i18n")
+    languages = i18n.config.languages if i18n is not None else []
+    others = [language.locale for language in languages if not language.default]
+    default = next((language.locale for language in languages if language.default), config.theme.get("language", "zh"))
+    index_site(Path(config.site_dir), default, others, pagefind)
+
+
 def build_site(layout: Layout | None = None) -> BuildReport:
     """Every stage; the new site replaces the old one only if all succeed."""
     layout = layout or Layout()
     report = BuildReport()
+    pagefind = find_pagefind(layout.root)  # before any work: a missing tool is found at once
     with report.timed("package"):
         report.package_written = ensure_package(layout)
     with report.timed("load"):
@@ -256,6 +264,8 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         config = load_mkdocs_config(layout, dataset, staging)
         with report.timed("mkdocs"):
             run_mkdocs(config)
+        with report.timed("search"):
+            index_search(config, pagefind)
         with report.timed("files"):
             write_files(staging, dataset, downloads, history)
     return report

@@ -1,0 +1,97 @@
+/*
+ * actionplans: the search dialog (Pagefind's Component UI), loaded on first use.
+ *
+ * A page carries only this loader. Pagefind's dialog script and styles (about 225 KB) are
+ * fetched when a reader presses the header's search button or Ctrl+K (Cmd+K), and its index
+ * chunks only when a query is typed. Each language has its own index (/pagefind/ for
+ * Chinese, /en/pagefind/ for English). An English page also searches the index of the
+ * Chinese it quotes (/en/pagefind-zh/, under the English pages' addresses), so a Chinese
+ * phrase finds the English page that quotes it; that index answers only queries written in
+ * Chinese characters (its pages' English titles would otherwise match English queries a
+ * second time). The header button names the bundles relative to the page; they are made
+ * absolute here, so the site works under any path.
+ */
+(function () {
+  "use strict";
+  var button = document.querySelector(".ap-search");
+  if (!button) return;
+  var bundle = new URL(button.getAttribute("data-bundle"), location.href);
+  var root = new URL("../", bundle).pathname; // the language's home: results link below it
+  var loading = null;
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+  var quoted = (button.getAttribute("data-merge-language") || "") + "_";
+
+  // The results worth showing for ``query``: without the quotations' index unless the query
+  // has Chinese characters (its results are named by their language, "zh_…").
+  function keep(query, results) {
+    if (quoted === "_" || HAN.test(query || "")) return results;
+    return results.filter(function (r) { return String(r.id).indexOf(quoted) !== 0; });
+  }
+
+  function options() {
+    var merge = button.getAttribute("data-merge");
+    var config = { bundlePath: bundle.pathname, baseUrl: root };
+    if (merge) {
+      config.mergeIndex = [{
+        bundlePath: new URL(merge, location.href).pathname,
+        language: button.getAttribute("data-merge-language"),
+        baseUrl: root,
+      }];
+    }
+    return config;
+  }
+
+  function load() {
+    if (loading) return loading;
+    loading = new Promise(function (resolve, reject) {
+      var style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = bundle.pathname + "pagefind-component-ui.css";
+      document.head.appendChild(style);
+      var script = document.createElement("script");
+      script.src = bundle.pathname + "pagefind-component-ui.js";
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    }).then(function () {
+      var instance = window.PagefindComponents.configureInstance("default", options());
+      var query = "";
+      // Registered before the dialog's own listeners, so they see the kept results only.
+      instance.on("search", function (term) { query = term; });
+      instance.on("results", function (found) {
+        if (found && found.results) found.results = keep(query, found.results);
+      });
+      var modal = document.createElement("pagefind-modal");
+      document.body.appendChild(modal);
+      // Closing the dialog returns the focus to where it was when the dialog opened.
+      var dialog = modal.querySelector("dialog");
+      if (dialog) dialog.addEventListener("close", function () {
+        if (returnTo && document.contains(returnTo)) returnTo.focus();
+      });
+      return modal;
+    });
+    loading.catch(function () { loading = null; });
+    return loading;
+  }
+
+  var returnTo = null;
+
+  function open() {
+    returnTo = document.activeElement && document.activeElement !== document.body ? document.activeElement : button;
+    load().then(function (modal) {
+      if (!modal.isOpen) modal.open();
+    });
+  }
+
+  // The bundles and options the dialog searches with, for scripts that query the index directly.
+  window.actionplansSearch = { options: options, keep: keep };
+  button.hidden = false;
+  button.addEventListener("click", open);
+  button.addEventListener("pointerenter", load, { once: true });
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      open();
+    }
+  });
+})();

@@ -1,0 +1,256 @@
+"""The site's search (Pagefind): one index per language, what it holds, and what readers find
+with it in a real browser, by the dialog and by keyboard alone."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actionplans.search import NPM_BINARY, SearchError, find_pagefind, write_quotations
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+ZWSP = "\u200b"  # Pagefind marks the word breaks it found in Chinese with zero-width spaces
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fragments(bundle: Path) -> dict[str, dict]:
+    """Each indexed page's fragment (what Pagefind stores about it), by URL."""
+    found = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        found[fragment["url"]] = fragment
+    return found
+
+
+def pages_of(folder: Path, skip: tuple[str, ...] = ()) -> set[str]:
+    """The URLs of the pages under ``folder`` (as Pagefind names them), without 404 pages."""
+    urls = set()
+    for page in folder.rglob("index.html"):
+        parts = page.relative_to(folder).parts
+        if parts[0] in skip or parts[0].startswith("pagefind"):
+            continue
+        urls.add("/" + "".join(p + "/" for p in parts[:-1]))
+    return urls
+
+
+def test_each_language_has_its_own_index_of_every_page(site) -> None:
+    assert not (site / "search").exists()  # no lunr index any more
+    for bundle, language, pages in (
+        (site / "pagefind", "zh", pages_of(site, skip=("en",))),
+        (site / "en" / "pagefind", "en", pages_of(site / "en")),
+    ):
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["version"].startswith("1.6") and list(entry["languages"]) == [language]
+        assert set(fragments(bundle)) == pages
+    quotes = json.loads((site / "en" / "pagefind-zh" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(quotes["languages"]) == ["zh"]
+
+
+def test_the_index_holds_what_a_task_says_not_the_page_furniture(site, dataset) -> None:
+    """Breadcrumbs, pagers, sources, citations and facet lists would make every task match the
+    words of its neighbours and its plan; they are left out, the task's own words kept."""
+    task = dataset.task("sunshine-volunteers-2")
+    following = task.next
+    assert following is not None and following.title.zh not in task.text.zh
+    zh = fragments(site / "pagefind")["/tasks/sunshine-volunteers-2/"]
+    text = zh["content"].replace(ZWSP, "")
+    assert task.text.zh[:20] in text and task.text.en[:20] in text
+    assert "阳光暖" not in text and following.title.zh not in text  # breadcrumb, pager
+    anchors = {a["id"] for a in zh["anchors"]}
+    assert {"original", "translation"} <= anchors and not {"source", "cite", "facets", "history"} & anchors
+    assert zh["meta"]["title"] == task.title.zh
+    en = fragments(site / "en" / "pagefind")["/tasks/sunshine-volunteers-2/"]
+    assert task.text.en[:20] in en["content"] and en["meta"]["title"] == task.title.en
+    assert not HAN.search(en["content"])  # the Chinese original is in the quotations' index instead
+    facet = fragments(site / "pagefind")["/themes/meal-assistance/"]
+    assert not [t for t in dataset.tasks(theme="meal-assistance") if t.title.zh in facet["content"].replace(ZWSP, "")]
+
+
+def test_english_pages_chinese_quotations_are_indexed_under_the_english_page(site, dataset) -> None:
+    quotes = fragments(site / "en" / "pagefind-zh")
+    for task in dataset.tasks.values():
+        quoted = quotes[f"/tasks/{task.id}/"]
+        assert quoted["meta"]["title"] == task.title.en
+        assert re.sub(r"[A-Za-z0-9_]+", " ", task.text.zh)[:15] in quoted["content"].replace(ZWSP, "")
+        assert not re.search(r"[A-Za-z0-9]", quoted["content"])  # the English index has these
+
+
+def test_quotations_are_taken_from_the_page_body_only(tmp_path) -> None:
+    page = tmp_path / "en" / "tasks" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<html lang="en"><head><title>x</title></head><body><p lang="zh-Hans">页眉</p><div data-pagefind-body>'
+        '<h1>Task <em>A</em> &amp; B</h1><blockquote lang="zh-Hans">一是<b>开展</b>2025年服务</blockquote>'
+        '<p lang="en">English</p><span lang="zh">关爱&lt;儿童&gt;</span></div></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "en" / "plain").mkdir()
+    (tmp_path / "en" / "plain" / "index.html").write_text('<html lang="en"><body><div data-pagefind-body>None</div></body></html>', encoding="utf-8")
+    out = tmp_path / "stubs"
+    assert write_quotations(tmp_path / "en", out, "zh") == 1
+    stub = (out / "tasks" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-meta="title:Task A &amp; B"' in stub
+    assert "<p>一是开展 年服务</p><p>关爱&lt;儿童&gt;</p>" in stub and "页眉" not in stub and "English" not in stub
+
+
+def test_a_missing_or_old_pagefind_is_named(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("PAGEFIND_BINARY", raising=False)
+    with pytest.raises(SearchError, match=r"node_modules.*`npm ci`"):
+        find_pagefind(tmp_path)
+    old = tmp_path / "pagefind"
+    old.write_text("#!/bin/sh\necho 'pagefind 1.5.2'\n", encoding="utf-8")
+    old.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY", str(old))
+    with pytest.raises(SearchError, match=r"pagefind 1\.5\.2; expected Pagefind 1\.6 or later"):
+        find_pagefind(tmp_path)
+
+
+def test_the_build_stops_before_any_work_without_pagefind(tmp_path) -> None:
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    env = {k: v for k, v in os.environ.items() if k != "PAGEFIND_BINARY"}
+    result = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no Pagefind binary" in result.stderr and "npm ci" in result.stderr
+    assert not (project / "site").exists() and not (project / "build").exists()
+    assert (ROOT / NPM_BINARY).is_file(), "npm ci has not been run in the project folder"
+
+
+# --- in a real browser ----------------------------------------------------------------------------
+SEARCH = """async ([queries]) => {
+  const o = window.actionplansSearch.options();
+  const pf = await import(o.bundlePath + "pagefind.js");
+  await pf.options({ baseUrl: o.baseUrl });
+  for (const m of o.mergeIndex || []) await pf.mergeIndex(m.bundlePath, m);
+  const found = {};
+  for (const q of queries) {
+    const search = await pf.search(q);
+    const kept = window.actionplansSearch.keep(q, search.results);
+    found[q] = await Promise.all(kept.map(async r => (await r.data()).url));
+  }
+  return found;
+}"""
+
+
+def _terms(dataset, language: str) -> dict[str, str]:
+    """Each glossary term, vocabulary label, plan title and task title in ``language``, and the
+    page (path below the language's home) it must find."""
+    terms: dict[str, str] = {}
+    for term in dataset.terms.values():
+        terms.setdefault(getattr(term, language), "glossary/")
+    for kind in ("themes", "groups", "actors", "regions"):
+        for concept in getattr(dataset, kind).values():
+            terms[concept.label.get(language)] = f"{kind}/{concept.id}/"
+    for plan in dataset.plans.values():
+        terms[plan.title.get(language)] = f"plans/{plan.id}/"
+    for task in dataset.tasks.values():
+        terms[task.title.get(language)] = f"tasks/{task.id}/"
+    return terms
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_term_and_title_finds_its_page(tab, served, dataset, language) -> None:
+    home = "" if language == "zh" else "en/"
+    tab.goto(served + home + "tasks/sunshine-volunteers-2/")
+    terms = _terms(dataset, language)
+    found = tab.evaluate(SEARCH, [list(terms)])
+    prefix = "/" + home
+    missing = {q: page for q, page in terms.items() if prefix + page not in found[q]}
+    assert not missing, missing
+    assert all(url.startswith(prefix) for urls in found.values() for url in urls)  # the page's language
+    if language == "en":
+        assert all(not url.startswith("/en/en/") for urls in found.values() for url in urls)
+    else:
+        assert not [url for urls in found.values() for url in urls if url.startswith("/en/")]
+
+
+@pytest.mark.browser
+def test_chinese_typed_on_an_english_page_finds_the_english_page_that_quotes_it(tab, served, dataset) -> None:
+    tab.goto(served + "en/")
+    phrases = {}
+    for task in dataset.tasks.values():
+        clause = re.split(r"[，。；：、]", task.text.zh)[0]
+        phrases[clause] = f"/en/tasks/{task.id}/"
+    found = tab.evaluate(SEARCH, [list(phrases)])
+    missing = {q: page for q, page in phrases.items() if page not in found[q]}
+    assert not missing, missing
+    # a query in Latin script or digits finds each English page once, not once per index
+    for query, urls in tab.evaluate(SEARCH, [["2026", "meal", "children", "Targeted Assistance"]]).items():
+        assert urls and len(urls) == len(set(urls)), (query, urls)
+    # ...and so does the dialog
+    tab.click(".ap-search")
+    tab.locator("pagefind-modal input").fill("meal")
+    tab.wait_for_selector("pagefind-results a")
+    tab.wait_for_timeout(500)
+    shown = tab.locator("pagefind-results a.pf-result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert shown and len(shown) == len(set(shown)), shown
+
+
+def _open_dialog_by_keyboard(tab) -> None:
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("() => document.activeElement.classList.contains('ap-search')"):
+            break
+    else:
+        pytest.fail("the search button is not reachable by Tab")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.querySelector('pagefind-modal')?.isOpen")
+    tab.wait_for_function("() => document.activeElement?.matches('pagefind-modal input')")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("start", "query", "target", "title"),
+    [
+        ("", "结对帮扶", r"/tasks/nx-children-care-3/$", "精准帮扶行动"),
+        ("en/", "paired", r"/en/tasks/nx-children-care-3/$", "Targeted Assistance"),
+        ("en/", "结对帮扶", r"/en/tasks/nx-children-care-3/$", "Targeted Assistance"),
+    ],
+)
+def test_the_dialog_works_by_keyboard_alone(tab, served, start, query, target, title) -> None:
+    tab.goto(served + start)
+    assert tab.evaluate("() => !document.querySelector('script[src*=pagefind-component-ui]')")  # loaded on first use only
+    _open_dialog_by_keyboard(tab)
+    tab.keyboard.type(query)
+    tab.wait_for_selector("pagefind-results a")
+    tab.keyboard.press("Escape")  # clears the query, keeps the dialog
+    tab.keyboard.press("Escape")
+    tab.wait_for_function("() => !document.querySelector('pagefind-modal').isOpen")
+    assert tab.evaluate("() => document.activeElement.classList.contains('ap-search')"), "the focus did not return to the button"
+    tab.keyboard.press("Control+k")
+    tab.wait_for_function("() => document.querySelector('pagefind-modal').isOpen")
+    tab.keyboard.type(query)
+    first = tab.locator("pagefind-results a").first
+    first.wait_for()
+    assert title in first.inner_text()
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(target))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("start", ["", "en/"])
+def test_the_search_dialog_has_no_axe_violation(tab, served, start) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab.goto(served + start + "plans/nm-elderly-meals/")
+    tab.click(".ap-search")
+    tab.wait_for_function("() => document.querySelector('pagefind-modal')?.isOpen")
+    tab.keyboard.type("助餐" if not start else "meal")
+    tab.wait_for_selector("pagefind-results a")
+    result = Axe().run(tab)
+    assert result.violations_count == 0, result.generate_report()
+    assert tab.locator("pagefind-modal dialog").get_attribute("aria-label") or tab.locator("pagefind-modal dialog").get_attribute("aria-labelledby")
