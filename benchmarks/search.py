@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
 from report import replace_section  # noqa: E402
 
-from actionplans.search import BUNDLE, NPM_BINARY, write_quotations  # noqa: E402
+from actionplans.search import BUNDLE, NPM_BINARY  # noqa: E402
 
 _TIMINGS = re.compile(r"timings: (.*)")
 _ASSET = re.compile(r'<script[^>]+src="([^"]+)"|<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"')
@@ -60,7 +60,7 @@ def build(project: Path) -> tuple[float, dict[str, float]]:
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"build failed in {project}:\n{result.stderr[-3000:]}")
-    found = _TIMINGS.search(result.stderr)
+    found = _TIMINGS.search(result.stdout + result.stderr)
     stages = {}
     for part in (found.group(1).split(", ") if found else []):
         name, _, value = part.rpartition(" ")[0].rpartition(" ")
@@ -68,18 +68,15 @@ def build(project: Path) -> tuple[float, dict[str, float]]:
     return elapsed, stages
 
 
-def pagefind_peaks(site: Path) -> list[tuple[str, float, float]]:
+def pagefind_peaks(site: Path) -> list[tuple[str, float, float, float]]:
     """Each Pagefind run of the build again on ``site`` (into a scratch bundle): its name, wall
-    seconds and peak resident MiB."""
+    seconds, peak resident MiB and CPU seconds."""
     binary = os.environ.get("PAGEFIND_BINARY") or str(ROOT / NPM_BINARY)
-    runs: list[tuple[str, float, float]] = []
+    runs: list[tuple[str, float, float, float]] = []
     with tempfile.TemporaryDirectory() as scratch:
-        stubs = Path(scratch) / "stubs"
-        write_quotations(site / "en", stubs, "zh")
         jobs = [
             ("zh", site, [f"{p.name}/**/*.html" if p.is_dir() else p.name for p in site.iterdir() if p.name not in ("en", "404.html") and not p.name.startswith(BUNDLE)], []),
             ("en", site / "en", [f"{p.name}/**/*.html" if p.is_dir() else p.name for p in (site / "en").iterdir() if p.name != "404.html" and not p.name.startswith(BUNDLE)], ["--exclude-selectors", '[lang|="zh"]']),
-            ("en quotations (zh)", stubs, ["**/*.html"], ["--force-language", "zh"]),
         ]
         for name, root, globs, options in jobs:
             command = [binary, "--site", str(root), "--output-path", str(Path(scratch) / name), "--glob", "{" + ",".join(sorted(globs)) + "}", "--silent", *options]
@@ -89,7 +86,7 @@ def pagefind_peaks(site: Path) -> list[tuple[str, float, float]]:
             elapsed = time.perf_counter() - started
             if status != 0:
                 raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
-            runs.append((name, elapsed, usage.ru_maxrss / 1024))
+            runs.append((name, elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime))
     return runs
 
 
@@ -200,19 +197,19 @@ def main() -> None:
     lines = [
         "## Search and page budgets", "",
         f"`python benchmarks/search.py` ({time.strftime('%Y-%m-%d')}; one build per size, synthetic corpora as above, with one release). "
-        "Search is Pagefind 1.6.0: one index per language and one of the Chinese quoted on English pages, built after MkDocs. "
+        "Search is Pagefind 1.6.0: one index per language, built after MkDocs, one run each. "
         "A first query is measured in Chromium on the language's home page: every byte fetched from pressing the search "
         f"button to the first results (the dialog's code, then the index), as files served compressed by gzip (what a web "
         "server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
         f"\"{QUERIES['en']}\" on the English one. Scripts and styles before interaction: every script and stylesheet a page's HTML "
         "loads, and its inline ones (the search dialog's are fetched only on first use); raw and gzip-compressed, the largest "
         "over all pages.", "",
-        "| tasks | pages | search stage | MkDocs stage | search / MkDocs | Pagefind peak memory (zh, en, quotations) "
+        "| tasks | pages | search stage | MkDocs stage | search / MkDocs | Pagefind runs zh, en: wall (CPU) and peak memory "
         "| first query, zh page | first query, en page | largest HTML page | scripts and styles before interaction | site per task |",
         "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        peaks = ", ".join(f"{mem:,.0f}" for _, _, mem in r["runs"]) + " MiB"
+        peaks = "; ".join(f"{wall:.1f} s ({cpu:.1f} s), {mem:,.0f} MiB" for _, wall, mem, cpu in r["runs"])
         search, mkdocs = r.get("stage search", 0.0), r.get("stage mkdocs", 0.0)
         q = r["query"]
         lines.append(

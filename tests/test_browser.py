@@ -81,3 +81,13 @@ def test_new_page_kinds_reflow_at_320_px(chrome, served, start, path) -> None:
             box = element.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= 320, (selector, box)
     context.close()
+
+
+def test_printing_a_plan_page_opens_the_figure_quotes_and_closes_them_after(tab, served) -> None:
+    tab.goto(served + "en/plans/nm-elderly-meals/")
+    closed = "() => document.querySelectorAll('.ap-figure-cards details:not([open])').length"
+    assert tab.evaluate(closed) > 0
+    tab.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert tab.evaluate(closed) == 0
+    tab.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert tab.evaluate(closed) == tab.evaluate("() => document.querySelectorAll('.ap-figure-cards details').length")

@@ -41,6 +41,8 @@ FACETS = ("themes", "groups", "regions", "actors")
 HOME_PLAN_CARDS = 12
 #: Tasks (on a facet page) or plans (on the plans index) per page; later pages are at ``…/page/N/``.
 PAGE_SIZE = 100
+#: Distinct rights statements of the sources the data page lists (past this, plan pages show them).
+RIGHTS_SHOWN = 5
 #: Plans shown in a facet page's chart of tasks per plan (the rest are counted in one line).
 CHART_PLANS = 12
 #: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
@@ -427,6 +429,9 @@ class Renderer:
         if job.template == "data.md.j2":
             values["downloads"] = self.downloads
             values["table_rows"] = {table.name: sum(1 for _ in table.records(self.ds)) for table in TABLES}
+            # the sources' rights statements, each once; past a few, each plan's page shows its own
+            values["rights"] = list(dict.fromkeys(source.rights for source in self.ds.sources.values()))
+            values["rights_shown"] = RIGHTS_SHOWN
             # the tables readers look for first, then the rest in the package's order
             values["download_tables"] = sorted(TABLES, key=lambda table: DATA_PAGE_FIRST.get(table.name, len(DATA_PAGE_FIRST)))
         return self.render(job.template, job.path, job.lang, meta, **values)

@@ -4,15 +4,13 @@ Pagefind reads the built HTML (only the part of each page marked ``data-pagefind
 writes a chunked static index: a reader's first query downloads a few hundred kilobytes, not the
 whole index. Each language gets its own bundle, indexed in its own run (half the peak memory of
 one run over both): the default language's pages at ``/pagefind/``, each other language's
-pages at ``/<locale>/pagefind/``.
+pages at ``/<locale>/pagefind/``, without the passages they quote in the default language
+(``lang="zh-Hans"``), which its index cannot segment.
 
-An English page quotes the Chinese original, which the English index cannot segment. So each
-other language gets a second, small bundle (``/<locale>/pagefind-zh/``): its pages' Chinese
-quotations, indexed as Chinese under the English page's address and title, with Latin letters
-and digits left out (the English index has them). English pages search both
-(``site_templates/assets/javascripts/search.js``), the quotations only for a query in Chinese
-characters (Pagefind also indexes a page's title, and an English query must not find a page
-twice), so a Chinese phrase typed on an English page finds the English page that quotes it.
+An English page searches its own index and the Chinese one, whose results it points at the
+English pages (``site_templates/assets/javascripts/search.js``): a Chinese phrase typed on an
+English page finds the English page that quotes it. The Chinese index answers there only
+queries with Chinese characters, so an English query never finds a page twice.
 
 Pagefind 1.6 is required: it segments Chinese at index time with ICU4X, as browsers split a
 query with ``Intl.Segmenter``; 1.5 segments with jieba, and about 7 % of this site's own terms
@@ -22,11 +20,9 @@ then find nothing. It is installed from npm (``npm ci`` reads ``package.json``);
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +33,6 @@ NPM_BINARY = Path("node_modules/@pagefind/linux-x64/bin/pagefind_extended")
 REQUIRED = (1, 6)
 BUNDLE = "pagefind"
 _VERSION = re.compile(r"pagefind (\d+)\.(\d+)\.(\d+)")
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-_LATIN = re.compile(r"[A-Za-z0-9_]+")
 
 
 class SearchError(ActionplansError):
@@ -95,44 +88,9 @@ def find_pagefind(root: Path = Path(".")) -> Pagefind:
 def index_site(site: Path, default: str, languages: list[str], pagefind: Pagefind) -> None:
     """One search bundle per language: the default language from the site's root (without the
     other languages' folders), each other language from its own folder, without the passages
-    quoted in the default language; and those passages in a bundle of their own."""
+    quoted in the default language."""
     pagefind.index(site, site / BUNDLE, exclude=tuple(languages))
-    quoted = f'[lang|="{default}"]'
     for language in languages:
         folder = site / language
-        if not folder.is_dir():
-            continue
-        pagefind.index(folder, folder / BUNDLE, options=("--exclude-selectors", quoted))
-        with tempfile.TemporaryDirectory(prefix="actionplans-quotes-") as stubs:
-            if write_quotations(folder, Path(stubs), default):
-                pagefind.index(Path(stubs), folder / f"{BUNDLE}-{default}", options=("--force-language", default))
-
-
-def write_quotations(folder: Path, out: Path, language: str) -> int:
-    """For each page under ``folder`` that quotes ``language``, a page at the same path in ``out``
-    holding only those quotations (without Latin letters and digits), titled as the page is."""
-    quoted = re.compile(rf'<(\w+)\b[^>]*\blang="{language}(?:-\w+)?"[^>]*>(.*?)</\1>', re.S)
-    written = 0
-    for page in folder.rglob("index.html"):
-        if page.relative_to(folder).parts[0].startswith(BUNDLE):
-            continue
-        text = page.read_text(encoding="utf-8")
-        start = text.find("data-pagefind-body")
-        if start < 0:
-            continue
-        quotes = [_LATIN.sub(" ", html.unescape(_TAG.sub("", q.group(2)))).strip() for q in quoted.finditer(text, start)]
-        quotes = [q for q in quotes if q]
-        if not quotes:
-            continue
-        heading = _H1.search(text, start)
-        title = html.unescape(_TAG.sub("", heading.group(1))).strip() if heading else ""
-        target = out / page.relative_to(folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        body = "".join(f"<p>{html.escape(q)}</p>" for q in quotes)
-        target.write_text(
-            f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"></head>'
-            f'<body><main data-pagefind-body data-pagefind-meta="title:{html.escape(title)}">{body}</main></body></html>',
-            encoding="utf-8",
-        )
-        written += 1
-    return written
+        if folder.is_dir():
+            pagefind.index(folder, folder / BUNDLE, options=("--exclude-selectors", f'[lang|="{default}"]'))

@@ -78,3 +78,22 @@
   box.addEventListener("change", sync);
   sync();
 })();
+
+/*
+ * actionplans: a printed page shows what a reader opens on screen. The quotes of a plan's
+ * figure cards sit in closed <details>; they are opened for printing and closed again after.
+ */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll(".ap-figure-cards details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();

@@ -4,12 +4,12 @@
  * A page carries only this loader. Pagefind's dialog script and styles (about 225 KB) are
  * fetched when a reader presses the header's search button or Ctrl+K (Cmd+K), and its index
  * chunks only when a query is typed. Each language has its own index (/pagefind/ for
- * Chinese, /en/pagefind/ for English). An English page also searches the index of the
- * Chinese it quotes (/en/pagefind-zh/, under the English pages' addresses), so a Chinese
- * phrase finds the English page that quotes it; that index answers only queries written in
- * Chinese characters (its pages' English titles would otherwise match English queries a
- * second time). The header button names the bundles relative to the page; they are made
- * absolute here, so the site works under any path.
+ * Chinese, /en/pagefind/ for English, which leaves out the Chinese its pages quote). An
+ * English page also searches the Chinese index, its results pointed at the English pages,
+ * so a Chinese phrase finds the English page that quotes it; that index answers there only
+ * queries with Chinese characters (the Chinese pages also hold the English translations and
+ * every number, and a page must not be found twice). The header button names the bundles
+ * relative to the page; they are made absolute here, so the site works under any path.
  */
 (function () {
   "use strict";
@@ -21,8 +21,8 @@
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
   var quoted = (button.getAttribute("data-merge-language") || "") + "_";
 
-  // The results worth showing for ``query``: without the quotations' index unless the query
-  // has Chinese characters (its results are named by their language, "zh_…").
+  // The results worth showing for ``query``: without the merged index's unless the query has
+  // Chinese characters (results are named by their index's language, "zh_…").
   function keep(query, results) {
     if (quoted === "_" || HAN.test(query || "")) return results;
     return results.filter(function (r) { return String(r.id).indexOf(quoted) !== 0; });
