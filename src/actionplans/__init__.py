@@ -14,7 +14,7 @@ from .model import Concept, Dataset, Figure, Organization, Plan, Region, Source,
 if TYPE_CHECKING:
     from .versions import Changes, Release
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def load(path: Path | str | None = None, *, version: str | None = None, sha256: str | None = None) -> Dataset:
