@@ -200,7 +200,7 @@ def main() -> None:
         "Search is Pagefind 1.6.0: one index per language, built after MkDocs, one run each. "
         "A first query is measured in Chromium on the language's home page: every byte fetched from pressing the search "
         f"button to the first results (the dialog's code, then the index), as files served compressed by gzip (what a web "
-        "server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
+        f"server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
         f"\"{QUERIES['en']}\" on the English one. Scripts and styles before interaction: every script and stylesheet a page's HTML "
         "loads, and its inline ones (the search dialog's are fetched only on first use); raw and gzip-compressed, the largest "
         "over all pages.", "",

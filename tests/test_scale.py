@@ -122,7 +122,10 @@ def test_pager_links_are_labelled_in_the_page_language(large) -> None:
 
 
 def test_no_page_is_over_the_budget(large) -> None:
-    site, _ = large
+    site, dataset = large
+    for folder in ("", "data", "en", "en/data"):  # their JSON-LD links the sources' table, not every source
+        html = _read(site, folder)
+        assert f'"isBasedOn": {{"@type": "Dataset", "name": "sources ({len(dataset.sources)})"' in html, folder
     sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
     over = {page: size for page, size in sizes.items() if size > PAGE_BUDGET}
     assert not over, over

@@ -41,6 +41,8 @@ FACETS = ("themes", "groups", "regions", "actors")
 HOME_PLAN_CARDS = 12
 #: Tasks (on a facet page) or plans (on the plans index) per page; later pages are at ``…/page/N/``.
 PAGE_SIZE = 100
+#: Sources the home and data pages' JSON-LD names one by one (past this, it links their table).
+JSONLD_SOURCES = 20
 #: Distinct rights statements of the sources the data page lists (past this, plan pages show them).
 RIGHTS_SHOWN = 5
 #: Plans shown in a facet page's chart of tasks per plan (the rest are counted in one line).
@@ -551,10 +553,14 @@ class Renderer:
             "license": meta.licence_path,
             "isAccessibleForFree": True,
             "creator": [{"@type": "Organization", "name": c.title} for c in meta.contributors],
+            # each source while they are few; past that, the table that lists them (a page carries
+            # no list that grows with the corpus)
             "isBasedOn": [
                 {"@type": "CreativeWork", "name": s.title.get(lang), "publisher": s.publisher.get(lang), "datePublished": str(s.year or "")}
                 for s in self.ds.sources.values()
-            ],
+            ] if len(self.ds.sources) <= JSONLD_SOURCES else {
+                "@type": "Dataset", "name": f"sources ({len(self.ds.sources)})", "url": link("downloads/csv/sources.csv"),
+            },
             "keywords": [c.label.get(lang) for c in self.ds.themes.values()],
             "distribution": [
                 {"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": link(d.path), "contentSize": f"{d.size} B", "name": d.name}
