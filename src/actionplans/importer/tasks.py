@@ -308,11 +308,19 @@ def named(document: Document, count: Count) -> list[TaskSpan]:
     return out if len(out) >= 2 else []
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def title_of(text: str) -> str:
     """A task's title: the action's name where the text gives one (实施…行动, …工程), else its
     first clause."""
     match = re.match(r"^(?:实施|开展|推进|启动|深化|组织|打造)?(?P<name>[\u4e00-\u9fff“”]{2,24}?(?:专项行动|行动|工程|计划))[。，；：]", text)
     if match:
         return match.group("name")
-    clause = re.split(r"[，。；：,;:]", text, maxsplit=1)[0]
-    return clause[:40] if clause else text[:40]
+    # the first clause with a Chinese character, without stray brackets around it (a cut-off
+    # text can begin with a lone 《 or a comma)
+    for clause in re.split(r"[，。；：,;:]", text):
+        clause = clause.strip("《》“”‘’（）()「」 \n")
+        if _HAN.search(clause):
+            return clause[:40]
+    return text[:40]
