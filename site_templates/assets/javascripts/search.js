@@ -1,7 +1,7 @@
 /*
  * actionplans: the search dialog (Pagefind's Component UI), loaded on first use.
  *
- * A page carries only this loader. Pagefind's dialog script and styles (about 225 KB) are
+ * A page carries only this loader. Pagefind's dialog script and styles (about 220 KiB) are
  * fetched when a reader presses the header's search button or Ctrl+K (Cmd+K), and its index
  * chunks only when a query is typed. Each language has its own index (/pagefind/ for
  * Chinese, /en/pagefind/ for English, which leaves out the Chinese its pages quote). An
