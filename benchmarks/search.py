@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
 from report import replace_section  # noqa: E402
 
-from actionplans.search import BUNDLE, NPM_BINARY  # noqa: E402
+from actionplans.search import BUNDLE, NPM_BINARY, Pagefind, runs  # noqa: E402
 
 _TIMINGS = re.compile(r"timings: (.*)")
 _ASSET = re.compile(r'<script[^>]+src="([^"]+)"|<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"')
@@ -69,25 +69,22 @@ def build(project: Path) -> tuple[float, dict[str, float]]:
 
 
 def pagefind_peaks(site: Path) -> list[tuple[str, float, float, float]]:
-    """Each Pagefind run of the build again on ``site`` (into a scratch bundle): its name, wall
-    seconds, peak resident MiB and CPU seconds."""
-    binary = os.environ.get("PAGEFIND_BINARY") or str(ROOT / NPM_BINARY)
-    runs: list[tuple[str, float, float, float]] = []
+    """Each Pagefind run of the build (``search.runs``, the same commands) again on ``site``, into
+    a scratch bundle: its language, wall seconds, peak resident MiB and CPU seconds."""
+    pagefind = Pagefind(Path(os.environ.get("PAGEFIND_BINARY") or ROOT / NPM_BINARY))
+    measured: list[tuple[str, float, float, float]] = []
     with tempfile.TemporaryDirectory() as scratch:
-        jobs = [
-            ("zh", site, [f"{p.name}/**/*.html" if p.is_dir() else p.name for p in site.iterdir() if p.name not in ("en", "404.html") and not p.name.startswith(BUNDLE)], []),
-            ("en", site / "en", [f"{p.name}/**/*.html" if p.is_dir() else p.name for p in (site / "en").iterdir() if p.name != "404.html" and not p.name.startswith(BUNDLE)], ["--exclude-selectors", '[lang|="zh"]']),
-        ]
-        for name, root, globs, options in jobs:
-            command = [binary, "--site", str(root), "--output-path", str(Path(scratch) / name), "--glob", "{" + ",".join(sorted(globs)) + "}", "--silent", *options]
+        for language, folder, options in runs(site, "zh", ["en"]):
+            command = pagefind.command(folder, Path(scratch) / language, **options)
+            assert command is not None
             started = time.perf_counter()
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, status, usage = os.wait4(process.pid, 0)
             elapsed = time.perf_counter() - started
             if status != 0:
                 raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
-            runs.append((name, elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime))
-    return runs
+            measured.append((language, elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime))
+    return measured
 
 
 def first_query(site: Path) -> dict[str, dict[str, float]]:

@@ -11,10 +11,12 @@ through unconverted. Interface words come from ``site_templates/labels.yaml``.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import json
 import re
 import traceback
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,6 +109,15 @@ class Pager(NamedTuple):
         """The folder of page ``page`` of the same list."""
         return self.base if page == 1 else f"{self.base}/page/{page}"
 
+    @property
+    def path(self) -> str:
+        """This page's path among the pages: the first page's own, ``…/page/N`` after it."""
+        return self.target(self.page)
+
+    def title(self, title: str, labels: dict[str, str]) -> str:
+        """This page's title: the list's, with the page number after the first page."""
+        return title if self.page == 1 else labels["page_title"].format(title=title, page=self.page, pages=self.pages)
+
 
 def paginate(base: str, items: Sequence[Any], size: int) -> Iterator[tuple[Pager, Sequence[Any]]]:
     """``items`` cut into pages of ``size``, each with its pager (one page when there are none)."""
@@ -158,8 +169,8 @@ def timeline(plans: Sequence[m.Plan]) -> Timeline:
         start = (plan.period_start or first) - first + 1
         end = (plan.period_end or last) - first + 2
         groups.setdefault(plan.level, []).append(Bar(plan, start, end, plan.period_start is None))
-    order = ("national", "provincial", "prefectural", "county")
-    ordered = sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    order = typing.get_args(m.PlanLevel)  # national first
+    ordered = sorted(groups.items(), key=lambda item: order.index(item[0]))
     return Timeline(years, ordered, [p for p in plans if not p.period_end])
 
 
@@ -418,6 +429,11 @@ class Renderer:
         for job in self.jobs():
             yield self.render_job(job)
 
+    @functools.cached_property
+    def table_rows(self) -> dict[str, int]:
+        """Each table's number of rows (the data page states them in both languages)."""
+        return {table.name: sum(1 for _ in table.records(self.ds)) for table in TABLES}
+
     def jobs(self) -> list[Job]:
         """Every page to render, in order, without rendering it (cheap)."""
         return [job for lang in LANGS for job in self._jobs(lang)]
@@ -430,7 +446,7 @@ class Renderer:
             values["plan_downloads"] = self.by_plan.get(values["plan"].id, [])
         if job.template == "data.md.j2":
             values["downloads"] = self.downloads
-            values["table_rows"] = {table.name: sum(1 for _ in table.records(self.ds)) for table in TABLES}
+            values["table_rows"] = self.table_rows
             # the sources' rights statements, each once; past a few, each plan's page shows its own
             values["rights"] = list(dict.fromkeys(source.rights for source in self.ds.sources.values()))
             values["rights_shown"] = RIGHTS_SHOWN
@@ -468,9 +484,10 @@ class Renderer:
         )
         plans = list(ds.plans.values())
         for pager, chunk in paginate("plans", plans, PAGE_SIZE):
-            path = "plans/index" if pager.page == 1 else f"plans/page/{pager.page}"
-            title = t["plans"] if pager.page == 1 else t["page_title"].format(title=t["plans"], page=pager.page, pages=pager.pages)
-            yield Job("plans_index.md.j2", path, lang, {"title": title}, {"pager": pager, "plans": chunk, "timeline": timeline(chunk)})
+            path = "plans/index" if pager.page == 1 else pager.path  # the folder's own page
+            yield Job(
+                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t)}, {"pager": pager, "plans": chunk, "timeline": timeline(chunk)},
+            )
         for plan in ds.plans.values():
             yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, {"plan": plan})
         for task in ds.iter_tasks():
@@ -486,12 +503,9 @@ class Renderer:
                 by_plan = [(plan, grouped[plan.id]) for plan in ds.plans.values() if plan.id in grouped]
                 ordered = [task for _, plan_tasks in by_plan for task in plan_tasks]
                 chart = sorted(by_plan, key=lambda item: -len(item[1]))
-                label = concept.label.get(lang)
                 for pager, chunk in paginate(f"{kind}/{concept.id}", ordered, PAGE_SIZE):
-                    path = f"{kind}/{concept.id}" if pager.page == 1 else f"{kind}/{concept.id}/page/{pager.page}"
-                    title = label if pager.page == 1 else t["page_title"].format(title=label, page=pager.page, pages=pager.pages)
                     yield Job(
-                        "facet.md.j2", path, lang, {"title": title},
+                        "facet.md.j2", pager.path, lang, {"title": pager.title(concept.label.get(lang), t)},
                         {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": group_by_plan(chunk), "pager": pager,
                          "chart": chart[:CHART_PLANS] if pager.page == 1 else [], "chart_rest": len(chart) - CHART_PLANS},
                     )

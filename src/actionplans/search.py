@@ -25,6 +25,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ActionplansError
 
@@ -42,16 +43,22 @@ class SearchError(ActionplansError):
 @dataclass(frozen=True)
 class Pagefind:
     binary: Path
-    version: str
 
-    def index(self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()) -> None:
-        """Index the pages under ``root`` (leaving out its 404 page, its bundles and the top-level
-        folders in ``exclude``) into the bundle ``output``."""
+    def command(self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()) -> list[str] | None:
+        """The command that indexes the pages under ``root`` (leaving out its 404 page, its
+        bundles and the top-level folders in ``exclude``) into the bundle ``output``; None when
+        there is nothing to index."""
         entries = sorted(p.name for p in root.iterdir() if p.name not in exclude and not p.name.startswith(BUNDLE) and p.name != "404.html")
         if not entries:
-            return
+            return None
         pattern = "{" + ",".join(f"{name}/**/*.html" if (root / name).is_dir() else name for name in entries) + "}"
-        command = [str(self.binary), "--site", str(root), "--output-path", str(output), "--glob", pattern, "--silent", *options]
+        return [str(self.binary), "--site", str(root), "--output-path", str(output), "--glob", pattern, "--silent", *options]
+
+    def index(self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()) -> None:
+        """Run ``command``."""
+        command = self.command(root, output, exclude=exclude, options=options)
+        if command is None:
+            return
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
         except OSError as error:
@@ -82,15 +89,22 @@ def find_pagefind(root: Path = Path(".")) -> Pagefind:
             f"{binary}: {version}; expected Pagefind {REQUIRED[0]}.{REQUIRED[1]} or later (earlier versions segment "
             "Chinese differently from browsers, and queries find nothing); run `npm ci`"
         )
-    return Pagefind(binary, ".".join(found.groups()))
+    return Pagefind(binary)
+
+
+def runs(site: Path, default: str, languages: list[str]) -> list[tuple[str, Path, dict[str, Any]]]:
+    """Each language's indexing run: the language, the folder of its pages, and the options of
+    ``Pagefind.index`` (bar the output). The default language is indexed from the site's root
+    without the other languages' folders; each other language from its own folder, without the
+    passages quoted in the default language."""
+    out: list[tuple[str, Path, dict[str, Any]]] = [(default, site, {"exclude": tuple(languages)})]
+    for language in languages:
+        if (site / language).is_dir():
+            out.append((language, site / language, {"options": ("--exclude-selectors", f'[lang|="{default}"]')}))
+    return out
 
 
 def index_site(site: Path, default: str, languages: list[str], pagefind: Pagefind) -> None:
-    """One search bundle per language: the default language from the site's root (without the
-    other languages' folders), each other language from its own folder, without the passages
-    quoted in the default language."""
-    pagefind.index(site, site / BUNDLE, exclude=tuple(languages))
-    for language in languages:
-        folder = site / language
-        if folder.is_dir():
-            pagefind.index(folder, folder / BUNDLE, options=("--exclude-selectors", f'[lang|="{default}"]'))
+    """One search bundle per language (see ``runs``), each in its folder's ``pagefind/``."""
+    for _, folder, options in runs(site, default, languages):
+        pagefind.index(folder, folder / BUNDLE, **options)

@@ -29,7 +29,7 @@ from .content import load_content
 from .datapackage import build_files
 from .errors import ActionplansError, ContentError
 from .pages import prune, write_if_changed
-from .search import find_pagefind
+from .search import Pagefind, find_pagefind
 from .site import Layout, index_search, load_history, load_mkdocs_config, render, run_mkdocs, write_files
 
 #: How often the watcher looks for changed files, in seconds.
@@ -38,7 +38,7 @@ POLL_SECONDS = 0.2
 log = logging.getLogger("mkdocs.commands.serve")
 
 
-def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) -> Any:
+def preview(layout: Layout, site_dir: Path, address: str, pagefind: Pagefind, config: Any = None) -> Any:
     """Build the preview of the content as it is into ``site_dir``; return the MkDocs config."""
     content = load_content(layout.at(layout.content), drafts=True)  # drafts shown, marked as such
     package = layout.at(layout.docs).parent / "preview" / "datapackage"
@@ -51,7 +51,7 @@ def preview(layout: Layout, site_dir: Path, address: str, config: Any = None) ->
     downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history)
     config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
     run_mkdocs(config)
-    index_search(config, find_pagefind(layout.root))
+    index_search(config, pagefind)
     write_files(site_dir, dataset, downloads, history)
     return config
 
@@ -68,6 +68,7 @@ def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None
 
     layout = layout or Layout()
     host, _, port = address.rpartition(":")
+    pagefind = find_pagefind(layout.root)  # once, before any work: a missing tool is found at once
     site_dir = Path(tempfile.mkdtemp(prefix="actionplans-serve-"))
     _show_progress()
     state: dict[str, Any] = {"config": None}
@@ -75,7 +76,7 @@ def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None
     def builder(config: Any = None) -> None:
         log.info("Building the preview…")
         try:
-            state["config"] = preview(layout, site_dir, address)
+            state["config"] = preview(layout, site_dir, address, pagefind)
         except ActionplansError as error:
             if state["config"] is None:
                 raise  # no preview yet: the command reports it and stops
