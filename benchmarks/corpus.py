@@ -72,7 +72,7 @@ def write_corpus(target: Path, tasks: int, seed: int = 1) -> Path:
         (content / "sources" / f"{plan_id}.yaml").write_text(
             f"id: {plan_id}\ntitle: {{zh: 合成来源{p}, en: Synthetic source {p}}}\npublisher: {{zh: 合成, en: Synthetic}}\n"
             f"authors: []\nyear: 2024\nfile: {plan_id}.txt\nsha256: {digest}\n"
-            "rights: {zh: 合成数据。, en: Synthetic data.}\n",
+            "rights: {zh: 合成数据。, en: Synthetic data.}\nkind: official-document\nrepublish: whole\nextent: whole\n",
             encoding="utf-8",
         )
         departments = announcement.split("等")[1].split("部门")[0]

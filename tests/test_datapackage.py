@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import shutil
 import subprocess
@@ -136,6 +138,39 @@ def test_load_other_package(tmp_path) -> None:
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "other", "resources": []}))
     with pytest.raises(DataPackageError, match="not an actionplans data package"):
         actionplans.load(tmp_path)
+
+
+def _drop_column(folder: Path, table: str, column: str) -> None:
+    """Remove ``column`` from a table's CSV and from its schema in the descriptor."""
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == table)
+    resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] != column]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    rows = list(csv.reader(io.StringIO((folder / f"{table}.csv").read_text(encoding="utf-8"), newline="")))
+    index = rows[0].index(column)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows([r[:index] + r[index + 1 :] for r in rows])
+    (folder / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+def test_a_field_an_earlier_release_lacks_reads_as_empty(dataset, tmp_path) -> None:
+    """A data package made before a field was added (as an earlier release is) still loads: the
+    field it lacks is None in every record, and the rest is as published."""
+    shutil.copytree(DATAPACKAGE, tmp_path / "dp")
+    _drop_column(tmp_path / "dp", "sources", "kind")
+    old = read_package(tmp_path / "dp")
+    assert [s.kind for s in old.sources.values()] == [None] * len(dataset.sources)
+    assert [s.kind for s in dataset.sources.values()] == ["news-report"]
+    assert old.plans == dataset.plans and old.tasks == dataset.tasks
+
+
+def test_a_column_its_descriptor_does_not_list_is_refused(dataset, tmp_path) -> None:
+    shutil.copytree(DATAPACKAGE, tmp_path / "dp")
+    path = tmp_path / "dp" / "sources.csv"
+    text = path.read_text(encoding="utf-8").replace("kind,", "sort,", 1)
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(DataPackageError, match=r"sources.csv:1: header .* differs"):
+        read_package(tmp_path / "dp")
 
 
 def test_load_reports_a_bad_cell(dataset, tmp_path) -> None:

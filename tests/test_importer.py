@@ -359,7 +359,7 @@ def test_new_organizations_regions_and_units_are_added_as_drafts(into, tmp_path)
     added = [o for o in organizations if o.get("status") == "draft"]
     assert [(o["name"]["zh"], o["region"]) for o in added] == [("甘肃省民政厅", "cn-gs"), ("甘肃省财政厅", "cn-gs")]
     regions = yaml.safe_load((into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8"))
-    assert {"id": "cn-gs", "status": "draft", "label": {"zh": "甘肃省", "en": "Gansu Province"}, "level": "provincial", "code_gb2260": "620000", "code_iso": "CN-GS"} in regions
+    assert {"id": "cn-gs", "status": "draft", "label": {"zh": "甘肃省", "en": "Gansu Province"}, "level": "provincial", "code_gb2260": "620000", "code_iso": "CN-GS", "parent": "cn"} in regions
     units = yaml.safe_load((into / "vocabularies" / "units.yaml").read_text(encoding="utf-8"))
     assert {"id": "institution", "status": "draft", "label": {"zh": "所", "en": "institution"}, "description": None} in units
     dataset = load_content(into, drafts=True)

@@ -272,25 +272,32 @@ def _read(path: Path | str) -> tuple[Path, dict[str, Any], dict[str, list[dict[s
         resource = resources.get(table.name)
         if resource is None:
             raise DataPackageError(f"{folder / DESCRIPTOR_NAME}: resource {table.name!r} is missing; expected the resources {', '.join(TABLES_BY_NAME)}")
-        tables[table.name] = _read_csv(folder / str(resource.get("path", "")), table)
+        fields = [f.get("name") for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
+        tables[table.name] = _read_csv(folder / str(resource.get("path", "")), table, fields)
     return folder, data, tables
 
 
-def _read_csv(path: Path, table: Table) -> list[dict[str, Any]]:
+def _read_csv(path: Path, table: Table, fields: list[Any]) -> list[dict[str, Any]]:
+    """The rows of a table's CSV, each cell typed as its column says. The CSV has the columns its
+    descriptor lists (``fields``): an earlier release's may lack a column added since, which then
+    reads as empty, but none other than the table declares."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise DataPackageError(f"{path}: cannot read ({error}); expected a UTF-8 CSV file") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
-    if header != list(table.column_names):
-        raise DataPackageError(f"{path}:1: header {header} differs; expected {list(table.column_names)}")
+    declared = {c.name: c for c in table.columns}
+    if header != fields or any(name not in declared for name in header) or len(set(header)) != len(header):
+        raise DataPackageError(f"{path}:1: header {header} differs; expected {fields if fields != header else list(table.column_names)}")
+    columns = [declared[name] for name in header]
+    absent = {c.name: None for c in table.columns if c.name not in header}
     rows = []
     for number, cells in enumerate(reader, start=2):
-        if len(cells) != len(table.columns):
-            raise DataPackageError(f"{path}:{number}: {len(cells)} cells; expected {len(table.columns)}")
-        row: dict[str, Any] = {}
-        for column, cell in zip(table.columns, cells, strict=True):
+        if len(cells) != len(columns):
+            raise DataPackageError(f"{path}:{number}: {len(cells)} cells; expected {len(columns)}")
+        row: dict[str, Any] = dict(absent)
+        for column, cell in zip(columns, cells, strict=True):
             if cell == "":
                 row[column.name] = None
             elif column.type == "integer":

@@ -298,7 +298,7 @@ def xlsx_bytes(rows: Rows, when: datetime, schema: Sequence[Schema] | None = Non
     return buffer.getvalue()  # reproducible as it is: XlsxWriter stamps every entry 1980-01-01
 
 
-_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}
 
 
 def sqlite_bytes(rows: Rows, schema: Sequence[Schema] | None = None) -> bytes:
@@ -337,7 +337,9 @@ def _create_table(table: Schema) -> str:
         lines.append(line)
     lines.append(f"  PRIMARY KEY ({', '.join(table.primary_key)})")
     for key in table.foreign_keys:
-        lines.append(f"  FOREIGN KEY ({', '.join(key.columns)}) REFERENCES {key.resource} ({', '.join(key.reference)})")
+        # a key to the table's own rows (a region's parent) is checked at the commit, whatever the rows' order
+        deferred = " DEFERRABLE INITIALLY DEFERRED" if key.resource == table.name else ""
+        lines.append(f"  FOREIGN KEY ({', '.join(key.columns)}) REFERENCES {key.resource} ({', '.join(key.reference)}){deferred}")
     return f"CREATE TABLE {table.name} (\n" + ",\n".join(lines) + "\n)"
 
 

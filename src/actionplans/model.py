@@ -24,17 +24,28 @@ _R = TypeVar("_R", bound="_Linked")
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-PlanLevel = Literal["national", "provincial"]
+PlanLevel = Literal["national", "provincial", "municipal", "county"]
 FigureKind = Literal["statistic", "target", "count", "period"]
 Qualifier = Literal["exact", "at-least", "approximately"]
 StatementKind = Literal["announcement", "aim", "principle", "safeguard", "task-count"]
 TaskCountRule = Literal["equal", "at-most"]
+SourceKind = Literal["official-document", "news-report"]
+Republish = Literal["whole", "quotes"]
+Extent = Literal["whole", "beginning"]
 
-PLAN_LEVELS: tuple[str, ...] = ("national", "provincial")
+#: Levels of government, from the top: a region's, and so a plan's (a city's plan is municipal).
+PLAN_LEVELS: tuple[str, ...] = ("national", "provincial", "municipal", "county")
 FIGURE_KINDS: tuple[str, ...] = ("statistic", "target", "count", "period")
 QUALIFIERS: tuple[str, ...] = ("exact", "at-least", "approximately")
 STATEMENT_KINDS: tuple[str, ...] = ("announcement", "aim", "principle", "safeguard", "task-count")
 TASK_COUNT_RULES: tuple[str, ...] = ("equal", "at-most")
+#: What a source is: a document as a state organ issued it (a plan, or the notice that issues
+#: one), or a report of a plan by a newspaper, news agency or a government site's news page.
+SOURCE_KINDS: tuple[str, ...] = ("official-document", "news-report")
+#: How much of a source may be republished: the whole text, or only the quotes the records cite.
+REPUBLISH: tuple[str, ...] = ("whole", "quotes")
+#: How much of the source's page its stored text holds: the whole, or only its beginning.
+EXTENTS: tuple[str, ...] = ("whole", "beginning")
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,12 @@ class Source(_Linked):
     sha256: str
     characters: int
     rights: Text
+    # Recorded since data release 1.1.0 (None in a release made before):
+    kind: SourceKind | None
+    republish: Republish | None
+    extent: Extent | None
+    url: str | None
+    date: str | None
     _dataset: Dataset | None = _link()
 
     @property
@@ -136,7 +153,9 @@ class Region:
     label: Text
     level: PlanLevel
     code_gb2260: str | None
-    code_iso: str
+    code_iso: str | None
+    #: The region it is part of (a city's province; a province's is ``cn``); None for China.
+    parent_id: str | None
 
 
 @dataclass(frozen=True)
@@ -478,6 +497,13 @@ class Dataset:
     def figure(self, figure_id: str) -> Figure:
         return _get(self.figures, figure_id, "figure")
 
+    def province_of(self, region_id: str) -> Region | None:
+        """The provincial-level region that is ``region_id`` or holds it (None for China as a whole)."""
+        region: Region | None = self.regions[region_id]
+        while region is not None and region.level not in ("provincial", "national"):
+            region = self.regions.get(region.parent_id) if region.parent_id else None
+        return region if region is not None and region.level == "provincial" else None
+
     def tasks_of(self, plan_id: str) -> tuple[Task, ...]:
         """The tasks of a plan, in order."""
         return self._index.tasks_by_plan.get(plan_id, ())
@@ -549,6 +575,8 @@ class Dataset:
                     frame[column.name] = frame[column.name].astype("Int64")
                 elif column.type == "number":
                     frame[column.name] = pd.to_numeric(frame[column.name])
+                elif column.type == "date":
+                    frame[column.name] = pd.to_datetime(frame[column.name], format="%Y-%m-%d")
                 else:
                     frame[column.name] = frame[column.name].astype("string")
             frames[table.name] = frame

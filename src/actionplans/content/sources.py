@@ -76,5 +76,6 @@ class SourceFile:
         result.source = m.Source(
             id=checked["id"], title=checked["title"], publisher=checked["publisher"] or unknown, authors=tuple(checked["authors"]),
             year=checked["year"], year_note=checked["year_note"], sha256=digest, characters=len(result.text), rights=checked["rights"] or unknown,
+            kind=checked["kind"], republish=checked["republish"], extent=checked["extent"], url=checked["url"], date=checked["date"],
         )
         return result

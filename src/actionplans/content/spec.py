@@ -101,6 +101,21 @@ SOURCE = {
     "file": _s("str", "The file beside this one that holds the source's verbatim text.", expected="the name of a text file beside this one"),
     "sha256": _s("str", "SHA-256 of that text file: a changed source is refused until every quote is reviewed.", expected="the 64 hex digits of the file's SHA-256"),
     "rights": _s("text", "Who holds which rights in the source, and how it may be used."),
+    "kind": _s(
+        "enum", "official-document: a document as a state organ issued it (a plan, or the notice that issues one); "
+        "news-report: a report of a plan by a newspaper, a news agency or a government site's news page.",
+        choices=m.SOURCE_KINDS,
+    ),
+    "republish": _s(
+        "enum", "whole: the full text may be republished (a document of a state organ, to which the PRC Copyright Law does not "
+        "apply under its Article 5, or a text whose licence allows it); quotes: only the quotes the records cite are shown.",
+        choices=m.REPUBLISH,
+    ),
+    "extent": _s(
+        "enum", "whole: the text is the whole page or document; beginning: only its beginning could be found (the plans "
+        "it reports are reported in part, and the rest is not reconstructed).",
+        choices=m.EXTENTS,
+    ),
     "date": _s("str", "The date the source states for itself (YYYY-MM-DD), if any.", required=False, nullable=True),
     "url": _s("url", "The address the source states for itself, if any.", required=False, nullable=True),
     "original": _s("record", "The file the text was extracted from, for provenance.", required=False, nullable=True, record={
@@ -112,9 +127,10 @@ REGION = {
     "id": _s("slug", "The region's id."),
     "status": _STATUS,
     "label": _s("text", "The region's name."),
-    "level": _s("enum", "National or provincial.", choices=m.PLAN_LEVELS),
+    "level": _s("enum", "Its level of government: national, provincial, municipal (a prefecture-level city) or county (a county-level city, county or district).", choices=m.PLAN_LEVELS),
     "code_gb2260": _s("str", "The GB/T 2260 code, empty for China as a whole.", nullable=True, expected="a six-digit GB/T 2260 code or empty"),
-    "code_iso": _s("str", "The ISO 3166-1 or 3166-2 code.", expected="an ISO 3166-1 or 3166-2 code"),
+    "code_iso": _s("str", "The ISO 3166-1 or 3166-2 code; null below the provincial level, which ISO 3166-2 does not code.", nullable=True, expected="an ISO 3166-1 or 3166-2 code"),
+    "parent": _s("slug", "The region it is part of (a city's province, a province's cn); null for China as a whole.", nullable=True),
 }
 CONCEPT = {
     "id": _s("slug", "The entry's id."),
@@ -167,7 +183,7 @@ PLAN = {
     "title": _s("text", "The plan's title; the Chinese as printed inside 《》."),
     "issuers": _s("slugs", "The issuing organizations the source names, in order (ids from organizations.yaml)."),
     "issuer_count": _s("int", "The number of issuing departments the announcement states (等16部门), or null.", nullable=True),
-    "level": _s("enum", "National or provincial.", choices=m.PLAN_LEVELS),
+    "level": _s("enum", "The level of government that issued it: national, provincial, municipal or county.", choices=m.PLAN_LEVELS),
     "region": _s("slug", "The region the plan applies to."),
     "period_start": _s("year", "The first year as stated, or null.", nullable=True),
     "period_end": _s("year", "The target or last year as stated, or null.", nullable=True),
@@ -263,7 +279,7 @@ def check_record(data: Any, spec: dict[str, Spec], where: Where, prefix: str, li
 
 
 #: Fields a draft may leave empty: a person fills them in while reviewing it.
-DRAFT_MAY_BE_EMPTY = frozenset({"level", "region", "publisher", "rights", "code_iso"})
+DRAFT_MAY_BE_EMPTY = frozenset({"level", "region", "publisher", "rights", "code_iso", "kind", "republish", "extent"})
 
 
 def _check_value(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:

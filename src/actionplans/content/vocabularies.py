@@ -30,19 +30,44 @@ def read_vocabularies(folder: Folder, path: Path) -> dict[str, dict[str, Any]]:
 def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
     ids = Ids(name.removesuffix("s"))
     out: dict[str, Any] = {}
+    parents: list[tuple[str, str | None, int, Where]] = []
     for checked, raw, where in folder.records(path, REGION if name == "regions" else CONCEPT):
         if not ids.claim(checked["id"], where, line_of(raw, "id")):
             continue
         if checked["status"] == "draft":
             folder.drafts.setdefault(name, set()).add(checked["id"])
-            if any(checked[key] is None for key in ("level", "code_iso") if key in checked):
+            if "level" in checked and checked["level"] is None:
                 folder.pending.setdefault(name, set()).add(checked["id"])  # a field still to fill in
                 continue
         if name == "regions":
-            out[checked["id"]] = m.Region(checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"])
+            if checked["level"] in ("national", "provincial") and not checked["code_iso"]:
+                where.add(line_of(raw, "code_iso"), "code_iso", "is empty", "the ISO 3166 code of a national or provincial region", "empty-value")
+                continue
+            parents.append((checked["id"], checked["parent"], line_of(raw, "parent"), where))
+            out[checked["id"]] = m.Region(
+                checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"], checked["parent"],
+            )
         else:
             out[checked["id"]] = m.Concept(checked["id"], checked["label"], checked["description"])
+    for region_id, parent, line, where in parents:
+        _check_parent(out, region_id, parent, line, where)
     return out
+
+
+def _check_parent(regions: dict[str, m.Region], region_id: str, parent: str | None, line: int, where: Where) -> None:
+    """A region's parent is a region of a higher level; only China as a whole has none."""
+    level = m.PLAN_LEVELS.index(regions[region_id].level)
+    if parent is None:
+        if level > 0:
+            where.add(line, "parent", "is empty", "the region this one is part of (cn for a province)", "empty-value")
+        return
+    if not reference(parent, regions, "region", where, line, "parent"):
+        return
+    if m.PLAN_LEVELS.index(regions[parent].level) >= level:
+        where.add(
+            line, "parent", f"{parent!r} is a {regions[parent].level} region, not above this {regions[region_id].level} one",
+            "a region of a higher level", "parent-not-above",
+        )
 
 
 def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[str, Any]]) -> dict[str, m.Organization]:

@@ -161,11 +161,44 @@ def _source_yaml(sid: str, extracted: Extracted, document: Document, found: list
         f"file: {sid}.txt",
         f"sha256: {digest}",
         "rights: null  # who holds which rights in the text, and how it may be used",
+        f"kind: {_kind(document, found)}  # as the text reads: confirm it",
+        "republish: null  # whole (an official document of a state organ, or a text whose licence allows it) or quotes",
+        f"extent: {'whole' if _ends_whole(document) else 'beginning'}  # {_ending_note(document)}",
         "original:",
         f"  file: {q(extracted.path.name)}",
         f"  sha256: {extracted.file_sha256}",
     ]
     return "\n".join(lines) + "\n"
+
+
+#: What a news report prints: a dateline (新华社北京4月8日电), a reporter, a paper's own news tag.
+_NEWS = re.compile(r"(?:新华社|中新社|本报|人民网|央视网|中国网)[^。，,]{0,12}?(?:电|讯)|记者|通讯员|责任编辑|责编|编辑[:：]")
+#: What an official document prints: its notice, its addressees, its document number.
+_OFFICIAL = re.compile(r"关于印发.{2,80}?的通知|现将.{0,40}?印发给你们|〔20\d\d〕\d+号|\[20\d\d\]\d+号|各(?:省|市|县|区|自治区|有关)[^。]{0,40}?[:：]")
+
+
+def _kind(document: Document, found: list[PlanFound]) -> str:
+    """official-document for a notice or a plan's own text, news-report for a report of one."""
+    text = document.joined
+    official, news = _OFFICIAL.search(text), _NEWS.search(text)
+    if official and (not news or official.start() < news.start()):
+        return "official-document"
+    return "news-report"
+
+
+def _ends_whole(document: Document) -> bool:
+    """Whether the text ends as a page ends: with a full stop, or with furniture after its body."""
+    paragraphs = [p for p in document.paragraphs if p.kind == "text"]
+    if not paragraphs:
+        return False
+    last = document.text(paragraphs[-1].start, paragraphs[-1].end).rstrip()
+    tail = document.paragraphs[-1]
+    return last.endswith(("。", "！", "？", "”", "」")) or tail.kind in ("furniture", "byline")
+
+
+def _ending_note(document: Document) -> str:
+    ending = document.joined[-12:]
+    return f"the text ends with “{ending}”: beginning if the page goes on after it"
 
 
 def _text_or_null(zh: str | None) -> str:

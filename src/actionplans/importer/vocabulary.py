@@ -108,6 +108,7 @@ class Vocabulary:
             f"  level: {region.level}",
             f"  code_gb2260: {_q(region.gb2260 or '')}",
             f"  code_iso: {region.iso}",
+            f"  parent: {'null' if region.id == 'cn' else 'cn'}",
         ]
         return self._add("regions", region.id, lines)
 
