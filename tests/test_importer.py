@@ -467,3 +467,44 @@ def make_pdf(lines: list[str]) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+# --- mistakes found in review of the corpus ----------------------------------------------------
+REGRESSIONS = yaml.safe_load((DATA / "regressions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", REGRESSIONS, ids=[c["case"] for c in REGRESSIONS])
+def test_a_mistake_found_in_review_stays_fixed(case) -> None:
+    document, plans = _plans(case["text"])
+    assert [document.text(*p.title) for p in plans] == case["titles"]
+    plan = plans[0]
+    if "issuers" in case:
+        assert [f.printed for f in plan.issuers] == case["issuers"]
+    if "announcement_starts" in case:
+        assert plan.announcement is not None and document.text(*plan.announcement).startswith(case["announcement_starts"])
+    if "tasks" in case:
+        assert [document.text(t.start, t.end) for t in plan.tasks] == case["tasks"]
+
+
+@pytest.mark.parametrize("case", REGRESSIONS, ids=[c["case"] for c in REGRESSIONS])
+def test_every_regression_case_quotes_its_source(case) -> None:
+    """Each paragraph of a case is words of the corpus text it names, in that text's order."""
+    source = CONTENT / "sources" / f"{case['source']}.txt"
+    if not source.is_file():  # an excerpt of a text not (yet) in the corpus: of the importer's test texts
+        source = DATA / "texts" / f"{case['source']}.txt"
+    joined = squeeze(source.read_text(encoding="utf-8"))
+    at = 0
+    for paragraph in filter(None, (squeeze(p) for p in case["text"].split("\n"))):
+        found = joined.find(paragraph, at)
+        assert found >= 0, f"{case['source']}: {paragraph[:30]}… is not in the text after position {at}"
+        at = found + len(paragraph)
+
+
+def test_a_text_file_is_kept_as_it_is(into, tmp_path) -> None:
+    """A stored copy of a page is published as found: trailing spaces, blank lines and a missing
+    final line break are kept (only CRLF line ends become LF)."""
+    raw = "来源:某报 \r\n\r\n近日,民政部印发《关于推进养老服务的行动方案(2024-2026年)》。  \r\n一是建设服务网络;二是开展志愿服务"
+    path = tmp_path / "stored.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    import_texts([path], into)
+    assert (into / "sources" / "stored.txt").read_bytes() == raw.replace("\r\n", "\n").encode("utf-8")

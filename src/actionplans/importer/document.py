@@ -36,6 +36,10 @@ FURNITURE = re.compile(
 )
 
 
+#: A line that ends an article on a web page: what follows is other articles' teasers.
+ARTICLE_END = re.compile(r"^(?:TheEnd|THEEND|[（(]完[）)]|相关阅读|相關閱讀|推荐阅读|推薦閱讀|热门阅读|延伸阅读|今日看点|猜你喜欢|精彩推荐|相关新闻|相关文章)[:：]?$")
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph: its span of the joined text and what it is (text, heading, byline, furniture)."""
@@ -92,7 +96,9 @@ class Document:
             if brk:
                 out.append(Paragraph(begin, end, self._kind(self.joined[begin:end])))
                 begin = lines[index + 1][0] if index + 1 < len(lines) else end
-        return out
+        # after an article's end (The End, 相关阅读 …) a page shows other articles' teasers
+        ended = next((i for i, p in enumerate(out) if ARTICLE_END.match(self.joined[p.start : p.end])), len(out))
+        return out[:ended] + [Paragraph(p.start, p.end, "furniture") for p in out[ended:]]
 
     @staticmethod
     def _kind(text: str) -> str:

@@ -52,8 +52,13 @@ def extract(path: Path) -> Extracted:
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text", ".md"):
-        extracted = Extracted(path, decode(path, data), digest, "txt")
-    elif suffix in (".html", ".htm", ".xhtml"):
+        # a text file is the text already: kept as it is (a stored copy of a page is published as
+        # found), its line ends made LF as the content requires
+        text = decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
+        if not _CJK.search(text):
+            raise ImportFailed(f"{path}: no Chinese text found; expected the Chinese text of a plan or of a report about one")
+        return Extracted(path, text, digest, "txt")
+    if suffix in (".html", ".htm", ".xhtml"):
         extracted = _html(path, data, digest)
     elif suffix == ".docx":
         extracted = _docx(path, data, digest)

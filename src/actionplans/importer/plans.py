@@ -20,14 +20,19 @@ from . import tasks as t
 from .document import Document, quote_depth
 from .issuers import Found, Gazetteer
 
-_PLAN_WORD = r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動)"
+_PLAN_WORD = r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動|任务清单|任務清單)"
 TITLE = re.compile(rf"《(?P<inner>[^《》]{{2,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)》")
-ISSUED_BEFORE = re.compile(r"(印发|印發|出台|出臺|发布|發布|制定|公布|下发|下發|颁布|頒布|发出|發出|推出|审议通过|審議通過)了?$")
-ISSUED_AFTER = re.compile(r"^(发布|發布|印发|印發|出台|出臺|公布|正式实施|出炉)")
+ISSUED_BEFORE = re.compile(r"(印发|印發|出台|出臺|发布|發布|制定|公布|下发|下發|颁布|頒布|发出|發出|推出|审议通过|審議通過|现将|現將)了?$")
+ISSUED_AFTER = re.compile(r"^(?:近日|日前|近期|正式|对外|對外|已|于近日|昨日|今日)?(发布|發布|印发|印發|出台|出臺|公布|颁布|頒布|正式实施|出炉)|^已经[^，,。]{1,12}同意")
 CITED_BEFORE = re.compile(r"(根据|按照|贯彻|落实|依据|对照|参照|依照|結合|结合)$")
 ALIAS = re.compile(r"[（(]以下简称[“\"《](?P<alias>[^”\"》]{1,20})[”\"》][）)]")
 NOTICE = re.compile(rf"关于印发《?(?P<inner>[^《》]{{2,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)》?的通知")
-HEADING_TITLE = re.compile(rf"^(?P<inner>[\u4e00-\u9fff“”（）()—\-0-9年、]{{4,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)$")
+HEADING_TITLE = re.compile(rf"^(?:[\u4e00-\u9fff]{{2,20}}[:：])?(?P<inner>[\u4e00-\u9fff“”（）()—\-0-9年、]{{4,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)$")
+#: A news report's dateline and credit before its first sentence: 新华社北京4月8日电, 本报讯（记者张婷）.
+DATELINE = re.compile(
+    r"(?:(?:新华社|中新社|中新网|人民网|央视网|本报|[\u4e00-\u9fff]{2,6}网)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日电|[\u4e00-\u9fff]{1,6}讯)"
+    r"(?:[（(](?:记者|通讯员|全媒体记者)[^）)]{1,30}[）)])?"
+)
 DUE_COUNT = re.compile(r"(?:等|共)?(?P<n>\d{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:个)?(?:部门|部門|单位|部委)")
 DURATION = re.compile(r"(?P<n>[一二三四五六七八九十两]|\d)年(?:行动|攻坚|专项)")
 AIM = re.compile(r"到\s*20\d\d\s*年|目标|力争|旨在")
@@ -65,9 +70,39 @@ def find_plans(document: Document, gazetteer: Gazetteer) -> list[PlanFound]:
     return plans
 
 
+def title_key(title: str) -> str:
+    """What two printings of one title share: dashes, quotation marks and spaces aside (a page
+    prints 2024—2028年 in its heading and 2024-2028年 in its notice; a store drops “”)."""
+    return _TITLE_NOISE.sub("", _DASHES.sub("-", title))
+
+
+_DASHES = re.compile(r"[—–―－‐‑-]+")
+_TITLE_NOISE = re.compile(r"[“”\"'‘’「」『』\s]")
+#: A notice that issues a plan, named as a title: 《国务院办公厅关于印发〈X〉的通知》 names the plan X.
+NOTICE_TITLE = re.compile(r"关于印发[〈<《]?(?P<inner>[^〈〉<>]{2,80}?)[〉>》]?的通知$")
+#: A plan named without 《》 right after a verb of issuing: 印发“十四五”健康老龄化规划.
+BARE_TITLE = re.compile(
+    r"(?:印发|印發|发布|發布|出台|出臺|制定|颁布|頒布|开展|開展)了?(?P<inner>[\u4e00-\u9fff“”「」0-9（）()—\-]{4,40}?(?:方案|计划|計劃|规划|規劃|行动|行動|任务清单)"
+    r"(?:[（(][^（）()]{2,20}[）)])?)(?=[，,。；;：:（(]|$)"
+)
+
+
+def _cited(joined: str, position: int) -> bool:
+    """Whether the title at ``position`` is cited rather than reported: its clause (since the last
+    comma or full stop) says the text follows it (根据, 贯彻落实 …) or names it as issued before
+    (…印发的《…》 after 为落实)."""
+    clause = joined[max(0, position - 80) : position]
+    clause = re.sub(r"《[^《》]*》", "", clause[max(clause.rfind(mark) for mark in "，,。；;：:！？") + 1 :])  # not the words of titles
+    return bool(_CITING.search(clause))
+
+
+_CITING = re.compile(r"根据|按照|贯彻|落实|依据|对照|参照|依照|對照|貫徹|此前|截至")
+
+
 def _titles(document: Document) -> list[PlanFound]:
     """The plans the text reports, by their titles (found in the whole joined text, so that a
-    title broken across lines or paragraphs is found too), with their short names."""
+    title broken across lines or paragraphs is found too), with their short names. Two
+    printings of one title (dashes, quotation marks aside) are one plan."""
     joined = document.joined
     plans: dict[str, PlanFound] = {}
     furniture = [(p.start, p.end) for p in document.paragraphs if p.kind in ("furniture", "byline")]
@@ -75,37 +110,87 @@ def _titles(document: Document) -> list[PlanFound]:
     def usable(position: int) -> bool:
         return not any(a <= position < b for a, b in furniture)
 
+    def add(start: int, end: int, mention: int) -> None:
+        notice = NOTICE_TITLE.search(joined[start:end])
+        if notice is not None:  # the notice's plan
+            start, end = start + notice.start("inner"), start + notice.end("inner")
+        plans.setdefault(title_key(joined[start:end]), PlanFound((start, end))).mentions.append(mention)
+
     last_reported_end = -1
+    uncited: list[re.Match[str]] = []
     for match in TITLE.finditer(joined):
         inner = match.group("inner")
         if _is_alias_like(inner) or not usable(match.start()):
             continue
         before = joined[max(0, match.start() - 12) : match.start()]
-        after = joined[match.end() : match.end() + 6]
+        after = joined[match.end() : match.end() + 8]
         reported = bool(ISSUED_BEFORE.search(before.rstrip("，,的")) or ISSUED_AFTER.match(after) or re.search(r"(印发|印發|出台|发布|制定)[^，。]{0,10}$", before))
         # a title right after a reported one: 印发《A》和《B》, 印发《A》《B》
         coordinated = 0 <= match.start() - last_reported_end <= 3 and re.fullmatch(r"(和|及|与|、|以及|，|,)?", joined[last_reported_end : match.start()]) is not None
-        if (not (reported or coordinated) or CITED_BEFORE.search(before)) and inner not in plans:
+        cited = _cited(joined, match.start())
+        if not cited:
+            uncited.append(match)
+        if (not (reported or coordinated) or cited) and title_key(inner) not in plans:
             continue
         last_reported_end = match.end()
-        start = match.start("inner")
-        plans.setdefault(inner, PlanFound((start, start + len(inner)))).mentions.append(match.start())
+        add(match.start("inner"), match.end("inner"), match.start())
     for match in NOTICE.finditer(joined):
         inner = match.group("inner")
-        if usable(match.start()) and inner not in plans and not _is_alias_like(inner):
-            start = match.start("inner")
-            plans.setdefault(inner, PlanFound((start, start + len(inner)))).mentions.append(match.start())
+        inside = quote_depth(joined[: match.start() + 1], "《", "》")[match.start()] > 0
+        if inside and _cited(joined, joined.rfind("《", 0, match.start())):
+            continue  # the notice of a cited title: 根据《国务院办公厅关于印发X的通知》
+        if usable(match.start()) and title_key(inner) not in plans and not _is_alias_like(inner):
+            add(match.start("inner"), match.end("inner"), match.start())
+    # a title before one reported with it: 《A》和《B》近日颁布实施
+    for match in reversed(uncited):
+        after = joined[match.end() : match.end() + 2]
+        following = TITLE.match(joined, match.end() + (1 if after[:1] in "和及与、" else 0))
+        if following is not None and title_key(following.group("inner")) in plans and title_key(match.group("inner")) not in plans:
+            add(match.start("inner"), match.end("inner"), match.start())
+    # a heading that is nothing but a title: 一、《上海市促进残疾人就业三年行动方案》
+    for paragraph in document.paragraphs:
+        line = joined[paragraph.start : paragraph.end]
+        heading = re.fullmatch(r"(?:[一二三四五六七八九十]+、|\d+[.、])?《(?P<inner>[^《》]{4,80})》", line)
+        if paragraph.kind in ("heading", "text") and heading and re.search(rf"{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?$", heading.group("inner")):
+            at = paragraph.start + heading.start("inner")
+            if title_key(heading.group("inner")) not in plans:
+                add(at, at + len(heading.group("inner")), paragraph.start)
     if not plans:  # a plan text without 《》: its heading is its title
         for start, text in _headings(document):
             heading = HEADING_TITLE.match(text)
             if heading:
-                plans[heading.group("inner")] = PlanFound((start, start + len(heading.group("inner"))), [start])
+                plans[title_key(heading.group("inner"))] = PlanFound((start + heading.start("inner"), start + heading.end("inner")), [start])
                 break
+    if not plans and uncited:  # a plan the text is about, named without a verb of issuing: 《X》包括…
+        # the one the text gives a short name (以下简称), else the first
+        match = next((m for m in uncited if ALIAS.match(joined, m.end())), uncited[0])
+        add(match.start("inner"), match.end("inner"), match.start())
+    if not plans:  # a plan named without 《》 after a verb of issuing: 印发“十四五”健康老龄化规划
+        for match in BARE_TITLE.finditer(joined):
+            if usable(match.start()) and not _cited(joined, match.start()):
+                add(match.start("inner"), match.end("inner"), match.start())
+                break
+    _merge_shortened(plans, [(m.start("inner"), m.end("inner"), m.start()) for m in uncited], joined)
     for match in ALIAS.finditer(joined):
         owner = _title_before(plans, match.start())
         if owner is not None:
             owner.aliases.add(match.group("alias"))
     return sorted(plans.values(), key=lambda p: p.mentions[0])
+
+
+def _merge_shortened(plans: dict[str, PlanFound], titles: list[tuple[int, int, int]], joined: str) -> None:
+    """One plan printed with and without its region's name (a notice: 关于印发促进残疾人就业三年行动
+    实施方案的通知; its text: 《甘肃省促进残疾人就业三年行动实施方案》): kept under the full title,
+    whether that title was found reported or only printed (``titles``: start, end, mention)."""
+    for start, end, mention in titles:
+        key = title_key(joined[start:end])
+        if key not in plans and any(key.endswith(k) and len(key) - len(k) <= 12 for k in plans):
+            plans[key] = PlanFound((start, end), [mention])
+    for key in sorted(plans, key=len):
+        longer = next((k for k in plans if k != key and k.endswith(key) and len(k) - len(key) <= 12), None)
+        if longer is not None:
+            plans[longer].mentions = sorted(plans[longer].mentions + plans[key].mentions)
+            del plans[key]
 
 
 def _headings(document: Document) -> list[tuple[int, str]]:
@@ -192,10 +277,14 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     if plan.announcement is None:
         plan.announcement = document.sentence_at(plan.title[0]) if document.sentence_at(plan.title[0])[1] > plan.title[0] else plan.title
     a_start, a_end = plan.announcement
+    dateline = DATELINE.match(joined, a_start, a_end)
+    if dateline is not None:  # 新华社北京4月8日电 日前，…: the news agency's words, not the announcement's
+        a_start = dateline.end()
+        plan.announcement = (a_start, a_end)
     announcement = joined[a_start:a_end]
     head = announcement[: max(0, announcement.find(title) - 1)] if title in announcement else announcement
     # a meeting that reviewed a plan did not issue it: 国务院常务会议审议通过《…》
-    plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head)]
+    plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head) if x.body.kind != "media"]
     count = DUE_COUNT.search(head)
     if count and not re.search(r"联合.{0,60}等\s*$", head[: count.start() + 1]):  # X联合Y等N部门: N counts X's partners
         raw = count.group("n")
@@ -288,6 +377,8 @@ def _tasks(document: Document, plan: PlanFound) -> None:
         plan.task_count = matching[0] if matching else (stated[0] if not plan.tasks or len(plan.tasks) < stated[0].value else None)
     if not plan.tasks and plan.task_count is not None:
         plan.tasks = t.named(document, plan.task_count) or t.passages(document, plan.task_count, spans, stop)
+    if not plan.tasks:
+        plan.tasks = t.run_in(document, spans)
 
 
 def _statements(document: Document, plan: PlanFound) -> None:

@@ -291,21 +291,43 @@ def sections(document: Document, found: list[Chain], every: list[Marker], spans:
 
 
 def named(document: Document, count: Count) -> list[TaskSpan]:
-    """Tasks a report names in one sentence with their number: 包括A、B、C等6大行动."""
+    """Tasks a report names in one sentence with their number: 包括A、B、C等6大行动, or 实施A、B、C
+    五大行动 where the items share the count's noun."""
     sentence = document.sentence_at(count.start)
     text = document.joined[sentence[0] : count.start]
     noun = re.search(r"(行动|工程|任务|举措)", document.joined[count.start : count.end])
     if noun is None:
         return []
-    listed = re.search(r"(?:包括|实施|开展|部署|推进)(?P<items>[^，。；]+?)等?$", text)
+    listed = re.search(r"(?:包括|实施|开展|部署|推进)(?P<items>[^，。；,;]+?)等?$", text)
     if listed is None:
         return []
     begin = sentence[0] + listed.start("items")
-    out: list[TaskSpan] = []
-    for part in re.finditer(r"[^、]+", listed.group("items")):
-        if part.group().endswith(noun.group()) and len(part.group()) >= 4:
-            out.append(TaskSpan(None, begin + part.start(), begin + part.end()))
+    parts = list(re.finditer(r"[^、]+", listed.group("items")))
+    out = [TaskSpan(None, begin + part.start(), begin + part.end()) for part in parts if part.group().endswith(noun.group()) and len(part.group()) >= 4]
+    if not out and len(parts) == count.value:  # 实施A、B、C五大行动: each item without the shared noun
+        out = [TaskSpan(None, begin + part.start(), begin + part.end()) for part in parts if len(part.group()) >= 2]
     return out if len(out) >= 2 else []
+
+
+#: An action a report names as it runs: 实施机关、事业单位带头安排残疾人就业行动和企业助力残疾人就业行动.
+_RUN_IN = re.compile(r"(?:实施|开展|启动|推进)(?P<items>[^。；;：:，,]{4,160}?行动)(?=[，,。；;]|$)")
+
+
+def run_in(document: Document, spans: list[tuple[int, int]]) -> list[TaskSpan]:
+    """Actions a report names as they run, each ending in 行动 and joined by 和, 、 or 及, when it
+    names at least three of them: the plan's tasks, where it numbers none."""
+    out: list[TaskSpan] = []
+    for begin, end in spans:
+        text = document.joined[begin:end]
+        depth = quote_depth(text, "《“", "》”")
+        for match in _RUN_IN.finditer(text):
+            if depth[match.start()]:
+                continue
+            start = match.start("items")
+            for part in re.finditer(r"[和、及]?(?P<action>.+?行动)(?=[和、及]|$)", match.group("items")):
+                if len(part.group("action")) >= 6:
+                    out.append(TaskSpan(None, begin + start + part.start("action"), begin + start + part.end("action")))
+    return out if len(out) >= 3 else []
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
