@@ -508,3 +508,29 @@ def test_a_text_file_is_kept_as_it_is(into, tmp_path) -> None:
     path.write_bytes(raw.encode("utf-8"))
     import_texts([path], into)
     assert (into / "sources" / "stored.txt").read_bytes() == raw.replace("\r\n", "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("ending", "extent"),
+    [
+        ("现印发给你们,请认真贯彻实施。\n\n一、总", "beginning"),  # cut in a heading (gd-child-friendly-city-notice)
+        ("统筹城乡妇女儿童协调发展。规划的颁布实施将为新起点上全面推进妇", "beginning"),
+        ("推动形成良好社会环境。", "whole"),
+        ("推动形成良好社会环境。\n\n责任编辑:邓纯雪\n中国精神文明网网站©版权所有", "whole"),  # its footer: the page's end
+    ],
+)
+def test_a_draft_source_says_whether_its_text_is_cut(into, tmp_path, ending, extent) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_text("近日,民政部印发《关于推进养老服务的行动方案(2024-2026年)》。" + ending, encoding="utf-8")
+    import_texts([path], into)
+    assert yaml.safe_load((into / "sources" / "cut.yaml").read_text(encoding="utf-8"))["extent"] == extent
+
+
+def test_a_reporter_who_learned_something_is_no_author(into, tmp_path) -> None:
+    """记者从全国妇联获悉 ("the reporter learned from the All-China Women's Federation") names no
+    one (national-family-education-plan-news); 记者杨昊 does."""
+    path = tmp_path / "news.txt"
+    path.write_text("记者从全国妇联获悉:全国妇联近日印发《关于指导推进家庭教育的五年规划》。(记者杨昊)\n", encoding="utf-8")
+    import_texts([path], into)
+    authors = yaml.safe_load((into / "sources" / "news.yaml").read_text(encoding="utf-8"))["authors"]
+    assert [a["zh"] for a in authors] == ["杨昊"]

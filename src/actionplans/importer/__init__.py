@@ -188,12 +188,11 @@ def _kind(document: Document, found: list[PlanFound]) -> str:
 
 def _ends_whole(document: Document) -> bool:
     """Whether the text ends as a page ends: with a full stop, or with furniture after its body."""
-    paragraphs = [p for p in document.paragraphs if p.kind == "text"]
-    if not paragraphs:
+    if not document.paragraphs:
         return False
-    last = document.text(paragraphs[-1].start, paragraphs[-1].end).rstrip()
     tail = document.paragraphs[-1]
-    return last.endswith(("。", "！", "？", "”", "」")) or tail.kind in ("furniture", "byline")
+    last = document.text(tail.start, tail.end)
+    return tail.kind in ("furniture", "byline") or last.endswith(("。", "！", "？", "”", "」", ")", "）"))
 
 
 def _ending_note(document: Document) -> str:
@@ -205,14 +204,20 @@ def _text_or_null(zh: str | None) -> str:
     return f"{{zh: {q(zh)}, en: \"\"}}" if zh else "null"
 
 
-_BYLINE_NAMES = re.compile(r"(?:本报记者|本报通讯员|特约记者|通讯员|记者|作者[:：]|文[/／])\s*(?P<names>[\u4e00-\u9fff]{2,4}(?:[、，,\s]+[\u4e00-\u9fff]{2,4})*)")
+#: A byline's names; 记者从民政部获悉 ("the reporter learned from …") names no one.
+_BYLINE_NAMES = re.compile(
+    r"(?:本报记者|本报通讯员|特约记者|通讯员|记者|作者[:：]|文[/／])\s*(?![从在近日前获了据])(?P<names>[\u4e00-\u9fff]{2,4}(?:[、，,\s]+[\u4e00-\u9fff]{2,4})*)"
+)
 
 
 def _bylines(document: Document) -> list[str]:
     names: list[str] = []
     for paragraph in document.paragraphs:
         text = document.text(paragraph.start, paragraph.end)
-        for match in _BYLINE_NAMES.finditer(text if paragraph.kind in ("byline", "furniture") else text[:30]):
+        # a byline opens a paragraph, or closes it in brackets: …作出部署。（记者杨昊）
+        closing = re.search(r"[（(][^（）()]{2,24}[）)]$", text)
+        scope = text if paragraph.kind in ("byline", "furniture") else text[:30] + (" " + closing.group() if closing else "")
+        for match in _BYLINE_NAMES.finditer(scope):
             for name in re.split(r"[、，,\s]+", match.group("names")):
                 if name and name not in names:
                     names.append(name)

@@ -163,11 +163,14 @@ class Gazetteer:
         return self._known_bodies.get(zh)
 
     def _department(self, row: dict[str, str], region: Region, full: str) -> Body | None:
+        """The department ``row`` of ``region``, named in full (江苏省人民政府 for 江苏省政府, as the
+        national bodies' short forms read as their full names)."""
         if not row:
             return None
         en = row["en"].replace("{region}", _the(region))
         slug = f"{region.id.removeprefix('cn-')}-{row['id']}" if region.id else ""
-        return Body(full, en, row["kind"], region, self.known.get(full), slug)
+        name = region.zh + row["zh"] if region.zh and full.startswith(region.zh) else full
+        return Body(name, en, row["kind"], region, self.known.get(name) or self.known.get(full), slug)
 
 
 def _initials(english: str) -> str:
@@ -182,8 +185,9 @@ def _short(region: Region) -> list[str]:
 
 
 def _the(region: Region) -> str:
-    """The region's English name as it stands inside another name ("the Ningxia Hui Autonomous Region")."""
-    return f"the {region.en}"
+    """The region's English name as it stands inside another name: "the Ningxia Hui Autonomous
+    Region", but "Gansu Province" and "Beijing Municipality"."""
+    return f"the {region.en}" if region.en.endswith("Autonomous Region") else region.en
 
 
 def _listed_after(text: str, previous_end: int, start: int) -> bool:
