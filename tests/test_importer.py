@@ -534,3 +534,10 @@ def test_a_reporter_who_learned_something_is_no_author(into, tmp_path) -> None:
     import_texts([path], into)
     authors = yaml.safe_load((into / "sources" / "news.yaml").read_text(encoding="utf-8"))["authors"]
     assert [a["zh"] for a in authors] == ["杨昊"]
+
+
+def test_a_ceiling_is_at_most() -> None:
+    """控制在…以下 sets a ceiling (ha-healthy-henan-2023-2025): the qualifier is at-most."""
+    (q,) = quantities("5岁以下儿童生长迟缓率控制在5%以下")
+    assert (q.value, q.qualifier) == (Decimal("5"), "at-most")
+    assert {q.value: q.qualifier for q in quantities("不超过30%")} == {Decimal("30"): "at-most"}

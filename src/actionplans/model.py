@@ -26,7 +26,7 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 PlanLevel = Literal["national", "provincial", "municipal", "county"]
 FigureKind = Literal["statistic", "target", "count", "period"]
-Qualifier = Literal["exact", "at-least", "approximately"]
+Qualifier = Literal["exact", "at-least", "at-most", "approximately"]
 StatementKind = Literal["announcement", "aim", "principle", "safeguard", "task-count"]
 TaskCountRule = Literal["equal", "at-most"]
 SourceKind = Literal["official-document", "news-report"]
@@ -36,7 +36,7 @@ Extent = Literal["whole", "beginning"]
 #: Levels of government, from the top: a region's, and so a plan's (a city's plan is municipal).
 PLAN_LEVELS: tuple[str, ...] = ("national", "provincial", "municipal", "county")
 FIGURE_KINDS: tuple[str, ...] = ("statistic", "target", "count", "period")
-QUALIFIERS: tuple[str, ...] = ("exact", "at-least", "approximately")
+QUALIFIERS: tuple[str, ...] = ("exact", "at-least", "at-most", "approximately")
 STATEMENT_KINDS: tuple[str, ...] = ("announcement", "aim", "principle", "safeguard", "task-count")
 TASK_COUNT_RULES: tuple[str, ...] = ("equal", "at-most")
 #: What a source is: a document as a state organ issued it (a plan, or the notice that issues

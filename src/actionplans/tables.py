@@ -368,7 +368,7 @@ TABLES: tuple[Table, ...] = (
             _ref("unit_id", "计量单位", "Unit"),
             Column("year", "integer", "数字所指年份（原文未说明则为空）", "Year the figure refers to (empty when the source does not say)", **_YEAR),
             _ref("region_id", "数字所指地区", "Region the figure refers to"),
-            Column("qualifier", "string", "限定：确切、至少或约", "Qualifier: exact, at least or approximately", required=True, enum=m.QUALIFIERS),
+            Column("qualifier", "string", "限定：确切、至少、至多或约", "Qualifier: exact, at least, at most or approximately", required=True, enum=m.QUALIFIERS),
             *_pair("measure", "所度量的内容", "What the figure measures"),
             *_pair("quote", "引文（中文逐字引自原文）", "Quote (Chinese verbatim from the source)"),
             *_span(),

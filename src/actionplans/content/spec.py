@@ -172,7 +172,7 @@ FIGURE = {
     "unit": _s("slug", "Its unit (an id from vocabularies/units.yaml)."),
     "year": _s("year", "The year the figure refers to, or null when the source does not say.", nullable=True),
     "region": _s("slug", "The region the figure refers to (an id from vocabularies/regions.yaml)."),
-    "qualifier": _s("enum", "exact, at-least (至少, 以上) or approximately (约, 左右, 多, 余).", choices=m.QUALIFIERS),
+    "qualifier": _s("enum", "exact, at-least (至少, 以上, 不少于), at-most (以下, 以内, 不超过: a ceiling) or approximately (约, 左右, 多, 余).", choices=m.QUALIFIERS),
     "measure": _s("text", "What the figure measures."),
     "quote": _s("text", "The words it is read from; the Chinese verbatim from the source."),
 }
@@ -181,7 +181,7 @@ PLAN = {
     "status": _STATUS,
     "source": _s("slug", "The source that reports the plan (an id from sources/)."),
     "title": _s("text", "The plan's title; the Chinese as printed inside 《》."),
-    "issuers": _s("slugs", "The issuing organizations the source names, in order (ids from organizations.yaml)."),
+    "issuers": _s("slugs", "The issuing organizations the source names, in order (ids from organizations.yaml); empty when it names none."),
     "issuer_count": _s("int", "The number of issuing departments the announcement states (等16部门), or null.", nullable=True),
     "level": _s("enum", "The level of government that issued it: national, provincial, municipal or county.", choices=m.PLAN_LEVELS),
     "region": _s("slug", "The region the plan applies to."),

@@ -32,7 +32,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 FIGURE = re.compile(
     rf"(?P<before>至少|不少于|不低于|不超过|超过|达到|逾|近|约|大约)?(?P<number>{_NUMBER})"
     rf"(?:\s*(?P<dash>[-—–~～至到])\s*(?P<number_to>\d+(?:[.．]\d+)?|[{_CN}]+))?"
-    rf"(?P<mid>多|余)?(?P<unit>{_UNIT})(?P<after>及以上|以上|以下|左右|多|余|上下)?"
+    rf"(?P<mid>多|余)?(?P<unit>{_UNIT})(?P<after>及以上|以上|及以下|以下|以内|左右|多|余|上下)?"
 )
 #: Spans that hold numbers that are not figures.
 NOT_FIGURES = re.compile(
@@ -141,6 +141,8 @@ def periods(text: str, offset: int = 0) -> list[Quantity]:
 def _qualifier(before: str | None, after: str | None) -> str:
     if before in ("至少", "不少于", "不低于", "超过", "逾") or after in ("以上", "及以上"):
         return "at-least"
+    if before in ("不超过", "不高于") or after in ("以下", "及以下", "以内"):
+        return "at-most"  # a ceiling: 控制在5.3‰以下
     if before in ("近", "约", "大约") or after in ("左右", "多", "余", "上下"):
         return "approximately"
     return "exact"
