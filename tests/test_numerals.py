@@ -64,3 +64,9 @@ def test_read_numbers_never_raises(text: str) -> None:
 def test_read_chinese_any_numeral_run(text: str) -> None:
     value = read_chinese(text)
     assert value is None or value >= 0
+
+
+def test_a_large_unit_after_yu_or_duo_multiplies_the_number() -> None:
+    """30余万件 ("more than 300,000 items", cdpf-assistive-devices-2006-2010) reads as 300,000."""
+    assert read_numbers("免费发放了30余万件") == [Decimal("30"), Decimal("300000")]
+    assert read_numbers("30多万人") == [Decimal("30"), Decimal("300000")]

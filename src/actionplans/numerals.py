@@ -11,7 +11,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _LARGE_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-_ARABIC = re.compile(r"(\d+(?:[.．]\d+)?)\s*([万亿]?)")
+#: A number in Arabic digits and its large unit, which may follow 余 or 多 (30余万 = more than 300,000).
+_ARABIC = re.compile(r"(\d+(?:[.．]\d+)?)\s*(?:[余多])?([万亿]?)")
 _CHINESE = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]?)?")
 _PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
 #: Longest numeral read; longer runs are not numbers a plan states.
