@@ -117,6 +117,16 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
     return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
 
 
+def source_downloads(dataset: m.Dataset, texts: dict[str, str]) -> list[Download]:
+    """The texts of the sources that may be republished in full (``republish: whole``), as
+    plain-text downloads; the others' texts are not offered."""
+    return [
+        Download(f"downloads/sources/{s.id}.txt", "TXT", f"{s.title.zh}：原文", f"{s.title.en}: text", texts[s.id].encode("utf-8"))
+        for s in dataset.sources.values()
+        if s.republish == "whole" and s.id in texts
+    ]
+
+
 def listings(titles: dict[str, m.Text]) -> list[tuple[str, str, str, str]]:
     """(path, format, description zh, description en) of every download, in page order."""
     out = [
@@ -468,7 +478,7 @@ def distribution(download: Download, base: str) -> dict[str, Any]:
 
 _MEDIA_TYPES = {
     ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv",
+    ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain",
 }
 
 
@@ -484,6 +494,7 @@ __all__ = [
     "human_size",
     "make_downloads",
     "media_type",
+    "source_downloads",
     "plan_subsets",
     "record_json",
 ]

@@ -31,6 +31,7 @@ from . import model as m
 from .downloads import Download
 from .errors import ActionplansError
 from .history import History, field_label
+from .marks import marked_lines, numbered, quotes_of
 from .numerals import format_number, stated_number, stated_number_en
 from .tables import TABLES
 
@@ -52,6 +53,7 @@ CHART_PLANS = 12
 #: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
 HTML_TEMPLATES = frozenset({
     "plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2", "releases_index.md.j2", "release.md.j2",
+    "source.md.j2", "sources_index.md.j2",
 })
 
 
@@ -213,6 +215,7 @@ def render_pages(
     report: Path | None = None,
     drafts: frozenset[str] = frozenset(),
     history: History | None = None,
+    texts: dict[str, str] | None = None,
 ) -> Rendered:
     """Render every page into ``docs``, with the theme's assets; return what was done.
 
@@ -220,9 +223,10 @@ def render_pages(
     relative, and citations name no address). ``report`` is a test report the accessibility
     page may quote (see ``Renderer.accessibility_results``). The plans in ``drafts`` (a preview)
     and their tasks are marked as drafts on every page that shows them. ``history`` holds the
-    releases, each of which gets a page, and what each did to every plan and task.
+    releases, each of which gets a page, and what each did to every plan and task. ``texts`` are
+    the sources' verbatim texts: a source that may be republished shows its own on its page.
     """
-    renderer = Renderer(dataset, downloads, templates, content, base, report, drafts, history)
+    renderer = Renderer(dataset, downloads, templates, content, base, report, drafts, history, texts)
     names: set[str] = set()
     written = 0
     for page in renderer.pages():
@@ -263,8 +267,10 @@ class Renderer:
         report: Path | None = None,
         drafts: frozenset[str] = frozenset(),
         history: History | None = None,
+        texts: dict[str, str] | None = None,
     ) -> None:
         self.ds = dataset
+        self.texts = texts or {}
         self.drafts = drafts
         self.history = history or History()
         self.downloads = list(downloads)
@@ -444,6 +450,13 @@ class Renderer:
             meta["jsonld"] = self.jsonld(job.lang, job.path)
         if job.template == "plan.md.j2":
             values["plan_downloads"] = self.by_plan.get(values["plan"].id, [])
+        if job.template == "source.md.j2":
+            source = values["source"]
+            quotes = quotes_of(source.plans)
+            whole = source.republish == "whole" and source.id in self.texts
+            values["quotes"] = quotes
+            values["lines"] = list(numbered(marked_lines(self.texts[source.id], quotes))) if whole else []
+            values["text_download"] = next((d for d in self.downloads if d.path == f"downloads/sources/{source.id}.txt"), None)
         if job.template == "data.md.j2":
             values["downloads"] = self.downloads
             values["table_rows"] = self.table_rows
@@ -520,6 +533,10 @@ class Renderer:
                 "release.md.j2", f"releases/{p.version}", lang, {"title": t["release_n"].format(version=p.version)},
                 {"p": p, "views": self.history.views.get(p.version, []), "current": p is self.history.current},
             )
+        sources = sorted(ds.sources.values(), key=lambda source: (-(source.year or 0), source.id))
+        yield Job("sources_index.md.j2", "sources/index", lang, {"title": t["sources"], "description": t["sources_description"]}, {"sources": sources})
+        for source in ds.sources.values():
+            yield Job("source.md.j2", f"sources/{source.id}", lang, {"title": source.title.get(lang) or source.title.zh}, {"source": source})
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
         yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms})
         for name in ("about", "accessibility", "python"):

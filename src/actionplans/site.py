@@ -25,8 +25,9 @@ from typing import Any
 from . import load, paths
 from . import model as m
 from .content import load_content
+from .content.sources import read_source_texts
 from .datapackage import build_files, staged_folder, stale_files, write_package
-from .downloads import Download, dcat_catalog, endpoints, make_downloads
+from .downloads import Download, dcat_catalog, endpoints, make_downloads, source_downloads
 from .errors import ActionplansError
 from .history import History, citation_cff, release_catalog, releases_json, sha256sums, versions_of
 from .pages import Rendered, render_pages, write_if_changed
@@ -124,10 +125,11 @@ def render(
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
     the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts;
     ``history`` holds the releases, which get pages of their own."""
-    downloads = make_downloads(package, dataset)
+    texts = read_source_texts(layout.at(layout.content), dataset.sources)
+    downloads = make_downloads(package, dataset) + source_downloads(dataset, texts)
     rendered = render_pages(
         dataset, downloads, layout.at(layout.docs), templates=layout.at(layout.templates), content=layout.at(layout.content),
-        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts, history=history,
+        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts, history=history, texts=texts,
     )
     return downloads, rendered
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import model as m
-from ..errors import Problem
+from ..errors import ActionplansError, Problem
 from ..quotes import SourceText
 from ..yamlfile import read_text
 from .folder import Folder
@@ -79,3 +79,27 @@ class SourceFile:
             kind=checked["kind"], republish=checked["republish"], extent=checked["extent"], url=checked["url"], date=checked["date"],
         )
         return result
+
+
+def read_source_texts(root: Path, sources: dict[str, m.Source]) -> dict[str, str]:
+    """The verbatim texts of ``sources`` (a data package's), from the content folder ``root``,
+    each checked against the SHA-256 the package states: a page shows only the text the data
+    was checked against."""
+    import yaml
+
+    out: dict[str, str] = {}
+    for source_id, source in sources.items():
+        described = root / "sources" / f"{source_id}.yaml"
+        try:
+            name = (yaml.safe_load(described.read_text(encoding="utf-8")) or {}).get("file", f"{source_id}.txt")
+            data = (described.parent / str(name)).read_bytes()
+        except (OSError, yaml.YAMLError) as error:
+            raise ActionplansError(f"{described}: cannot read the source's text ({error}); expected the content the data package was made from") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != source.sha256:
+            raise ActionplansError(
+                f"{described.parent / str(name)}: SHA-256 {digest} differs from the data package's {source.sha256}; "
+                "expected the text the data was checked against (run actionplans package)"
+            )
+        out[source_id] = data.decode("utf-8")
+    return out
