@@ -156,10 +156,38 @@ class Timeline(NamedTuple):
     undated: list[m.Plan]
 
 
+def corpus_counts(ds: m.Dataset) -> dict[str, int]:
+    """What the data holds, as the home page states it (counted here, never written by hand)."""
+    national = sum(1 for p in ds.plans.values() if p.level == "national")
+    provinces = {r.id for p in ds.plans.values() if (r := ds.province_of(p.region_id)) is not None}
+    return {
+        "plans": len(ds.plans), "national": national, "local": len(ds.plans) - national, "provinces": len(provinces),
+        "sources": len(ds.sources), "tasks": len(ds.tasks), "figures": len(ds.figures),
+    }
+
+
+def recent_plans(ds: m.Dataset) -> list[m.Plan]:
+    """The plans, the most recently reported first (by their source's date, else its year)."""
+    return sorted(ds.plans.values(), key=lambda p: (p.source.date or str(p.source.year or "")), reverse=True)
+
+
+def listed_plans(ds: m.Dataset) -> list[m.Plan]:
+    """The plans as lists show them: by level (national first), then region (by its GB/T 2260
+    code, so a province's cities follow it), then latest period first, then title."""
+    order = {level: i for i, level in enumerate(m.PLAN_LEVELS)}
+
+    def key(plan: m.Plan) -> tuple[int, str, int, str]:
+        region = ds.regions[plan.region_id]
+        return (order[plan.level], region.code_gb2260 or "", -(plan.period_end or 0), plan.title.zh)
+
+    return sorted(ds.plans.values(), key=key)
+
+
 def timeline(plans: Sequence[m.Plan]) -> Timeline:
-    """The plans' periods on one axis of years, grouped by level (national plans first). A plan
-    that states only its last year starts at the axis' first year, open; one that states no year
-    is listed apart."""
+    """The plans' periods on one axis of years, grouped by level (national plans first) and,
+    within a level, in the order ``plans`` has them (``listed_plans``: by region). A plan that
+    states only its last year starts at the axis' first year, open; one that states no year is
+    listed apart."""
     dated = [p for p in plans if p.period_end]
     if not dated:
         return Timeline([], [], list(plans))
@@ -493,13 +521,18 @@ class Renderer:
             "home.md.j2", "index", lang,
             {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", "")},
             # intro: hand-written Markdown, trusted
-            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS, "timeline": timeline(list(ds.plans.values())[:HOME_PLAN_CARDS])},
+            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS, "recent": recent_plans(ds)[:HOME_PLAN_CARDS], "counts": corpus_counts(ds)},
         )
-        plans = list(ds.plans.values())
+        plans = listed_plans(ds)
+        levels = [level for level in m.PLAN_LEVELS if any(p.level == level for p in plans)]
+        provinces = sorted({r.id: r for p in plans if (r := ds.province_of(p.region_id)) is not None}.values(), key=lambda r: r.code_gb2260 or "")
+        themes = [c for c in ds.themes.values() if any(c.id in p.theme_ids for p in plans)]
+        years = sorted({y for p in plans if p.period_end for y in range(p.period_start or p.period_end, p.period_end + 1)})
         for pager, chunk in paginate("plans", plans, PAGE_SIZE):
             path = "plans/index" if pager.page == 1 else pager.path  # the folder's own page
             yield Job(
-                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t)}, {"pager": pager, "plans": chunk, "timeline": timeline(chunk)},
+                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t)},
+                {"pager": pager, "plans": chunk, "timeline": timeline(chunk), "levels": levels, "provinces": provinces, "themes": themes, "years": years},
             )
         for plan in ds.plans.values():
             yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, {"plan": plan})

@@ -7,6 +7,10 @@ publish a draft), then read, its downloads made, its pages rendered (only change
 rewritten), MkDocs run in this process, so the theme and plugins stay loaded, and the search
 indexed again, so a search finds the edit.
 
+Beside the site, the preview has a review page per plan (``review/<plan-id>/``, listed at
+``review/``): the plan's source text with each quote marked where it was found, its records beside
+it, and the to-dos ``check`` lists for it (see ``review.py``).
+
 MkDocs' own ``serve`` watches ``docs_dir``, which is generated here, so every rebuild would set
 off another. This server watches what people edit: the content, the templates, ``mkdocs.yml``,
 and the releases.
@@ -26,9 +30,11 @@ from urllib.parse import urlsplit
 
 from . import load
 from .content import load_content
+from .content.sources import read_source_texts
 from .datapackage import build_files
 from .errors import ActionplansError, ContentError
 from .pages import prune, write_if_changed
+from .review import review_pages
 from .search import Pagefind, find_pagefind
 from .site import Layout, index_search, load_history, load_mkdocs_config, render, run_mkdocs, write_files
 
@@ -48,11 +54,14 @@ def preview(layout: Layout, site_dir: Path, address: str, pagefind: Pagefind, co
     prune(package, set(files))
     dataset = load(package)
     history = load_history(layout)
-    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history)
+    texts = read_source_texts(layout.at(layout.content), dataset.sources)
+    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history, texts=texts)
     config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
     run_mkdocs(config)
     index_search(config, pagefind)
     write_files(site_dir, dataset, downloads, history)
+    for path, data in review_pages(dataset, texts, content.todos, layout.at(layout.templates)).items():
+        write_if_changed(site_dir / path, data)
     return config
 
 

@@ -121,11 +121,13 @@ def load_history(layout: Layout) -> History:
 
 def render(
     layout: Layout, dataset: m.Dataset, package: Path, drafts: frozenset[str] = frozenset(), history: History | None = None,
+    texts: dict[str, str] | None = None,
 ) -> tuple[list[Download], Rendered]:
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
     the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts;
-    ``history`` holds the releases, which get pages of their own."""
-    texts = read_source_texts(layout.at(layout.content), dataset.sources)
+    ``history`` holds the releases, which get pages of their own; ``texts`` the sources' texts
+    (read from the content, checked against the package, when not given)."""
+    texts = texts if texts is not None else read_source_texts(layout.at(layout.content), dataset.sources)
     downloads = make_downloads(package, dataset) + source_downloads(dataset, texts)
     rendered = render_pages(
         dataset, downloads, layout.at(layout.docs), templates=layout.at(layout.templates), content=layout.at(layout.content),
