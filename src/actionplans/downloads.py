@@ -494,7 +494,7 @@ __all__ = [
     "human_size",
     "make_downloads",
     "media_type",
-    "source_downloads",
     "plan_subsets",
     "record_json",
+    "source_downloads",
 ]
