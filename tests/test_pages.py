@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import functools
 import json
 import posixpath
@@ -188,3 +190,96 @@ def test_a_draft_is_marked_on_its_plan_and_task_pages(dataset, downloads) -> Non
         for lang in ("zh", "en"):
             assert 'class="ap-draft" role="note"' in _page(renderer, path, lang).body, (path, lang)
     assert 'class="ap-draft"' not in _page(renderer, "plans/nm-elderly-meals", "en").body
+
+
+# --- sources, the plans table, counts from the data ---------------------------------------------
+def _texts() -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8") for path in (CONTENT / "sources").glob("*.txt")}
+
+
+def _with_source(dataset, **changes):
+    """The dataset with every source changed as ``changes`` says (its kind, republish …)."""
+    from actionplans import model as m
+
+    sources = {k: dataclasses.replace(s, **changes) for k, s in dataset.sources.items()}
+    return m.Dataset(
+        meta=dataset.meta, sources=sources, regions=dataset.regions, groups=dataset.groups, themes=dataset.themes,
+        actors=dataset.actors, units=dataset.units, organizations=dataset.organizations, plans=dataset.plans,
+        tasks=m.TaskTable(dataset.tasks), figures=dataset.figures, terms=dataset.terms,
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_source_that_may_be_republished_shows_its_whole_text_with_each_quote_marked(dataset, downloads, lang) -> None:
+    ds = _with_source(dataset, republish="whole")
+    source = next(iter(ds.sources.values()))
+    renderer = Renderer(ds, downloads, TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts())
+    body = _page(renderer, f"sources/{source.id}", lang).body
+    raw = _texts()[source.id]
+    shown = re.sub(r"<[^>]+>", "", re.sub(r'<a class="ap-quote-link".*?</a>', "", body))
+    for line in filter(None, (line.strip() for line in raw.split("\n"))):
+        assert html.escape(line, quote=False) in shown  # every line of the text, as it is
+    for task in list(ds.tasks.values())[:5]:  # each quote opens an anchor and links to its record
+        assert f'id="q-{task.id}"' in body and f'href="../../tasks/{task.id}/"' in body.replace(f"{BASE}", "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_source_quoted_only_shows_its_quotes_and_no_other_words(dataset, downloads, lang) -> None:
+    source = next(iter(dataset.sources.values()))
+    assert source.republish == "quotes"
+    body = _page(Renderer(dataset, downloads, TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts()), f"sources/{source.id}", lang).body
+    quoted = "".join(q for q in re.findall(r'<span lang="zh-Hans">(.*?)</span>', body))
+    raw = _texts()[source.id]
+    unquoted = [line.strip() for line in raw.split("\n") if line.strip() and squeeze_html(line) not in squeeze_html(quoted)]
+    assert unquoted, "the seed page has lines that no record quotes"
+    assert not any(line in body for line in unquoted if len(line) >= 8)
+    for task in dataset.tasks.values():
+        assert html.escape(task.text.zh, quote=False) in body
+
+
+def squeeze_html(text: str) -> str:
+    return re.sub(r"\s", "", html.unescape(text))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plans_table_lists_every_plan_with_what_its_filters_read(dataset, downloads, lang) -> None:
+    body = _page(_renderer(dataset, downloads), "plans/index", lang).body
+    assert "<form class=\"ap-filter\" data-ap-filter hidden" in body  # shown by the script only
+    rows = re.findall(r'<tr data-level="([a-z]+)"[^>]* data-province="([a-z-]*)" data-themes="([a-z -]*)" data-start="(\d*)" data-end="(\d*)"', body)
+    assert len(rows) == len(dataset.plans)
+    for plan in dataset.plans.values():
+        province = dataset.province_of(plan.region_id)
+        assert (plan.level, province.id if province else "", " ".join(plan.theme_ids), str(plan.period_start or ""), str(plan.period_end or "")) in rows
+
+
+def test_the_home_page_counts_the_corpus_from_the_data(dataset, downloads) -> None:
+    from actionplans.pages import corpus_counts
+
+    counts = corpus_counts(dataset)
+    assert counts["plans"] == len(dataset.plans) and counts["tasks"] == len(dataset.tasks) and counts["sources"] == len(dataset.sources)
+    provinces = {p.region_id for p in dataset.plans.values() if p.level == "provincial"}
+    assert counts["provinces"] == len(provinces) and counts["national"] + counts["local"] == counts["plans"]
+    for lang, words in (("zh", f"本站收录 {counts['plans']} 份方案"), ("en", f"The site holds {counts['plans']} plans")):
+        assert words in _page(_renderer(dataset, downloads), "index", lang).body
+
+
+def test_no_hand_written_page_counts_the_plans() -> None:
+    """Counts of plans come from the data: the hand-written pages and the data set's own title
+    and description state none (a number of plans written by hand is false once one is added)."""
+    count = re.compile(r"([0-9一二三四五六七八九十两]+)\s*(份|项|个)(社会政策)?(行动)?方案|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(\w+\s+){0,4}plans\b", re.I)
+    texts = [p.read_text(encoding="utf-8") for p in (CONTENT / "pages").glob("*.md")]
+    texts.append((CONTENT / "package.yaml").read_text(encoding="utf-8"))
+    texts.append((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    found = [m.group(0) for text in texts for m in count.finditer(text) if "最早收录" not in text[max(0, m.start() - 6) : m.start()] and "first" not in text[max(0, m.start() - 6) : m.start()].lower()]
+    assert found == []
+
+
+def test_a_block_a_page_cannot_have_is_reported(dataset, downloads, tmp_path) -> None:
+    from actionplans.pages import TemplateError
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    page = tmp_path / "content" / "pages" / "about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n{{ counts }}\n", encoding="utf-8")
+    renderer = Renderer(dataset, downloads, TEMPLATES, tmp_path / "content", BASE, history=_history())
+    with pytest.raises(TemplateError, match=r"about.en.md: \{\{ counts \}\} is no block of the page"):
+        list(renderer.pages())

@@ -464,7 +464,7 @@ def test_load_a_downloaded_release_zip_checked_against_its_checksums(project: Pa
     edited = rezip(lambda name, data: data.replace(b"Diversified", b"Edited") if name.endswith("tasks.csv") else data)
     with pytest.raises(DataPackageError, match=r"tasks\.csv: its SHA-256 differs from the .* its descriptor states"):
         read_zip(edited, releases=project / "releases")
-    retitled = rezip(lambda name, data: data.replace(b'"title": "Social', b'"title": "Edited social', 1) if name.endswith("datapackage.json") else data)
+    retitled = rezip(lambda name, data: data.replace(b'"title": "', b'"title": "Edited ', 1) if name.endswith("datapackage.json") else data)
     with pytest.raises(DataPackageError, match=r"says it is release 1\.0\.0, but its descriptor differs"):
         read_zip(retitled, releases=project / "releases")
 

@@ -574,9 +574,27 @@ class Renderer:
         yield Job("glossary.md.j2", "glossary", lang, {"title": t["glossary"]}, {"terms": terms})
         for name in ("about", "accessibility", "python"):
             meta, body = self._prose(name, lang)
-            if name == "accessibility":
-                body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).replace("{{ results }}", self.accessibility_results(lang))
+            body = self._fill(re.sub(r"<!--.*?-->\n?", "", body, flags=re.S), name, lang)
             yield Job("prose.md.j2", name, lang, meta, {"body": Markup(body)})
+
+    def _fill(self, body: str, name: str, lang: str) -> str:
+        """A hand-written page with its generated blocks in place: ``{{ results }}`` (the
+        accessibility report), ``{{ sources }}`` (what the sources are, counted from the data).
+        A page names only blocks it may have."""
+        blocks = {"results": lambda: self.accessibility_results(lang), "sources": lambda: self.sources_summary(lang)}
+        for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}", body):
+            if match.group(1) not in blocks:
+                raise TemplateError(f"{self.content / 'pages' / f'{name}.{lang}.md'}: {{{{ {match.group(1)} }}}} is no block of the page; expected one of {', '.join(blocks)}")
+        return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda match: blocks[match.group(1)](), body)
+
+    def sources_summary(self, lang: str) -> str:
+        """What kinds of text the data comes from and which may be republished, counted."""
+        sources = list(self.ds.sources.values())
+        official = [s for s in sources if s.kind == "official-document"]
+        return self.labels[lang]["sources_summary"].format(
+            n=len(sources), official=len(official), whole=sum(1 for s in sources if s.republish == "whole"),
+            news=sum(1 for s in sources if s.kind == "news-report"), beginning=sum(1 for s in sources if s.extent == "beginning"),
+        )
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]
