@@ -70,13 +70,13 @@ def test_the_tasks_csv_is_in_view_on_a_1280_by_800_screen(chrome, served, start)
 
 
 @pytest.mark.parametrize("start", ["", "en/"])
-@pytest.mark.parametrize("path", ["data/", "plans/nm-elderly-meals/", "plans/", "themes/meal-assistance/", ""])
+@pytest.mark.parametrize("path", ["data/", "plans/nm-elderly-meals/", "plans/", "themes/meal-assistance/", "", "sources/", "sources/seed-page/"])
 def test_new_page_kinds_reflow_at_320_px(chrome, served, start, path) -> None:
     context = chrome.new_context(viewport={"width": 320, "height": 640})
     tab = context.new_page()
     tab.goto(served + start + path)
     assert tab.evaluate("() => document.scrollingElement.scrollWidth") <= 320
-    for selector in ("a[download]", ".ap-figure-card", ".ap-timeline tbody th a", ".ap-facet-chart tbody th a"):
+    for selector in ("a[download]", ".ap-figure-card", ".ap-timeline tbody th a", ".ap-facet-chart tbody th a", ".ap-filter select"):
         for element in tab.locator(selector).all()[:3]:
             box = element.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= 320, (selector, box)
@@ -91,3 +91,32 @@ def test_printing_a_plan_page_opens_the_figure_quotes_and_closes_them_after(tab,
     assert tab.evaluate(closed) == 0
     tab.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     assert tab.evaluate(closed) == tab.evaluate("() => document.querySelectorAll('.ap-figure-cards details').length")
+
+
+@pytest.mark.parametrize("start", ["", "en/"])
+def test_the_plans_table_filters_and_sorts_by_keyboard(chrome, served, start) -> None:
+    """The filter form appears with the script; a choice hides the rows that do not match and
+    the status line (a live region) says how many are shown; a column header sorts, and says so."""
+    context = chrome.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.goto(served + start + "plans/")
+    rows = tab.locator("table.ap-plans tbody tr")
+    total = rows.count()
+    assert tab.locator("form.ap-filter").is_visible()
+    levels = tab.locator("form.ap-filter select[name=level] option").evaluate_all("os => os.map(o => o.value).filter(Boolean)")
+    national = tab.locator('table.ap-plans tbody tr[data-level="national"]').count()
+    tab.locator("select[name=level]").focus()
+    tab.keyboard.press("ArrowDown")  # the first level: national
+    tab.locator("select[name=level]").dispatch_event("change")
+    assert levels[0] == "national"
+    assert tab.locator("table.ap-plans tbody tr:visible").count() == national
+    status = tab.locator("[data-ap-count]")
+    assert status.get_attribute("role") == "status" and str(national) in status.inner_text() and str(total) in status.inner_text()
+    tab.locator("button[type=reset]").press("Enter")
+    tab.wait_for_function(f"() => document.querySelectorAll('table.ap-plans tbody tr:not([hidden])').length === {total}")
+    header = tab.locator("table.ap-plans th[data-sort=end]")
+    header.locator("button").press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    ends = tab.locator("table.ap-plans tbody tr").evaluate_all("rs => rs.map(r => Number(r.dataset.end || 0))")
+    assert ends == sorted(ends)
+    context.close()

@@ -65,6 +65,10 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         plan.write_text(plan.read_text(encoding="utf-8").replace(OLD, NEW, 1), encoding="utf-8")
         assert _wait_for(url, NEW, 60), "the edit never showed up"
         after = _snapshot(docs)
+        # the review page shows the plan's source text with the task marked, and the edit
+        review = _fetch(f"http://127.0.0.1:{port}/review/nx-children-care/")
+        assert f'<span id="q-{TASK}"></span><mark class="k-task"' in review and NEW in review
+        assert "nx-children-care" in _fetch(f"http://127.0.0.1:{port}/review/")
         index_after = json.loads(_fetch(index_url))["languages"]["en"]
         # a broken edit is reported (file:line, no traceback) and the preview keeps the last good
         # version; the next good edit shows again
