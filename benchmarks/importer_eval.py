@@ -141,7 +141,7 @@ def unit_key(unit: str, labels: dict[str, str] | None = None) -> frozenset[str]:
 def seed_answers(gazetteer: Gazetteer) -> list[Plan]:
     dataset = load_content(ROOT / "content")
     out = []
-    for plan in dataset.plans.values():
+    for plan in (p for p in dataset.plans.values() if p.source_id == "seed-page"):
         figures = {(f.value, f.value_to, unit_key(f.unit_id)) for f in plan.figures}
         out.append(
             Plan(
@@ -278,12 +278,10 @@ def evaluate_corpus(verbose: bool) -> tuple[dict[str, Score], dict[str, Score], 
         for source, expected in sorted(answers.items()):
             raw = (ROOT / "content" / "sources" / f"{source}.txt").read_text(encoding="utf-8")
             text = SourceText(raw)
-            archived = [corpus_draft(p, text, organizations, gazetteer) for p in sorted(archive.glob("*.yaml"))
-                        if yaml.safe_load(p.read_text(encoding="utf-8")).get("source") == source]
+            drafted = [p for p in sorted(archive.glob("*.yaml")) if p.name not in ("organizations.yaml", "units.yaml")]
+            archived = [corpus_draft(p, text, organizations, gazetteer) for p in drafted if yaml.safe_load(p.read_text(encoding="utf-8"))["source"] == source]
             compare_corpus(first, archived, expected, f"first import: {source}" if verbose else None)
             content = _content(Path(folder) / source)
-            shutil.rmtree(content / "sources")
-            (content / "sources").mkdir()
             path = Path(folder) / f"{source}.txt"
             path.write_text(raw, encoding="utf-8")
             try:
@@ -313,41 +311,37 @@ def corpus_table(first: dict[str, Score], now: dict[str, Score], plans: int, sou
 
 
 def review_times(path: Path) -> str:
-    """Minutes each plan's review took, from the review log (plan, start, end, what changed)."""
+    """Minutes per plan of the review, by reviewer (their first start to their last end, over the
+    plans they reviewed), from the review log (plan, reviewer, start or end, time, changes)."""
     import csv
     import statistics
     from datetime import datetime
 
     if not path.is_file():
         return ""
-    starts: dict[str, datetime] = {}
-    minutes: dict[str, float] = {}
+    spans: dict[str, list[datetime]] = {}
+    plans: dict[str, set[str]] = {}
     with path.open(encoding="utf-8") as handle:
-        for row in csv.reader(handle, delimiter="\t"):
-            if len(row) < 3:
-                continue
-            when = datetime.fromisoformat(row[2])
-            if row[1] == "start":
-                starts[row[0]] = when
-            elif row[1] == "end" and row[0] in starts:
-                minutes[row[0]] = (when - starts[row[0]]).total_seconds() / 60
-    if not minutes:
-        return ""
-    values = sorted(minutes.values())
+        for row in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"):
+            spans.setdefault(row["reviewer"], []).append(datetime.fromisoformat(row["time"]))
+            plans.setdefault(row["reviewer"], set()).add(row["plan"])
+    per_plan = sorted((max(t) - min(t)).total_seconds() / 60 / len(plans[r]) for r, t in spans.items())
+    total = sum((max(t) - min(t)).total_seconds() for t in spans.values()) / 3600
     return (
-        f"Review time per plan (reading the draft against its source, correcting it, translating it and publishing it; "
-        f"{len(values)} plans, from `{path.relative_to(ROOT)}`): median {statistics.median(values):.1f} min, "
-        f"shortest {values[0]:.1f}, longest {values[-1]:.1f}, {sum(values) / 60:.1f} hours in all.\n"
+        f"Review time (each plan's draft read against its source, corrected, translated and published; "
+        f"{sum(len(v) for v in plans.values())} plans by {len(spans)} reviewers working at once, from `{path.relative_to(ROOT)}`): "
+        f"per plan, by reviewer, median {statistics.median(per_plan):.1f} min (from {per_plan[0]:.1f} to {per_plan[-1]:.1f}); "
+        f"{total:.1f} reviewer-hours in all.\n"
     )
 
 
 def _content(folder: Path) -> Path:
+    """The project's content without its plans and sources: what a new import starts from."""
     content = folder / "content"
     shutil.copytree(ROOT / "content", content)
-    shutil.rmtree(content / "plans")
-    (content / "plans").mkdir()
-    for path in (content / "sources").glob("seed-page.*"):
-        path.unlink()
+    for name in ("plans", "sources"):
+        shutil.rmtree(content / name)
+        (content / name).mkdir()
     return content
 
 

@@ -30,13 +30,12 @@ SEED = CONTENT / "sources" / "seed-page.txt"
 
 @pytest.fixture
 def into(tmp_path: Path) -> Path:
-    """A content folder with the project's vocabularies, organizations and glossary, no plans."""
+    """A content folder with the project's vocabularies, organizations and glossary, no plans and no sources."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    shutil.rmtree(content / "plans")
-    (content / "plans").mkdir()
-    for path in (content / "sources").glob("seed-page.*"):
-        path.unlink()
+    for folder in ("plans", "sources"):
+        shutil.rmtree(content / folder)
+        (content / folder).mkdir()
     return content
 
 
@@ -226,7 +225,7 @@ def test_the_seed_page_imports_into_the_hand_built_plans(into, tmp_path, dataset
     drafts = load_content(into, drafts=True)
     assert not [t for t in drafts.todos if t.severity != "todo"]
     by_title = {p.title.zh: p for p in drafts.plans.values()}
-    for plan in dataset.plans.values():
+    for plan in (p for p in dataset.plans.values() if p.source_id == "seed-page"):
         draft = by_title[plan.title.zh]
         assert [(t.span.start, t.span.end) for t in draft.tasks] == [(t.span.start, t.span.end) for t in plan.tasks], plan.id
         assert [t.label for t in draft.tasks] == [t.label for t in plan.tasks]
@@ -352,18 +351,22 @@ def test_an_existing_file_is_replaced_only_with_force(into, tmp_path, capsys) ->
 
 
 def test_new_organizations_regions_and_units_are_added_as_drafts(into, tmp_path) -> None:
-    path = tmp_path / "gansu.txt"
-    path.write_text("近日，甘肃省民政厅、财政厅等8部门联合印发《甘肃省养老服务行动方案》。《方案》提出，到2025年，建成200所养老院。\n", encoding="utf-8")
+    path = tmp_path / "jilin.txt"
+    path.write_text("近日，吉林省民政厅、财政厅等8部门联合印发《吉林省养老服务行动方案》。《方案》提出，到2025年，建成200座养老院。\n", encoding="utf-8")
+    known = {o["id"] for o in yaml.safe_load((into / "organizations.yaml").read_text(encoding="utf-8"))}
+    assert "cn-jl" not in (into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8") and not known & {"jl-civil-affairs", "jl-finance"}
     import_texts([path], into)
     organizations = yaml.safe_load((into / "organizations.yaml").read_text(encoding="utf-8"))
     added = [o for o in organizations if o.get("status") == "draft"]
-    assert [(o["name"]["zh"], o["region"]) for o in added] == [("甘肃省民政厅", "cn-gs"), ("甘肃省财政厅", "cn-gs")]
+    assert [(o["name"]["zh"], o["name"]["en"], o["region"]) for o in added] == [
+        ("吉林省民政厅", "Department of Civil Affairs of Jilin Province", "cn-jl"), ("吉林省财政厅", "Department of Finance of Jilin Province", "cn-jl"),
+    ]
     regions = yaml.safe_load((into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8"))
-    assert {"id": "cn-gs", "status": "draft", "label": {"zh": "甘肃省", "en": "Gansu Province"}, "level": "provincial", "code_gb2260": "620000", "code_iso": "CN-GS", "parent": "cn"} in regions
+    assert {"id": "cn-jl", "status": "draft", "label": {"zh": "吉林省", "en": "Jilin Province"}, "level": "provincial", "code_gb2260": "220000", "code_iso": "CN-JL", "parent": "cn"} in regions
     units = yaml.safe_load((into / "vocabularies" / "units.yaml").read_text(encoding="utf-8"))
-    assert {"id": "institution", "status": "draft", "label": {"zh": "所", "en": "institution"}, "description": None} in units
+    assert {"id": "building", "status": "draft", "label": {"zh": "座", "en": "building"}, "description": None} in units
     dataset = load_content(into, drafts=True)
-    assert dataset.plans["gansu"].region_id == "cn-gs"
+    assert dataset.plans["jilin"].region_id == "cn-jl"
 
 
 def test_a_published_plan_may_not_use_a_draft_organization(into, tmp_path) -> None:

@@ -102,20 +102,43 @@ class Gazetteer:
             self.automaton.add_word(name, (name, value))
         self.automaton.make_automaton()
 
-    def find(self, text: str) -> list[Found]:
-        """Every body named in ``text``, in order, without overlaps (the longest name wins)."""
+    def region_in(self, text: str) -> Region | None:
+        """The first provincial-level region ``text`` names (a plan's title names its own)."""
+        for _end, (_name, (kind, value)) in self.automaton.iter(text):
+            if kind == "region":
+                return value  # type: ignore[no-any-return]
+        return None
+
+    def find(self, text: str, region: Region | None = None) -> list[Found]:
+        """Every body named in ``text``, in order, without overlaps (the longest name wins).
+        ``region`` is the region of the document: a department named after a bare 省, 自治区 or
+        省委 (a signature block: 省发展改革委 省妇儿工委办公室 …) is that region's."""
         hits = []
         for end, (name, value) in self.automaton.iter(text):
             hits.append((end - len(name) + 1, end + 1, name, value))
+        for match in _PREFIXED.finditer(text):  # 共青团安徽省委员会, 中共广东省委宣传部, 团省委
+            place = self._region_named(match.group("region") or match.group("region2")) if not match.group("bare") else region
+            row = self.departments.get(match.group("department") or "团委")
+            if place is not None and row is not None:
+                hits.append((match.start(), match.end(), match.group(), ("prefixed", (row, place))))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        document_region, region = region, None
         out: list[Found] = []
-        region: Region | None = None
         position = 0
         index = 0
         while index < len(hits):
             start, end, name, (kind, value) = hits[index]
             index += 1
             if start < position:
+                continue
+            if kind == "prefixed":  # named around its region: 共青团安徽省委员会
+                row, place = value
+                full = name if name.startswith("共青团") or name.startswith("中共") else f"共青团{place.zh}委员会"  # 团省委
+                body = self._known(full) or self._department(row, place, full)
+                if body is not None:
+                    body = Body(full, body.en, body.kind, place, self.known.get(full), body.slug)
+                    out.append(Found(start, end, name, body))
+                    region, position = place, end
                 continue
             if kind == "region":
                 # a region followed by one of its departments: 宁夏回族自治区民政厅
@@ -131,6 +154,15 @@ class Gazetteer:
                 region = value
                 continue
             if kind == "department":
+                bare = _BARE.search(text[max(position, start - 4) : start])
+                if region is None and bare is not None and document_region is not None:
+                    # 省发展改革委 in a signature block: the document's own province
+                    full = document_region.zh + row_name(value, name)
+                    body = self._known(full) or self._department(value, document_region, full)
+                    if body is not None:
+                        out.append(Found(start - len(bare.group()), end, text[start - len(bare.group()) : end], body))
+                        position = end
+                        continue
                 local = _LOCAL.search(text[max(position, start - 8) : start])
                 if local is not None and (region is None or not _listed_after(text, position, start)):
                     # a city or county and its department: 东阳市人民政府办公室
@@ -157,6 +189,13 @@ class Gazetteer:
             region = body.region if body.region.id != "cn" else region
             position = end
         return out
+
+    def _region_named(self, name: str) -> Region | None:
+        """The region a name (full or short) stands for."""
+        for region in self.regions.values():
+            if name == region.zh or name in _short(region):
+                return region
+        return None
 
     def _known(self, zh: str) -> Body | None:
         """The organization of organizations.yaml with this Chinese name, if there is one."""
@@ -195,6 +234,19 @@ def _listed_after(text: str, previous_end: int, start: int) -> bool:
     between = text[previous_end:start]
     return bool(re.fullmatch(r"[、，,和及与]?", between))
 
+
+def row_name(row: dict[str, str], printed: str) -> str:
+    """A department's full name (发展和改革委员会 for 发展改革委), for the name of a body."""
+    return row.get("zh") or printed
+
+
+#: A department named after its region's bare word: 省发展改革委, 自治区残联, 省委宣传部.
+_BARE = re.compile(r"(?:省委|自治区党委|省|自治区)$")
+#: Bodies named around their region: 共青团安徽省委员会, 中共广东省委宣传部, 中共陕西省委网信办.
+_PREFIXED = re.compile(
+    r"共青团(?P<region>[\u4e00-\u9fff]{2,8}?(?:省|自治区|市))(?:委员会|委)|团(?P<bare>省|自治区)委|"
+    r"中共(?P<region2>[\u4e00-\u9fff]{2,8}?(?:省|自治区|市))委(?P<department>宣传部|组织部|网信办|社会工作部|政法委)"
+)
 
 #: A city, county or district named right before one of its departments.
 _LOCAL = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,6}?(?:市|县|区|州|盟|旗))$")

@@ -18,7 +18,7 @@ from ..numerals import read_chinese
 from . import figures as f
 from . import tasks as t
 from .document import Document, quote_depth
-from .issuers import Found, Gazetteer
+from .issuers import Found, Gazetteer, Region
 
 _PLAN_WORD = r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動|任务清单|任務清單)"
 TITLE = re.compile(rf"《(?P<inner>[^《》]{{2,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)》")
@@ -284,13 +284,14 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     announcement = joined[a_start:a_end]
     head = announcement[: max(0, announcement.find(title) - 1)] if title in announcement else announcement
     # a meeting that reviewed a plan did not issue it: 国务院常务会议审议通过《…》
-    plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head) if x.body.kind != "media"]
+    home = gazetteer.region_in(title)  # a bare 省 or 自治区 in the text is the plan's own
+    plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head, home) if x.body.kind != "media"]
     count = DUE_COUNT.search(head)
     if count and not re.search(r"联合.{0,60}等\s*$", head[: count.start() + 1]):  # X联合Y等N部门: N counts X's partners
         raw = count.group("n")
         value = int(raw) if raw.isdigit() else read_chinese(raw)
         plan.issuer_count = int(value) if value is not None else None
-    signed = _signatures(document, plan, gazetteer)
+    signed = _signatures(document, plan, gazetteer, home)
     if len(signed) > len(plan.issuers):  # a plan text signed by every issuer, above its date
         plan.issuers = signed
     if not plan.issuers and "关于" in title:  # 国务院办公厅关于…的意见: the title names its issuer
@@ -336,7 +337,7 @@ def _notice(joined: str, title: str, gazetteer: Gazetteer) -> tuple[list[Found],
 _DATE_LINE = re.compile(r"^(?:20\d\d|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
 
 
-def _signatures(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> list[Found]:
+def _signatures(document: Document, plan: PlanFound, gazetteer: Gazetteer, home: Region | None = None) -> list[Found]:
     """The bodies of a signature block: lines that are nothing but names of bodies, right above a date."""
     joined = document.joined
     paragraphs = [p for p in document.paragraphs if p.kind in ("heading", "text")]
@@ -348,7 +349,7 @@ def _signatures(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> li
         while j >= 0:
             line = paragraphs[j]
             text = joined[line.start : line.end]
-            found = gazetteer.find(text)
+            found = gazetteer.find(text, home)
             if not found or sum(f.end - f.start for f in found) < 0.8 * len(text):
                 break
             block = [Found(line.start + f.start, line.start + f.end, f.printed, f.body) for f in found] + block
