@@ -39,7 +39,7 @@ def test_navigation() -> None:
     assert {o.id for o in plan.issuers} >= {"nx-civil-affairs", "nx-education"}
     assert ds.plan("sunshine-volunteers").tasks[1].figures
     assert all(f.task is ds.tasks["sunshine-volunteers-2"] for f in ds.tasks["sunshine-volunteers-2"].figures)
-    with pytest.raises(KeyError, match="no plan 'nope'; known: nm-elderly-meals"):
+    with pytest.raises(KeyError, match=r"no plan 'nope'; known: .*\bnm-elderly-meals\b"):
         ds.plan("nope")
 
 
@@ -67,9 +67,10 @@ def test_versions() -> None:
 def test_to_frictionless() -> None:
     from frictionless import Package
 
-    package = actionplans.load().to_frictionless()
+    ds = actionplans.load()
+    package = ds.to_frictionless()
     assert isinstance(package, Package)
-    assert package.get_resource("tasks").read_rows()[0]["plan_id"] == "sunshine-volunteers"
+    assert [row["id"] for row in package.get_resource("tasks").read_rows()] == list(ds.tasks)
 
 
 def test_to_frictionless_from_content(tmp_path) -> None:
@@ -83,7 +84,7 @@ def test_to_pandas() -> None:
     pandas = pytest.importorskip("pandas")
     frames = actionplans.load().to_pandas()
     assert isinstance(frames["tasks"], pandas.DataFrame)
-    assert len(frames["tasks"]) == 20
+    assert list(frames["tasks"]["id"]) == list(actionplans.load().tasks)
     assert str(frames["tasks"]["ordinal"].dtype) == "Int64"
     assert frames["figures"].set_index("id").loc["nm-elderly-meals-population-60plus", "value"] == 5150500
 

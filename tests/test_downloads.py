@@ -40,7 +40,8 @@ def test_each_plan_subset_is_closed_under_its_foreign_keys_and_holds_no_more(dat
                 referenced.setdefault(key.resource, set()).update(values)
         for name in ("organizations", "regions", "actors", "groups", "themes", "units", "sources"):
             assert {r["id"] for r in subset.get(name, [])} == referenced.get(name, set()), f"{plan_id}: {name} holds rows nothing refers to"
-        assert [r["source_id"] for r in subset["source_authors"]] == ["seed-page", "seed-page"]
+        source = dataset.plan(plan_id).source
+        assert [(r["source_id"], r["name_zh"]) for r in subset.get("source_authors", [])] == [(source.id, a.zh) for a in source.authors]
 
 
 def test_downloads_are_listed_once_each(downloads, dataset) -> None:

@@ -108,7 +108,7 @@ SEARCH = """async ([queries]) => {
   for (const m of o.mergeIndex || []) await pf.mergeIndex(m.bundlePath, m);
   const found = {};
   for (const q of queries) {
-    const search = await pf.search(q);
+    const search = await window.actionplansSearch.search(pf.search, q);
     const kept = window.actionplansSearch.keep(q, search.results);
     found[q] = await Promise.all(kept.map(async r => (await r.data()).url));
   }

@@ -88,9 +88,10 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
     # of as many pages as before
     assert index_after["hash"] != index_before["hash"] and index_after["page_count"] == index_before["page_count"]
     rewritten = sorted(name for name in after if after[name][0] != before.get(name, (None,))[0])
-    # the task's two pages (both show the translation); the data and home pages, whose download
-    # checksums and sizes changed; its plan's pages if the size of the plan's downloads did; nothing else
-    required = {f"tasks/{TASK}.en.md", f"tasks/{TASK}.zh.md", "data.en.md", "data.zh.md", "index.en.md", "index.zh.md"}
+    # the task's two pages (both show the translation) and its source's English page (it lists the
+    # quotes with their translations); the data and home pages, whose download checksums and sizes
+    # changed; its plan's pages if the size of the plan's downloads did; nothing else
+    required = {f"tasks/{TASK}.en.md", f"tasks/{TASK}.zh.md", "sources/seed-page.en.md", "data.en.md", "data.zh.md", "index.en.md", "index.zh.md"}
     assert required <= set(rewritten) <= required | {"plans/nx-children-care.en.md", "plans/nx-children-care.zh.md"}
     # the preview does not publish: datapackage/ is byte-for-byte what it was
     assert {k: v[1] for k, v in _snapshot(project / "datapackage").items()} == {k: v[1] for k, v in published.items()}

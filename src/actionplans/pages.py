@@ -41,7 +41,7 @@ DATA_PAGE_FIRST = {name: i for i, name in enumerate(("plans", "tasks", "figures"
 LANGS: tuple[str, ...] = ("zh", "en")
 FACETS = ("themes", "groups", "regions", "actors")
 #: Plans shown as cards on the home page; with more, the home page links to the list of plans.
-HOME_PLAN_CARDS = 12
+HOME_PLAN_CARDS = 6
 #: Tasks (on a facet page) or plans (on the plans index) per page; later pages are at ``…/page/N/``.
 PAGE_SIZE = 100
 #: Sources the home and data pages' JSON-LD names one by one (past this, it links their table).
@@ -53,7 +53,7 @@ CHART_PLANS = 12
 #: Templates that write HTML only (no Markdown): marked ``markup: html`` for the MkDocs plugin.
 HTML_TEMPLATES = frozenset({
     "plans_index.md.j2", "plan.md.j2", "task.md.j2", "facet_index.md.j2", "facet.md.j2", "releases_index.md.j2", "release.md.j2",
-    "source.md.j2", "sources_index.md.j2",
+    "source.md.j2", "sources_index.md.j2", "timeline.md.j2",
 })
 
 
@@ -79,7 +79,7 @@ class Page:
         # <title>, <meta> and the header as they are, so they are stored HTML-escaped here.
         # (jsonld is JSON already made safe for a script element.)
         front = "\n".join(
-            f"{key}: {json.dumps(value if key == 'jsonld' else html.escape(str(value)), ensure_ascii=False)}"
+            f"{key}: {json.dumps(value if key in ('jsonld', 'hide') else html.escape(str(value)), ensure_ascii=False)}"
             for key, value in self.meta.items()
         )
         return f"---\n{front}\n---\n\n{self.body.strip()}\n"
@@ -166,9 +166,20 @@ def corpus_counts(ds: m.Dataset) -> dict[str, int]:
     }
 
 
-def recent_plans(ds: m.Dataset) -> list[m.Plan]:
-    """The plans, the most recently reported first (by their source's date, else its year)."""
-    return sorted(ds.plans.values(), key=lambda p: (p.source.date or str(p.source.year or "")), reverse=True)
+def plans_per(ds: m.Dataset, kind: str) -> list[tuple[m.Concept, int]]:
+    """Each entry of a vocabulary with the number of plans that have it, most first."""
+    counts = [(c, sum(1 for p in ds.plans.values() if c.id in getattr(p, kind[:-1] + "_ids"))) for c in getattr(ds, kind).values()]
+    return sorted((item for item in counts if item[1]), key=lambda item: -item[1])
+
+
+def plans_per_province(ds: m.Dataset) -> list[tuple[m.Region, int]]:
+    """China as a whole and each province with the number of plans for it (a city's for its
+    province), in GB/T 2260 order."""
+    counts: dict[str, int] = {}
+    for plan in ds.plans.values():
+        region = ds.province_of(plan.region_id) or ds.regions[plan.region_id]
+        counts[region.id] = counts.get(region.id, 0) + 1
+    return sorted(((ds.regions[r], n) for r, n in counts.items()), key=lambda item: item[0].code_gb2260 or "")
 
 
 def listed_plans(ds: m.Dataset) -> list[m.Plan]:
@@ -334,19 +345,23 @@ class Renderer:
             return relative_path(target, asset_root)
 
         def period(plan: m.Plan) -> str:
+            if plan.period_start and plan.period_end and plan.period_start == plan.period_end:
+                return t["period_year"].format(year=plan.period_end)
             if plan.period_start and plan.period_end:
                 return t["period_value"].format(start=plan.period_start, end=plan.period_end)
             if plan.period_end:
                 return t["period_end_only"].format(end=plan.period_end)
             return t["not_stated"]
 
+        def tasks_n(n: int) -> str:
+            return t["tasks_one"] if n == 1 else t["tasks_n"].format(n=n)
+
         def task_count(plan: m.Plan, long: bool = False) -> str:
             described = len(plan.tasks)
             if plan.task_count is None:
-                return t["task_count_none"] if long else t["tasks_n"].format(n=described)
+                return t["task_count_none"] if long else tasks_n(described) if described else t["tasks_none"]
             if not long:
-                key = "task_count_short_at_most" if plan.task_count_rule == "at-most" else "tasks_n"
-                return t[key].format(n=plan.task_count, d=described)
+                return t["task_count_short_at_most"].format(n=plan.task_count, d=described) if plan.task_count_rule == "at-most" else tasks_n(plan.task_count)
             key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
             return t[key].format(n=plan.task_count, d=described)
 
@@ -360,7 +375,7 @@ class Renderer:
 
         return {
             "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
-            "task_count": task_count, "source_line": source_line, "num": _num,
+            "task_count": task_count, "tasks_n": tasks_n, "source_line": source_line, "num": _num,
             "stated": lambda figure: (
                 stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
             ),
@@ -521,7 +536,10 @@ class Renderer:
             "home.md.j2", "index", lang,
             {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", "")},
             # intro: hand-written Markdown, trusted
-            {"intro": Markup(intro), "home_cards": HOME_PLAN_CARDS, "recent": recent_plans(ds)[:HOME_PLAN_CARDS], "counts": corpus_counts(ds)},
+            {
+                "intro": Markup(intro), "recent": self.recent_plans()[:HOME_PLAN_CARDS], "counts": corpus_counts(ds),
+                "by_theme": plans_per(ds, "themes"), "by_province": plans_per_province(ds),
+            },
         )
         plans = listed_plans(ds)
         levels = [level for level in m.PLAN_LEVELS if any(p.level == level for p in plans)]
@@ -531,9 +549,10 @@ class Renderer:
         for pager, chunk in paginate("plans", plans, PAGE_SIZE):
             path = "plans/index" if pager.page == 1 else pager.path  # the folder's own page
             yield Job(
-                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t)},
-                {"pager": pager, "plans": chunk, "timeline": timeline(chunk), "levels": levels, "provinces": provinces, "themes": themes, "years": years},
+                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t), "hide": ["toc"]},
+                {"pager": pager, "plans": chunk, "levels": levels, "provinces": provinces, "themes": themes, "years": years},
             )
+        yield Job("timeline.md.j2", "plans/timeline", lang, {"title": t["timeline_page"], "hide": ["toc"]}, {"timeline": timeline(plans)})
         for plan in ds.plans.values():
             yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang)}, {"plan": plan})
         for task in ds.iter_tasks():
@@ -567,7 +586,10 @@ class Renderer:
                 {"p": p, "views": self.history.views.get(p.version, []), "current": p is self.history.current},
             )
         sources = sorted(ds.sources.values(), key=lambda source: (-(source.year or 0), source.id))
-        yield Job("sources_index.md.j2", "sources/index", lang, {"title": t["sources"], "description": t["sources_description"]}, {"sources": sources})
+        yield Job(
+            "sources_index.md.j2", "sources/index", lang, {"title": t["sources"], "description": t["sources_description"], "hide": ["toc"]},
+            {"sources": sources},
+        )
         for source in ds.sources.values():
             yield Job("source.md.j2", f"sources/{source.id}", lang, {"title": source.title.get(lang) or source.title.zh}, {"source": source})
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
@@ -595,6 +617,17 @@ class Renderer:
             n=len(sources), official=len(official), whole=sum(1 for s in sources if s.republish == "whole"),
             news=sum(1 for s in sources if s.kind == "news-report"), beginning=sum(1 for s in sources if s.extent == "beginning"),
         )
+
+    def recent_plans(self) -> list[m.Plan]:
+        """The plans, those the latest release added first (then by the release each came in),
+        and within a release the latest period first."""
+        rank = {p.version: i for i, p in enumerate(self.history.published)}
+        unreleased = len(rank)  # added since the latest release: newest of all
+
+        def added(plan: m.Plan) -> int:
+            return next((rank[e.version] for e in self.history.of_record("plans", plan.id) if e.op == "added"), unreleased)
+
+        return sorted(self.ds.plans.values(), key=lambda p: (-added(p), -(p.period_end or 0), p.id))
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]

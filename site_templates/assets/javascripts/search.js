@@ -28,6 +28,31 @@
     return results.filter(function (r) { return String(r.id).indexOf(quoted) !== 0; });
   }
 
+  // Pagefind segments a page's Chinese text into words as it indexes it, and the browser segments
+  // a query on its own, without the words around it: the two can cut the same characters
+  // differently (内蒙古自治区民政厅 is indexed as 内蒙|古|自治|区民|政|厅), and a query then misses the
+  // pages. So a query of three or more Chinese characters is searched twice: as typed, and with
+  // each Chinese character a word of its own (Pagefind matches a word by its start), the second
+  // search's further pages after the first's.
+  var SPREAD = /[\u3400-\u9fff\uf900-\ufaff]/g;
+
+  function spread(query) {
+    return query.replace(SPREAD, " $& ").replace(/\s+/g, " ").trim();
+  }
+
+  function search(run, query, options) {
+    return Promise.resolve(run(query, options)).then(function (first) {
+      if (!first || !query || (query.match(SPREAD) || []).length < 3) return first;
+      return Promise.resolve(run(spread(query), options)).then(function (more) {
+        if (!more || !more.results) return first;
+        var seen = {};
+        first.results.forEach(function (r) { seen[r.id] = true; });
+        first.results = first.results.concat(more.results.filter(function (r) { return !seen[r.id]; }));
+        return first;
+      });
+    });
+  }
+
   function options() {
     var merge = button.getAttribute("data-merge");
     var config = { bundlePath: bundle.pathname, baseUrl: root };
@@ -58,6 +83,14 @@
       var query = "";
       // Registered before the dialog's own listeners, so they see the kept results only.
       instance.on("search", function (term) { query = term; });
+      // The dialog's Pagefind, once loaded, searches as ``search`` does.
+      instance.on("filters", function () {
+        var pagefind = instance.__pagefind__;
+        if (!pagefind || pagefind.apSearch) return;
+        var run = pagefind.search.bind(pagefind);
+        pagefind.search = function (term, options) { return search(run, term, options); };
+        pagefind.apSearch = true;
+      });
       instance.on("results", function (found) {
         if (found && found.results) found.results = keep(query, found.results);
       });
@@ -84,7 +117,7 @@
   }
 
   // The bundles and options the dialog searches with, for scripts that query the index directly.
-  window.actionplansSearch = { options: options, keep: keep };
+  window.actionplansSearch = { options: options, keep: keep, search: search };
   button.hidden = false;
   button.addEventListener("click", open);
   button.addEventListener("pointerenter", load, { once: true });

@@ -185,7 +185,7 @@ PLAN = {
     "issuer_count": _s("int", "The number of issuing departments the announcement states (等16部门), or null.", nullable=True),
     "level": _s("enum", "The level of government that issued it: national, provincial, municipal or county.", choices=m.PLAN_LEVELS),
     "region": _s("slug", "The region the plan applies to."),
-    "period_start": _s("year", "The first year as stated, or null.", nullable=True),
+    "period_start": _s("year", "The first year as stated, or null. A five-year-plan period states its years: 十四五 is 2021–2025, 十一五 2006–2010.", nullable=True),
     "period_end": _s("year", "The target or last year as stated, or null.", nullable=True),
     "groups": _s("slugs", "Whom the plan is for."),
     "themes": _s("slugs", "What the plan is about."),
