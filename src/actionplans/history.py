@@ -347,10 +347,12 @@ def _owners(descriptor: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
 
 
 # --- what a release page shows -----------------------------------------------------------------------
-#: At most this many changed rows, and ten times as many added or removed, per table on a
-#: release page (so that no page grows past what a reader can use); changes.csv has them all.
+#: At most this many changed rows per table on a release page, and this many added or removed
+#: rows of each table readers have pages for (plans, tasks, sources; the others' are counted), so
+#: that no page grows past what a reader can use; changes.csv has them all.
 CHANGED_SHOWN = 40
-LISTED_SHOWN = 400
+LISTED_SHOWN = 100
+LISTED_TABLES = ("plans", "tasks", "sources")
 
 
 @dataclass(frozen=True)
@@ -444,8 +446,9 @@ def table_views(p: Published, previous: Snapshot | None) -> list[TableView]:
                 FieldChange(f, field_label(fields.get(f, {"name": f})), v["old"], v["new"]) for f, v in entry["fields"].items()
             )
             changed.append(RowView(base.key, base.anchor, base.title, base.page, changes))
-        added = () if first else tuple(view(e, e.get("row"), True) for e in t.added[:LISTED_SHOWN])
-        removed = tuple(view(e, e.get("row"), True) for e in t.removed[:LISTED_SHOWN])
+        listed = name in LISTED_TABLES
+        added = () if first or not listed else tuple(view(e, e.get("row"), True) for e in t.added[:LISTED_SHOWN])
+        removed = tuple(view(e, e.get("row"), True) for e in t.removed[:LISTED_SHOWN]) if listed else ()
         out.append(TableView(
             name, titles.get(name, m.Text(name, name)), t.counts(), tuple(changed), added, removed,
             tuple(t.fields_added), tuple(t.fields_removed), tuple(c["name"] for c in t.fields_changed),
