@@ -29,10 +29,12 @@ sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
 from report import replace_section  # noqa: E402
 
+from actionplans.changes import Changes, apply, diff  # noqa: E402
 from actionplans.content import load_content  # noqa: E402
 from actionplans.datapackage import build_files  # noqa: E402
 from actionplans.history import History  # noqa: E402
-from actionplans.versions import Changes, Snapshot, Store, TableData, apply, diff, snapshot_of  # noqa: E402
+from actionplans.snapshots import Snapshot, TableData  # noqa: E402
+from actionplans.store import Store  # noqa: E402
 
 
 def timed(function, runs: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
@@ -76,7 +78,7 @@ def differ(rows: int, runs: int) -> dict[str, float]:
     old, new = synthetic(rows)
     seconds, changes = timed(lambda: diff(old, new), runs)
     assert isinstance(changes, Changes)
-    document = json.dumps(changes.to_json(), default=str)
+    document = changes.json_bytes("2.0.0", "1.0.0")
     stored = Changes.from_json(json.loads(document, parse_float=Decimal))
     applied, rebuilt = timed(lambda: apply(old, stored, new.descriptor), runs)
     assert rebuilt.files() == new.files()  # type: ignore[attr-defined]
@@ -89,7 +91,7 @@ def store_at_scale(workdir: Path, tasks: int, releases: int, share: float) -> di
     """``releases`` releases of a ``tasks``-task corpus, each correcting the English text of
     ``share`` of the tasks; the size of the releases folder and the time to read it back."""
     project = write_corpus(workdir / f"corpus-{tasks}", tasks)
-    base = snapshot_of(build_files(load_content(project / "content")))
+    base = Snapshot.read(build_files(load_content(project / "content")))
     store = Store(workdir / "releases")
     rng = random.Random(3)
     record_times = []

@@ -68,7 +68,7 @@ def test_to_frictionless() -> None:
     from frictionless import Package
 
     ds = actionplans.load()
-    package = ds.to_frictionless()
+    package = actionplans.to_frictionless(ds)
     assert isinstance(package, Package)
     assert [row["id"] for row in package.get_resource("tasks").read_rows()] == list(ds.tasks)
 
@@ -76,13 +76,13 @@ def test_to_frictionless() -> None:
 def test_to_frictionless_from_content(tmp_path) -> None:
     from actionplans.content import load_content
 
-    package = load_content(CONTENT).to_frictionless()
+    package = actionplans.to_frictionless(load_content(CONTENT))
     assert package.validate().valid
 
 
 def test_to_pandas() -> None:
     pandas = pytest.importorskip("pandas")
-    frames = actionplans.load().to_pandas()
+    frames = actionplans.to_pandas(actionplans.load())
     assert isinstance(frames["tasks"], pandas.DataFrame)
     assert list(frames["tasks"]["id"]) == list(actionplans.load().tasks)
     assert str(frames["tasks"]["ordinal"].dtype) == "Int64"
@@ -93,7 +93,7 @@ def test_to_pandas_without_pandas_says_what_to_install() -> None:
     code = (
         "import sys; sys.modules['pandas'] = None\n"
         "import actionplans\n"
-        "try:\n    actionplans.load().to_pandas()\n"
+        "try:\n    actionplans.to_pandas(actionplans.load())\n"
         "except ImportError as error:\n    print(error)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

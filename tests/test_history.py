@@ -11,12 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from actionplans import load
+from actionplans import archive, load
 from actionplans.cli import main
 from actionplans.history import History, field_label
-from actionplans.site import Layout, render, site_files
-from actionplans.versions import ReleaseError, Store
+from actionplans.site import Layout, render, render_options, site_files
+from actionplans.store import Store
+from actionplans.versions import ReleaseError
 
 from .conftest import ROOT, unreleased_content
 
@@ -40,13 +42,13 @@ def release(project: Path, date: str, zh: str, en: str) -> None:
 class Built:
     """A project's pages (by file name) and files (by path) as ``render`` and ``site_files`` make them."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, base: str = BASE) -> None:
         layout = Layout(root=project, templates=ROOT / "site_templates", docs=project / "build" / "docs")
         self.history = History.of(Store(project / "releases"))
         dataset = load(project / "datapackage")
-        downloads, _ = render(layout, dataset, project / "datapackage", history=self.history)
+        downloads, _ = render(layout, dataset, project / "datapackage", render_options(layout, dataset, base, history=self.history))
         self.docs = project / "build" / "docs"
-        self.files = site_files(dataset, downloads, self.history)
+        self.files = site_files(dataset, downloads, self.history, base)
 
     def page(self, name: str) -> str:
         return (self.docs / name).read_text(encoding="utf-8")
@@ -71,9 +73,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(project: Path) -> Built:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITE_URL", BASE)
-        return Built(project)
+    return Built(project)
 
 
 def test_the_releases_page_lists_every_release_newest_first(built: Built) -> None:
@@ -132,10 +132,8 @@ def test_every_release_has_permanent_files_checked_by_sha256sums(built: Built) -
 
 
 def test_a_later_release_leaves_every_file_of_the_earlier_one_as_it_was(built: Built, project: Path) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITE_URL", BASE)
-        store = Store(project / "first" / "releases")
-        first_only = site_files(store.dataset("1.0.0"), [], History.of(store))
+    store = Store(project / "first" / "releases")
+    first_only = site_files(store.dataset("1.0.0"), [], History.of(store), BASE)
     earlier = {p: d for p, d in first_only.items() if p.startswith("releases/1.0.0/")}
     later = {p: d for p, d in built.files.items() if p.startswith("releases/1.0.0/")}
     assert len(earlier) > 20 and earlier == later
@@ -148,7 +146,11 @@ def test_releases_json_and_the_change_logs(built: Built) -> None:
         {"version": "1.0.1", "date": "2026-12-02", "previous": "1.0.0", "url": BASE + "releases/1.0.1/"},
     ]
     second = releases[1]  # type: ignore[index]
-    assert second["sha256"] == hashlib.sha256((Path(built.history.get("1.0.1").release.folder) / "datapackage.json").read_bytes()).hexdigest()  # type: ignore[union-attr]
+    for release in releases:  # type: ignore[union-attr]
+        zipped = built.files[f"releases/{release['version']}/datapackage.zip"]  # type: ignore[index]
+        assert release["datapackage_zip"] == {  # type: ignore[index]
+            "url": f"{release['url']}datapackage.zip", "sha256": hashlib.sha256(zipped).hexdigest(), "bytes": len(zipped),  # type: ignore[index]
+        }
     assert second["changes"]["tasks"] == {"added": 0, "removed": 0, "changed": 1} and second["notes"]["en"] == "A task's English title corrected."
     assert built.files["releases/1.0.1/changes.csv"].decode().splitlines() == [
         "table,op,key,field,old,new", f"tasks,change,{TASK},title_en,Diversified funding mechanism,A diversified funding mechanism",
@@ -164,8 +166,9 @@ def test_citations_name_the_version_and_its_permanent_address(built: Built) -> N
     assert "  version = {1.0.1}," in data and f"  url = {{{BASE}releases/1.0.1/}}," in data
     assert f"V1.0.1[DS/OL]. (2026-12-02)[2026-12-02]. {BASE}releases/1.0.1/." in data
     assert 'href="../releases/1.0.1/"' in data
-    cff = built.files["CITATION.cff"].decode()
-    assert 'version: "1.0.1"' in cff and 'date-released: "2026-12-02"' in cff and f'url: "{BASE}releases/1.0.1/"' in cff
+    cff = yaml.safe_load(built.files["CITATION.cff"])
+    assert (cff["version"], cff["date-released"], cff["url"]) == ("1.0.1", "2026-12-02", f"{BASE}releases/1.0.1/")
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset" and cff["license"] == "CC-BY-4.0"
 
 
 def test_the_catalogues_describe_the_versions_in_dcat(built: Built) -> None:
@@ -222,8 +225,6 @@ def test_field_labels_keep_the_language_of_a_pair() -> None:
 
 
 def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import actionplans.history as history
-
     def files(cache: Path) -> dict[str, tuple[str, int, bytes]]:
         published = History.of(Store(project / "releases"), cache).published
         return {d.path: (d.sha256, d.size, d.data) for p in published for d in p.downloads}
@@ -233,8 +234,8 @@ def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp
     assert made == {d.path: (d.sha256, d.size, d.data) for p in History.of(Store(project / "releases")).published for d in p.downloads}
 
     calls: list[str] = []
-    real = history.xlsx_bytes
-    monkeypatch.setattr(history, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or real(*a, **k))
+    real = archive.xlsx_bytes
+    monkeypatch.setattr(archive, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or real(*a, **k))
     kept = History.of(Store(project / "releases"), tmp_path).published[0].downloads
     assert all(isinstance(d.source, Path) for d in kept)  # taken as files, not read
     assert files(tmp_path) == made and calls == []
@@ -242,9 +243,14 @@ def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp
     workbook = tmp_path / "1.0.1" / "actionplans.xlsx"
     workbook.write_bytes(workbook.read_bytes()[:-10])  # a kept file damaged: made again, the same
     assert files(tmp_path) == made and calls == ["xlsx"]
+    damaged = bytearray(workbook.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF  # damaged without a change of size: its checksum would lie
+    workbook.write_bytes(bytes(damaged))
+    assert files(tmp_path) == made and calls == ["xlsx", "xlsx"]
+    assert hashlib.sha256(workbook.read_bytes()).hexdigest() == made["releases/1.0.1/actionplans.xlsx"][0]
     manifest = tmp_path / "1.0.0" / "KEPT.json"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8")
-    assert files(tmp_path) == made and calls == ["xlsx", "xlsx"]  # kept for something else: made again
+    assert files(tmp_path) == made and calls == ["xlsx", "xlsx", "xlsx"]  # kept for something else: made again
 
 
 def test_an_edited_release_record_is_detected(project: Path, tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ import yaml
 
 from actionplans.downloads import make_downloads
 from actionplans.history import History
-from actionplans.pages import Renderer, relative_path
-from actionplans.versions import Store
+from actionplans.pages import Renderer, RenderOptions
+from actionplans.routes import relative_path
+from actionplans.store import Store
 
 from .conftest import CONTENT, DATAPACKAGE, ROOT
 
@@ -37,7 +38,7 @@ def _history() -> History:
 
 
 def _renderer(dataset, downloads, base=BASE, report=None) -> Renderer:
-    return Renderer(dataset, downloads, TEMPLATES, CONTENT, base, report, history=_history())
+    return Renderer(dataset, downloads, RenderOptions(TEMPLATES, CONTENT, base, report, history=_history()))
 
 
 def _page(renderer: Renderer, path: str, lang: str):
@@ -101,7 +102,7 @@ def test_accessibility_page_states_the_results_of_its_report(dataset, downloads,
 def test_citations_name_the_licence_and_the_address(dataset, downloads) -> None:
     meta = dataclasses.replace(dataset.meta, licence_name="CC0-1.0", licence_title="Creative Commons Zero")
     other = dataclasses.replace(dataset, meta=meta)
-    citation = _renderer(other, downloads).citations("en")
+    citation = _renderer(other, downloads).cite.citations("en")
     assert "note = {Data set, Creative Commons Zero (CC0-1.0)}" in citation["bibtex"]
     assert "CC BY" not in citation["bibtex"]
     permanent = f"{BASE}releases/{dataset.version}/"  # the current data is a release: its permanent address
@@ -110,13 +111,13 @@ def test_citations_name_the_licence_and_the_address(dataset, downloads) -> None:
 
 def test_without_an_address_nothing_names_a_host(dataset, downloads) -> None:
     renderer = _renderer(dataset, downloads, base="")
-    citation = renderer.citations("zh")
+    citation = renderer.cite.citations("zh")
     assert "url =" not in citation["bibtex"] and "http" not in citation["gbt"].replace(dataset.meta.licence_path, "")
     for path, lang in (("tasks/nx-children-care-2", "en"), ("plans/nx-children-care", "zh"), ("data", "en"), ("index", "zh")):
         text = _page(renderer, path, lang).text()
         assert "example.org" not in text
         assert "https://" not in text.replace(dataset.meta.licence_path, "").replace("https://schema.org", "")
-    document = json.loads(renderer.jsonld("en", "data"))
+    document = json.loads(renderer.cite.jsonld("en", "data"))
     assert "url" not in document
     assert {d["contentUrl"] for d in document["distribution"]} >= {"../../downloads/datapackage.zip", "../../downloads/actionplans.sqlite"}
 
@@ -128,7 +129,7 @@ def test_a_front_matter_error_is_reported_at_its_line(dataset, downloads, tmp_pa
     shutil.copytree(CONTENT, content)
     page = content / "pages" / "about.en.md"
     page.write_text(page.read_text(encoding="utf-8").replace("title: About and method", "title: About: and: method", 1), encoding="utf-8")
-    renderer = Renderer(dataset, downloads, TEMPLATES, content, BASE)
+    renderer = Renderer(dataset, downloads, RenderOptions(TEMPLATES, content, BASE))
     with pytest.raises(TemplateError, match=r"about.en.md:2: front matter is not valid YAML"):
         list(renderer.pages())
 
@@ -146,7 +147,7 @@ def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> 
     project = write_corpus(tmp_path / "project", 10 * (HOME_PLAN_CARDS + 8))
     dataset = load_content(project / "content")
     write_package(dataset, project / "datapackage", validate=False)
-    renderer = Renderer(dataset, make_downloads(project / "datapackage", dataset), project / "site_templates", project / "content", BASE)
+    renderer = Renderer(dataset, make_downloads(project / "datapackage", dataset), RenderOptions(project / "site_templates", project / "content", BASE))
     pages = {(p.path, p.lang): p.body for p in renderer.pages()}
     plans = len(dataset.plans)
     assert plans == HOME_PLAN_CARDS + 8
@@ -185,7 +186,7 @@ def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(tmp_
 
 
 def test_a_draft_is_marked_on_its_plan_and_task_pages(dataset, downloads) -> None:
-    renderer = Renderer(dataset, downloads, TEMPLATES, CONTENT, BASE, drafts=frozenset({"nx-children-care"}))
+    renderer = Renderer(dataset, downloads, RenderOptions(TEMPLATES, CONTENT, BASE, drafts=frozenset({"nx-children-care"})))
     for path in ("plans/nx-children-care", "tasks/nx-children-care-2"):
         for lang in ("zh", "en"):
             assert 'class="ap-draft" role="note"' in _page(renderer, path, lang).body, (path, lang)
@@ -213,7 +214,7 @@ def _with_source(dataset, **changes):
 def test_a_source_that_may_be_republished_shows_its_whole_text_with_each_quote_marked(dataset, downloads, lang) -> None:
     ds = _with_source(dataset, republish="whole")  # the seed page too, whose plans have many quotes
     source = ds.sources["seed-page"]
-    renderer = Renderer(ds, downloads, TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts())
+    renderer = Renderer(ds, downloads, RenderOptions(TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts()))
     body = _page(renderer, f"sources/{source.id}", lang).body
     raw = _texts()[source.id]
     shown = re.sub(r"<[^>]+>", "", re.sub(r'<a class="ap-quote-link".*?</a>', "", body))
@@ -227,7 +228,7 @@ def test_a_source_that_may_be_republished_shows_its_whole_text_with_each_quote_m
 def test_a_source_quoted_only_shows_its_quotes_and_no_other_words(dataset, downloads, lang) -> None:
     source = dataset.sources["seed-page"]
     assert source.republish == "quotes"
-    body = _page(Renderer(dataset, downloads, TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts()), f"sources/{source.id}", lang).body
+    body = _page(Renderer(dataset, downloads, RenderOptions(TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts())), f"sources/{source.id}", lang).body
     quoted = "".join(q for q in re.findall(r'<span lang="zh-Hans">(.*?)</span>', body))
     raw = _texts()[source.id]
     unquoted = [line.strip() for line in raw.split("\n") if line.strip() and squeeze_html(line) not in squeeze_html(quoted)]
@@ -253,7 +254,7 @@ def test_the_plans_table_lists_every_plan_with_what_its_filters_read(dataset, do
 
 
 def test_the_home_page_counts_the_corpus_from_the_data(dataset, downloads) -> None:
-    from actionplans.pages import corpus_counts
+    from actionplans.listing import corpus_counts
 
     counts = corpus_counts(dataset)
     assert counts["plans"] == len(dataset.plans) and counts["tasks"] == len(dataset.tasks) and counts["sources"] == len(dataset.sources)
@@ -281,6 +282,6 @@ def test_a_block_a_page_cannot_have_is_reported(dataset, downloads, tmp_path) ->
     shutil.copytree(CONTENT, tmp_path / "content")
     page = tmp_path / "content" / "pages" / "about.en.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n{{ counts }}\n", encoding="utf-8")
-    renderer = Renderer(dataset, downloads, TEMPLATES, tmp_path / "content", BASE, history=_history())
+    renderer = Renderer(dataset, downloads, RenderOptions(TEMPLATES, tmp_path / "content", BASE, history=_history()))
     with pytest.raises(TemplateError, match=r"about.en.md: \{\{ counts \}\} is no block of the page"):
         list(renderer.pages())

@@ -102,7 +102,7 @@ def _changed_content(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("point", ["write", "validate", "swap"])
 def test_package_interrupted_leaves_the_old_version(dataset, tmp_path, monkeypatch, point) -> None:
-    from actionplans import datapackage
+    from actionplans import datapackage, files
 
     out = tmp_path / "datapackage"
     datapackage.write_package(dataset, out)
@@ -126,7 +126,7 @@ def test_package_interrupted_leaves_the_old_version(dataset, tmp_path, monkeypat
     elif point == "validate":
         monkeypatch.setattr(datapackage, "validate_package", boom)
     else:
-        monkeypatch.setattr(datapackage, "_swap_into_place", boom)
+        monkeypatch.setattr(files, "_swap_into_place", boom)
     with pytest.raises(KeyboardInterrupt):
         datapackage.write_package(changed, out)
     monkeypatch.undo()

@@ -6,13 +6,15 @@ Read the bundled data offline with ``actionplans.load()``; see the README for th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .adapters import to_frictionless, to_pandas
+from .changes import Changes
+from .changes import diff as changes_between
+from .datapackage import read_package
 from .errors import ActionplansError, ContentError, DataPackageError
 from .model import Concept, Dataset, Figure, Organization, Plan, Region, Source, Span, Statement, Task, Term, Text
-
-if TYPE_CHECKING:
-    from .versions import Changes, Release
+from .paths import default_datapackage, default_releases
+from .store import Release, Store, read_zip
 
 __version__ = "0.2.0"
 
@@ -29,14 +31,9 @@ def load(path: Path | str | None = None, *, version: str | None = None, sha256: 
     Raises :class:`DataPackageError` when ``path`` holds no data package, one of another format,
     or one whose checksums differ; ``ReleaseError`` for a version there is no release of.
     """
-    from .datapackage import read_package, read_zip
-    from .paths import default_datapackage, default_releases
-
     if version is not None:
         if path is not None:
             raise TypeError("load(): give a path or a version, not both")
-        from .versions import Store
-
         return Store(default_releases()).dataset(version)
     if path is not None and str(path).endswith(".zip"):
         return read_zip(Path(path), sha256=sha256, releases=default_releases())
@@ -48,9 +45,6 @@ def load(path: Path | str | None = None, *, version: str | None = None, sha256: 
 def releases(path: Path | str | None = None) -> list[Release]:
     """The releases of the data, oldest first: those shipped with this package, or those in
     ``path`` (a ``releases/`` folder). Each is checked against its checksums."""
-    from .paths import default_releases
-    from .versions import Store
-
     return Store(default_releases() if path is None else Path(path)).releases()
 
 
@@ -58,15 +52,12 @@ def diff(old: str, new: str, *, releases: Path | str | None = None) -> Changes:
     """What changed from release ``old`` to release ``new``: iterate it for one record per
     change (table, op, key, field, old, new), or call ``.to_pandas()``; ``.to_json()`` is the
     shape of a release's ``changes.json``."""
-    from .paths import default_releases
-    from .versions import Store
-    from .versions import diff as changes_between
-
     store = Store(default_releases() if releases is None else Path(releases))
     return changes_between(store.snapshot(old), store.snapshot(new))
 
 
 __all__ = [
     "ActionplansError", "Concept", "ContentError", "DataPackageError", "Dataset", "Figure", "Organization", "Plan",
-    "Region", "Source", "Span", "Statement", "Task", "Term", "Text", "__version__", "diff", "load", "releases",
+    "Region", "Source", "Span", "Statement", "Task", "Term", "Text", "__version__", "diff", "load", "releases", "to_frictionless",
+    "to_pandas",
 ]

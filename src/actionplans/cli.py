@@ -29,7 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
     print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
     if args.releases.is_dir():
-        from .versions import Store
+        from .store import Store
 
         store = Store(args.releases)
         versions = store.versions()
@@ -64,15 +64,16 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import load
-    from .site import Layout, load_history, render, write_files
+    from .site import Layout, given_address, load_history, render, render_options, site_address, write_files
 
     started = time.perf_counter()
     layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files", releases=args.releases,
                     cache=args.out.parent / "releases")
     dataset = load(layout.datapackage)
     history = load_history(layout)
-    downloads, rendered = render(layout, dataset, layout.datapackage, history=history)
-    files = write_files(layout.files, dataset, downloads, history)
+    base = site_address(dataset, given_address())
+    downloads, rendered = render(layout, dataset, layout.datapackage, render_options(layout, dataset, base, history=history))
+    files = write_files(layout.files, dataset, downloads, history, base)
     print(
         f"{layout.docs}: {rendered.pages} pages, {rendered.written} files rewritten, {rendered.removed} removed; "
         f"{layout.files}: {files} files ({time.perf_counter() - started:.2f} s)"
@@ -111,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .versions import make_release
+    from .release import make_release
 
     notes = {"zh": args.notes_zh or "", "en": args.notes_en or ""}
     outcome = make_release(args.content, args.out, args.releases, version=args.version, notes=notes, date=args.date)
@@ -137,27 +138,28 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
 
-    from .versions import Store, diff, snapshot_of, suggest_bump
+    from .changes import diff
+    from .content import load_content
+    from .datapackage import build_files
+    from .files import json_default
+    from .snapshots import Snapshot
+    from .store import Store
+    from .versions import suggest_bump
 
     store = Store(args.releases)
 
-    def snapshot(name: str) -> object:
-        if name == "working":
-            from .content import load_content
-            from .datapackage import build_files
-
-            return snapshot_of(build_files(load_content(args.content)))
-        return store.snapshot(name)
+    def snapshot(name: str) -> Snapshot:
+        return Snapshot.read(build_files(load_content(args.content))) if name == "working" else store.snapshot(name)
 
     old, new = snapshot(args.old), snapshot(args.new)
-    changes = diff(old, new)  # type: ignore[arg-type]
+    changes = diff(old, new)
     if args.json:
-        print(json.dumps({"old": args.old, "new": args.new, **changes.to_json()}, ensure_ascii=False, indent=1, default=str))
+        print(json.dumps({"old": args.old, "new": args.new, **changes.to_json()}, ensure_ascii=False, indent=1, default=json_default))
         return 0
     if changes.empty():
         print(f"{args.old} → {args.new}: no change")
         return 0
-    bump, reasons = suggest_bump(old, changes)  # type: ignore[arg-type]
+    bump, reasons = suggest_bump(old, changes)
     print(f"{args.old} → {args.new}: a {bump} change ({'; '.join(reasons[:3])})")
     for name, table in changes.tables.items():
         counts = table.counts()

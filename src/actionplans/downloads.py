@@ -14,18 +14,18 @@ import io
 import json
 import os
 import sqlite3
-import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import files
 from . import model as m
-from .datapackage import write_csv
+from .files import json_value
 from .paths import DESCRIPTOR_NAME
-from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table, json_value
+from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table
 
 #: A table's rows as JSON-ready objects (column name to typed value).
 Rows = dict[str, list[dict[str, Any]]]
@@ -117,7 +117,7 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
     return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
 
 
-def source_downloads(dataset: m.Dataset, texts: dict[str, str]) -> list[Download]:
+def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Download]:
     """The texts of the sources that may be republished in full (``republish: whole``), as
     plain-text downloads; the others' texts are not offered."""
     return [
@@ -248,7 +248,7 @@ def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
-    return write_csv(table, ([row[c] for c in table.column_names] for row in rows))
+    return files.csv_bytes(table.column_names, ([row[c] for c in table.column_names] for row in rows))
 
 
 def _head(meta: m.PackageMeta) -> dict[str, Any]:
@@ -314,28 +314,25 @@ _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": 
 def sqlite_bytes(rows: Rows, schema: Sequence[Schema] | None = None) -> bytes:
     """A SQLite database with one table per resource, primary and foreign keys enforced."""
     tables = schema or list(TABLES)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "actionplans.sqlite"
-        connection = sqlite3.connect(path)
-        try:
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = DELETE")
-            for table in tables:
-                connection.execute(_create_table(table))
-            for table in tables:
-                names = table.column_names
-                connection.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [tuple(json_value(r[c]) for c in names) for r in rows[table.name]],
-                )
-            problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise ValueError(f"foreign key problems in the SQLite export: {problems[:5]}")
-            connection.commit()
-            connection.execute("VACUUM")
-        finally:
-            connection.close()
-        return path.read_bytes()
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        for table in tables:
+            connection.execute(_create_table(table))
+        for table in tables:
+            names = table.column_names
+            connection.executemany(
+                f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [tuple(json_value(r[c]) for c in names) for r in rows[table.name]],
+            )
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"foreign key problems in the SQLite export: {problems[:5]}")
+        connection.commit()
+        connection.execute("VACUUM")
+        return connection.serialize()
+    finally:
+        connection.close()
 
 
 def _create_table(table: Schema) -> str:

@@ -11,12 +11,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
-
-if TYPE_CHECKING:
-    import frictionless
-    import pandas
+from typing import Any, Literal, TypeVar
 
 _T = TypeVar("_T")
 _R = TypeVar("_R", bound="_Linked")
@@ -445,8 +440,6 @@ class Dataset:
     figures: dict[str, Figure]
     terms: dict[str, Term]
     _index: _Index = field(init=False, compare=False, repr=False, hash=False)
-    #: The data package folder this dataset was read from, if any.
-    origin: Path | None = field(default=None, compare=False, repr=False, hash=False)
     #: The plans in it that are drafts (read from content for a preview; never published).
     drafts: frozenset[str] = field(default=frozenset(), compare=False, repr=False, hash=False)
     #: What a person must still do on the drafts of the content it was read from (``Problem``s).
@@ -542,45 +535,6 @@ class Dataset:
             and (actor is None or actor in task.actor_ids)
             and (region is None or self.plans[task.plan_id].region_id == region)
         )
-
-    # other libraries ------------------------------------------------------------------------
-    def to_frictionless(self) -> frictionless.Package:
-        """The data package as a ``frictionless.Package`` (frictionless is a core dependency)."""
-        from frictionless import Package
-
-        origin = self.origin
-        if origin is None:
-            import tempfile
-
-            from .datapackage import write_package
-
-            origin = Path(tempfile.mkdtemp(prefix="actionplans-")) / "datapackage"
-            write_package(self, origin)
-        return Package(str(origin / "datapackage.json"))
-
-    def to_pandas(self) -> dict[str, pandas.DataFrame]:
-        """Every table as a pandas DataFrame, by table name (needs ``pip install 'actionplans[pandas]'``)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("to_pandas() needs pandas: pip install 'actionplans[pandas]'") from None
-        from .tables import TABLES
-
-        frames: dict[str, Any] = {}
-        for table in TABLES:
-            rows = list(table.rows(self))
-            frame = pd.DataFrame(rows, columns=list(table.column_names))
-            for column in table.columns:
-                if column.type == "integer":
-                    frame[column.name] = frame[column.name].astype("Int64")
-                elif column.type == "number":
-                    frame[column.name] = pd.to_numeric(frame[column.name])
-                elif column.type == "date":
-                    frame[column.name] = pd.to_datetime(frame[column.name], format="%Y-%m-%d")
-                else:
-                    frame[column.name] = frame[column.name].astype("string")
-            frames[table.name] = frame
-        return frames
 
     def iter_tasks(self) -> Iterator[Task]:
         """All tasks, plan by plan, in order."""

@@ -21,22 +21,30 @@ the last good version.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import load
+from . import files, load
 from .content import load_content
-from .content.sources import read_source_texts
 from .datapackage import build_files
 from .errors import ActionplansError, ContentError
-from .pages import prune, write_if_changed
 from .review import review_pages
 from .search import Pagefind, find_pagefind
-from .site import Layout, index_search, load_history, load_mkdocs_config, render, run_mkdocs, write_files
+from .site import (
+    Layout,
+    given_address,
+    index_search,
+    load_history,
+    load_mkdocs_config,
+    render,
+    render_options,
+    run_mkdocs,
+    site_address,
+    write_files,
+)
 
 #: How often the watcher looks for changed files, in seconds.
 POLL_SECONDS = 0.2
@@ -48,20 +56,21 @@ def preview(layout: Layout, site_dir: Path, address: str, pagefind: Pagefind, co
     """Build the preview of the content as it is into ``site_dir``; return the MkDocs config."""
     content = load_content(layout.at(layout.content), drafts=True)  # drafts shown, marked as such
     package = layout.at(layout.docs).parent / "preview" / "datapackage"
-    files = build_files(content)
-    for name, data in files.items():
-        write_if_changed(package / name, data)
-    prune(package, set(files))
+    package_files = build_files(content)
+    for name, data in package_files.items():
+        files.write_if_changed(package / name, data)
+    files.prune(package, set(package_files))
     dataset = load(package)
     history = load_history(layout)
-    texts = read_source_texts(layout.at(layout.content), dataset.sources)
-    downloads, _rendered = render(layout, dataset, package, drafts=content.drafts, history=history, texts=texts)
-    config = config or load_mkdocs_config(layout, dataset, site_dir, dev_addr=address, strict=False)
+    base = site_address(dataset, given_address())
+    options = render_options(layout, dataset, base, drafts=content.drafts, history=history)
+    downloads, _rendered = render(layout, dataset, package, options)
+    config = config or load_mkdocs_config(layout, site_dir, base, dev_addr=address, strict=False)
     run_mkdocs(config)
     index_search(config, pagefind)
-    write_files(site_dir, dataset, downloads, history)
-    for path, data in review_pages(dataset, texts, content.todos, layout.at(layout.templates)).items():
-        write_if_changed(site_dir / path, data)
+    write_files(site_dir, dataset, downloads, history, base)
+    for path, data in review_pages(dataset, dict(options.texts), content.todos, layout.at(layout.templates)).items():
+        files.write_if_changed(site_dir / path, data)
     return config
 
 
@@ -72,7 +81,6 @@ def serve_url(host: str, port: int, mount_path: str) -> str:
 
 def serve(address: str = "127.0.0.1:8000", layout: Layout | None = None) -> None:
     """Serve the live preview at ``address`` until interrupted."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.livereload import LiveReloadServer
 
     layout = layout or Layout()

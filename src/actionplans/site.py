@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import load, paths
+from . import files, load, paths
 from . import model as m
+from .archive import citation_cff, release_catalog, releases_json, sha256sums, versions_of
 from .content import load_content
 from .content.sources import read_source_texts
-from .datapackage import build_files, staged_folder, stale_files, write_package
+from .datapackage import build_files, stale_files, write_package
 from .downloads import Download, dcat_catalog, endpoints, make_downloads, source_downloads
 from .errors import ActionplansError
-from .history import History, citation_cff, release_catalog, releases_json, sha256sums, versions_of
-from .pages import Rendered, render_pages, write_if_changed
+from .history import History
+from .pages import Rendered, RenderOptions, render_pages
 from .search import Pagefind, find_pagefind, index_site
-from .versions import Store, unreleased
+from .store import Store, unreleased
 
 #: Warned once per build when the site has no address (see ``site_address``).
 NO_ADDRESS = (
@@ -96,11 +97,17 @@ class BuildReport:
         ]
 
 
-def site_address(dataset: m.Dataset) -> str:
-    """The site's address ending in "/": ``SITE_URL`` if set, else the data set's homepage,
-    else "" (no address: the site links relatively)."""
-    address = os.environ.get("SITE_URL", "").strip() or (dataset.meta.homepage or "")
+def site_address(dataset: m.Dataset, given: str = "") -> str:
+    """The site's address ending in "/": ``given`` (``SITE_URL``, read by the command that
+    builds) if not empty, else the data set's homepage, else "" (no address: the site links
+    relatively)."""
+    address = given.strip() or (dataset.meta.homepage or "")
     return address if not address or address.endswith("/") else address + "/"
+
+
+def given_address() -> str:
+    """``SITE_URL``: the address a build is given from outside, read once where a build starts."""
+    return os.environ.get("SITE_URL", "")
 
 
 def ensure_package(layout: Layout) -> bool:
@@ -119,55 +126,57 @@ def load_history(layout: Layout) -> History:
     return History.of(Store(layout.at(layout.releases)), layout.at(layout.cache))
 
 
-def render(
-    layout: Layout, dataset: m.Dataset, package: Path, drafts: frozenset[str] = frozenset(), history: History | None = None,
+def render_options(
+    layout: Layout, dataset: m.Dataset, base: str, *, drafts: frozenset[str] = frozenset(), history: History | None = None,
     texts: dict[str, str] | None = None,
-) -> tuple[list[Download], Rendered]:
-    """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
-    the docs folder, ready for MkDocs. The plans in ``drafts`` (in a preview) are marked as drafts;
-    ``history`` holds the releases, which get pages of their own; ``texts`` the sources' texts
-    (read from the content, checked against the package, when not given)."""
-    texts = texts if texts is not None else read_source_texts(layout.at(layout.content), dataset.sources)
-    downloads = make_downloads(package, dataset) + source_downloads(dataset, texts)
-    rendered = render_pages(
-        dataset, downloads, layout.at(layout.docs), templates=layout.at(layout.templates), content=layout.at(layout.content),
-        base=site_address(dataset), report=layout.at(layout.report), drafts=drafts, history=history, texts=texts,
+) -> RenderOptions:
+    """What ``dataset``'s pages are rendered with in ``layout``: the sources' texts are read from
+    the content (and checked against the package) when not given."""
+    return RenderOptions(
+        templates=layout.at(layout.templates), content=layout.at(layout.content), base=base, report=layout.at(layout.report),
+        drafts=drafts, history=history or History(),
+        texts=texts if texts is not None else read_source_texts(layout.at(layout.content), dataset.sources),
     )
-    return downloads, rendered
 
 
-def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> dict[str, bytes | Path]:
+def render(layout: Layout, dataset: m.Dataset, package: Path, options: RenderOptions) -> tuple[list[Download], Rendered]:
+    """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
+    the docs folder, ready for MkDocs."""
+    downloads = make_downloads(package, dataset) + source_downloads(dataset, options.texts)
+    return downloads, render_pages(dataset, downloads, layout.at(layout.docs), options)
+
+
+def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "") -> dict[str, bytes | Path]:
     """The files served beside the pages, by path from the site root (shared by both languages):
     the current downloads with their ``SHA256SUMS``, the JSON endpoints, the DCAT catalogue,
     ``CITATION.cff``; and every release's permanent files, its catalogue and ``SHA256SUMS``,
     listed in ``releases.json``. A release's files kept from an earlier build are given as the
     file that holds them."""
     history = history or History()
-    base = site_address(dataset)
-    files: dict[str, bytes | Path] = {d.path: d.source for d in downloads}
-    files |= endpoints(dataset)
-    files["downloads/SHA256SUMS"] = sha256sums(downloads, "downloads/")
+    out: dict[str, bytes | Path] = {d.path: d.source for d in downloads}
+    out |= endpoints(dataset)
+    out["downloads/SHA256SUMS"] = sha256sums(downloads, "downloads/")
     current = history.current if history.current is not None and history.current.version == dataset.version else None
-    files["catalog.jsonld"] = dcat_catalog(dataset, downloads, base, versions_of(history.published, base))
-    files["CITATION.cff"] = citation_cff(dataset, current, base)
+    out["catalog.jsonld"] = dcat_catalog(dataset, downloads, base, versions_of(history.published, base))
+    out["CITATION.cff"] = citation_cff(dataset, current, base)
     for p in history.published:
-        files |= {d.path: d.source for d in p.downloads}
-        files[p.path + "SHA256SUMS"] = sha256sums(p.downloads, p.path)
-        files[p.path + "catalog.jsonld"] = release_catalog(p, base)
-    files["releases.json"] = releases_json(history.published, base)
-    return files
+        out |= {d.path: d.source for d in p.downloads}
+        out[p.path + "SHA256SUMS"] = sha256sums(p.downloads, p.path)
+        out[p.path + "catalog.jsonld"] = release_catalog(p, base)
+    out["releases.json"] = releases_json(history.published, base)
+    return out
 
 
-def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None) -> int:
+def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "") -> int:
     """Write ``site_files`` into ``folder``, rewriting only files that changed (a kept file is
     linked where the file system allows, else copied)."""
-    files = site_files(dataset, downloads, history)
-    for path, data in files.items():
+    out = site_files(dataset, downloads, history, base)
+    for path, data in out.items():
         if isinstance(data, bytes):
-            write_if_changed(folder / path, data)
+            files.write_if_changed(folder / path, data)
         else:
             link_or_copy(data, folder / path)
-    return len(files)
+    return len(out)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -183,15 +192,14 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def load_mkdocs_config(layout: Layout, dataset: m.Dataset, site_dir: Path, **options: Any) -> Any:
-    """The MkDocs configuration for building ``dataset``'s pages into ``site_dir``."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+def load_mkdocs_config(layout: Layout, site_dir: Path, base: str, **options: Any) -> Any:
+    """The MkDocs configuration for building the pages into ``site_dir`` for the address ``base``."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     docs = layout.at(layout.docs)
     docs.mkdir(parents=True, exist_ok=True)
-    options = {"strict": True, "docs_dir": str(docs.absolute()), "site_dir": str(site_dir), "site_url": site_address(dataset) or None, **options}
+    options = {"strict": True, "docs_dir": str(docs.absolute()), "site_dir": str(site_dir), "site_url": base or None, **options}
     try:
         config = load_config(str(layout.at(layout.config)), **options)
     except (Abort, ConfigurationError) as error:
@@ -241,16 +249,19 @@ def index_search(config: Any, pagefind: Pagefind) -> None:
 
 
 def build_site(layout: Layout | None = None) -> BuildReport:
-    """Every stage; the new site replaces the old one only if all succeed."""
+    """Every stage; the new site replaces the old one only if all succeed. The site's address is
+    ``SITE_URL`` if set, else the data set's homepage."""
     layout = layout or Layout()
     report = BuildReport()
     pagefind = find_pagefind(layout.root)  # before any work: a missing tool is found at once
+    given = given_address()
     with report.timed("package"):
         report.package_written = ensure_package(layout)
     with report.timed("load"):
         package = layout.at(layout.datapackage)
         dataset = load(package)
-    if not site_address(dataset):
+    base = site_address(dataset, given)
+    if not base:
         report.warnings.append(NO_ADDRESS)
     with report.timed("releases"):
         history = load_history(layout)
@@ -262,14 +273,14 @@ def build_site(layout: Layout | None = None) -> BuildReport:
             "the current data, and `actionplans release` records it as a new release"
         )
     with report.timed("downloads and pages"):
-        downloads, rendered = render(layout, dataset, package, history=history)
+        downloads, rendered = render(layout, dataset, package, render_options(layout, dataset, base, history=history))
     report.pages, report.pages_written, report.downloads = rendered.pages, rendered.written, len(downloads)
-    with staged_folder(layout.at(layout.site), marker="index.html") as staging:
-        config = load_mkdocs_config(layout, dataset, staging)
+    with files.staged_folder(layout.at(layout.site), marker="index.html") as staging:
+        config = load_mkdocs_config(layout, staging, base)
         with report.timed("mkdocs"):
             run_mkdocs(config)
         with report.timed("search"):
             index_search(config, pagefind)
         with report.timed("files"):
-            write_files(staging, dataset, downloads, history)
+            write_files(staging, dataset, downloads, history, base)
     return report

@@ -20,11 +20,10 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
 from typing import Any
 
 from . import model as m
-from .numerals import format_number
+from .files import json_value
 
 #: Table Schema patterns match the whole value, so they carry no anchors.
 SLUG_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*"
@@ -150,20 +149,6 @@ class Table:
         if self.foreign_keys:
             out["foreignKeys"] = [fk.descriptor() for fk in self.foreign_keys]
         return out
-
-
-def json_value(value: Any) -> Any:
-    """A Decimal as int or float (JSON, XLSX and SQLite cells); anything else unchanged."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def csv_value(value: Any) -> Any:
-    """A value as a CSV cell: empty for None, numbers without exponent or trailing zeros."""
-    if value is None:
-        return ""
-    return format_number(value) if isinstance(value, Decimal) else value
 
 
 # --- building declarations ------------------------------------------------------------------
