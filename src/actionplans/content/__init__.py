@@ -23,8 +23,9 @@ from .glossary import Glossary, read_glossary
 from .ids import SLUG, Ids
 from .plans import PlanContext, PlanFile
 from .sources import SourceFile
-from .spec import PACKAGE, Where, check_record, line_of
+from .spec import PACKAGE, check_record, line_of
 from .vocabularies import read_organizations, read_vocabularies
+from .where import Where
 
 __all__ = ["SLUG", "ContentError", "load_content"]
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import Location, Problem
 from ..yamlfile import Map, Seq, load_yaml
-from .spec import Spec, Where, check_record, kind_name
+from .spec import Spec, check_record
+from .where import Where, kind_name
 
 
 @dataclass

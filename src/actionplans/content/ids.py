@@ -7,10 +7,9 @@ check that an id is unique among the records of its kind, with one message for e
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .spec import Where
+from .where import Where, kind_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
@@ -20,8 +19,6 @@ SLUG_EXPECTED = f"lowercase ASCII letters, digits and single hyphens ([a-z0-9-],
 def check_slug(value: Any, where: Where, name: str, line: int) -> bool:
     """Whether ``value`` is a valid id; if not, the problem is reported at ``line``."""
     if not isinstance(value, str):
-        from .spec import kind_name
-
         where.add(line, name, f"is {kind_name(value)}", "an id of lowercase letters, digits and hyphens", "wrong-type")
         return False
     if not SLUG.match(value) or len(value) > MAX_SLUG:

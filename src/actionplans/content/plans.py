@@ -21,8 +21,9 @@ from ..quotes import SourceText, squeeze
 from ..yamlfile import Map, Seq
 from .folder import Folder
 from .glossary import Glossary
-from .spec import PLAN, Where, check_record, lang_line, line_of
+from .spec import PLAN, check_record, lang_line, line_of
 from .vocabularies import reference
+from .where import Where
 
 Built = tuple[m.Plan, list[m.Task], list[m.Figure]]
 

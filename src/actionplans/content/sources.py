@@ -11,7 +11,8 @@ from ..errors import ActionplansError, Problem
 from ..quotes import SourceText
 from ..yamlfile import read_text
 from .folder import Folder
-from .spec import SOURCE, Where, check_record, line_of
+from .spec import SOURCE, check_record, line_of
+from .where import Where
 
 
 @dataclass

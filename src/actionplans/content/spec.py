@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .. import model as m
-from ..errors import Location, Problem
 from ..yamlfile import Map, Seq
 from .ids import check_slug
+from .where import Where, kind_name
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -215,28 +215,6 @@ RECORDS: dict[str, tuple[str, dict[str, Spec]]] = {
 
 
 # --- checking a record against its spec -----------------------------------------------------
-class Where:
-    """Problems found in one file, each reported at its line. In a draft (``status: draft``),
-    what a person must still do (a translation, a choice) is a to-do, not an error."""
-
-    def __init__(self, shown: str, problems: list[Problem], draft: bool = False) -> None:
-        self.shown = shown
-        self.problems = problems
-        self.draft = draft
-
-    def add(self, line: int | None, field: str, message: str, expected: str, code: str, severity: str = "error") -> None:
-        self.problems.append(Problem(Location(self.shown, line), field, message, expected, code, severity))
-
-    def todo(self, line: int | None, field: str, message: str, expected: str, code: str) -> None:
-        self.add(line, field, message, expected, code, "todo")
-
-    def drafting(self, data: Any) -> Where:
-        """This collector for a record, a draft if the record says ``status: draft``."""
-        if self.draft or not (isinstance(data, Map) and data.get("status") == "draft"):
-            return self
-        return Where(self.shown, self.problems, True)
-
-
 def line_of(container: Map, key: str) -> int:
     """The line of ``key`` in a mapping (the mapping's own line when the key is absent)."""
     return container.key_lines.get(key, container.line)
@@ -442,23 +420,6 @@ def hint(word: str, choices: Iterable[str]) -> str:
     same_case = [c for c in options if c.lower() == word.lower()]
     close = same_case or difflib.get_close_matches(word, options, n=1) or difflib.get_close_matches(word.lower(), options, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def kind_name(value: Any) -> str:
-    """How a problem report names the kind of a YAML value."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 # --- reference documentation ----------------------------------------------------------------

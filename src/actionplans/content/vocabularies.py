@@ -8,7 +8,8 @@ from typing import Any
 from .. import model as m
 from .folder import Folder
 from .ids import Ids
-from .spec import CONCEPT, ORGANIZATION, REGION, Where, hint, line_of
+from .spec import CONCEPT, ORGANIZATION, REGION, hint, line_of
+from .where import Where
 
 #: The vocabularies, each in ``vocabularies/<name>.yaml``.
 VOCABULARIES = ("regions", "groups", "themes", "actors", "units")
