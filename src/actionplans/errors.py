@@ -1,9 +1,17 @@
-"""A small exception hierarchy. The library raises; only the CLI turns errors into exit codes."""
+"""A small exception hierarchy. The library raises; only the CLI turns errors into exit codes.
+
+A problem of the content (:class:`Problem`) is made from a problem type declared once in
+:mod:`actionplans.problems`, never from a code typed out:
+``Problem.of(location, field, QUOTE_NOT_FOUND(source=..., miss=...))``
+(``content.where.Where.add`` does this for a file's problems).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .problems import Finding
 
 
 @dataclass(frozen=True, order=True)
@@ -21,17 +29,23 @@ class Location:
 class Problem:
     """One thing wrong with the input: where, which field, what is wrong, what is expected.
 
-    ``code`` names the kind of problem (``quote-not-found``, ``duplicate-id`` …): it stays the
-    same when the wording changes, so tests and users can look for it. A problem whose
-    ``severity`` is ``todo`` is work a person must still do on a draft, not an error.
+    ``code`` names the kind of problem (``quote-not-found``, ``duplicate-id`` …), as declared in
+    :mod:`actionplans.problems`: it stays the same when the wording changes, so tests and users
+    can look for it. A problem whose ``severity`` is ``todo`` is work a person must still do on a
+    draft, not an error. Make one with :meth:`of`.
     """
 
     location: Location
     field: str
     message: str
-    expected: str = ""
-    code: str = "invalid"
+    expected: str
+    code: str
     severity: str = "error"
+
+    @classmethod
+    def of(cls, location: Location, field: str, finding: Finding) -> Problem:
+        """The problem a check found (a declared problem type called with its values), placed."""
+        return cls(location, field, finding.message, finding.expected, finding.code, finding.severity)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.field}: {self.message}" if self.field else f"{self.location}: {self.message}"

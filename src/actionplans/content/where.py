@@ -9,23 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Location, Problem
+from ..problems import Finding
 from ..yamlfile import Map
 
 
 class Where:
     """Problems found in one file, each reported at its line. In a draft (``status: draft``),
-    what a person must still do (a translation, a choice) is a to-do, not an error."""
+    what a person must still do (a translation, a choice) is a to-do, not an error: the checks
+    report another code there, whose declaration says it is a to-do."""
 
     def __init__(self, shown: str, problems: list[Problem], draft: bool = False) -> None:
         self.shown = shown
         self.problems = problems
         self.draft = draft
 
-    def add(self, line: int | None, field: str, message: str, expected: str, code: str, severity: str = "error") -> None:
-        self.problems.append(Problem(Location(self.shown, line), field, message, expected, code, severity))
-
-    def todo(self, line: int | None, field: str, message: str, expected: str, code: str) -> None:
-        self.add(line, field, message, expected, code, "todo")
+    def add(self, line: int | None, field: str, finding: Finding) -> None:
+        """Report ``finding`` (a declared problem type called with its values) at ``line``."""
+        self.problems.append(Problem.of(Location(self.shown, line), field, finding))
 
     def drafting(self, data: Any) -> Where:
         """This collector for a record, a draft if the record says ``status: draft``."""
