@@ -17,7 +17,7 @@ from types import FrameType
 from . import __version__
 from .errors import ActionplansError, ContentError
 from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR
-from .problems import REVIEW_DRAFT
+from .problems import MISSING_DEPENDENCY, REVIEW_DRAFT
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -98,7 +98,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         from .importer import import_texts
     except ModuleNotFoundError as error:
-        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'") from None
+        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'", code=MISSING_DEPENDENCY) from None
     started = time.perf_counter()
     report = import_texts(args.paths, args.into, source_id=args.source_id, force=args.force)
     for line in report.lines():
@@ -278,7 +278,7 @@ def _run(args: argparse.Namespace) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     except ActionplansError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error} [{error.code}]", file=sys.stderr)
         return 1
     except KeyboardInterrupt as interrupt:
         print("terminated" if isinstance(interrupt, Terminated) else "interrupted", file=sys.stderr)

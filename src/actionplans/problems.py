@@ -1,4 +1,5 @@
-"""Every problem code the content checks report, declared once. Imports nothing from the package.
+"""Every code the library reports, declared once: the problems the content checks find, and the
+errors it raises. Imports nothing from the package.
 
 A problem code (``quote-not-found``) is declared with :func:`problem`: its code, a short title,
 what it means, its severity (``error``, or ``todo`` for what a person must still do on a draft)
@@ -9,7 +10,9 @@ placeholders. A check words a problem by calling its declaration with the placeh
 
 which gives a :class:`Finding`; the caller places it (file, line, field) as a
 :class:`~actionplans.errors.Problem`. A problem worded in more than one way has more forms
-(:meth:`ProblemType.form`), all under the one code. ``reference()`` writes ``docs/problems.md`` from these declarations (``nox -s docs``).
+(:meth:`ProblemType.form`), all under the one code. An error code (``import-empty``) is declared
+with :func:`error_code` and set on an :class:`~actionplans.errors.ActionplansError` subclass.
+``reference()`` writes ``docs/problems.md`` from these declarations (``nox -s docs``).
 """
 
 from __future__ import annotations
@@ -61,14 +64,29 @@ class ProblemType:
         return variant
 
 
+@dataclass(frozen=True)
+class ErrorCode:
+    """The code of an error the library raises, with its title and what it means. ``str()`` of
+    it is the code."""
+
+    code: str
+    title: str
+    description: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
 #: Every problem code, with each of its forms (the first is the one the reference shows first).
 PROBLEMS: dict[str, list[ProblemType]] = {}
+#: Every error code.
+ERRORS: dict[str, ErrorCode] = {}
 
 
 def _declare(code: str) -> None:
     if not _CODE.match(code):
         raise ValueError(f"{code!r} is not a code: lowercase ASCII words joined by hyphens")
-    if code in PROBLEMS:
+    if code in PROBLEMS or code in ERRORS:
         raise ValueError(f"{code!r} is declared twice")
 
 
@@ -78,6 +96,18 @@ def problem(code: str, title: str, description: str, message: str, expected: str
     declared = ProblemType(code, title, description, message, expected, severity)
     PROBLEMS[code] = [declared]
     return declared
+
+
+def error_code(code: str, title: str, description: str) -> ErrorCode:
+    """Declare an error code."""
+    _declare(code)
+    declared = ERRORS[code] = ErrorCode(code, title, description)
+    return declared
+
+
+def codes() -> set[str]:
+    """Every declared code, of problems and of errors."""
+    return set(PROBLEMS) | set(ERRORS)
 
 
 # --- files and YAML (yamlfile.py, content/folder.py) -------------------------------------------
@@ -419,6 +449,78 @@ CHOOSE_THEMES = problem(
     "no theme chosen yet", "at least one theme", "todo",
 )
 
+# --- errors the library raises (errors.py, cli.py, content/sources.py, importer/) -------------
+ACTIONPLANS_ERROR = error_code(
+    "actionplans-error", "Error", "An error the library raises on purpose that has no more precise code.",
+)
+CONTENT_INVALID = error_code(
+    "content-invalid", "Content has problems",
+    "The content folder has one or more errors; each is listed with its own problem code, then their number.",
+)
+DATAPACKAGE_INVALID = error_code(
+    "datapackage-invalid", "Data package unreadable", "A data package is missing, of another format, or inconsistent.",
+)
+MISSING_DEPENDENCY = error_code(
+    "missing-dependency", "Optional dependency missing",
+    "A command needs a library that is installed only with an extra (pip install 'actionplans[import]').",
+)
+SOURCE_TEXT_UNREADABLE = error_code(
+    "source-text-unreadable", "Source text unreadable",
+    "A source page needs the source's text from the content folder, which cannot be read.",
+)
+SOURCE_TEXT_DIFFERS = error_code(
+    "source-text-differs", "Source text differs from the data package",
+    "A source's text in the content folder is not the one the data package was made from (run actionplans package).",
+)
+IMPORT_FAILED = error_code(
+    "import-failed", "Import failed", "A file could not be imported.",
+)
+IMPORT_UNREADABLE = error_code(
+    "import-unreadable", "File to import unreadable", "The file to import cannot be read.",
+)
+IMPORT_TOO_LARGE = error_code(
+    "import-too-large", "File to import too large", "The file to import is larger than the importer reads (20 MiB).",
+)
+IMPORT_EMPTY = error_code(
+    "import-empty", "File to import empty", "The file to import is empty, or holds only white space.",
+)
+IMPORT_UNKNOWN_KIND = error_code(
+    "import-unknown-kind", "Unknown kind of file", "The importer reads .txt, .html, .htm, .docx and .pdf files; the file is of another kind.",
+)
+IMPORT_BINARY = error_code(
+    "import-binary", "Binary file", "A file named as text holds binary data.",
+)
+IMPORT_UNKNOWN_ENCODING = error_code(
+    "import-unknown-encoding", "Unknown encoding",
+    "A text file is not UTF-8, and no other encoding reads it as Chinese with confidence (convert it to UTF-8 first).",
+)
+IMPORT_NO_CHINESE = error_code(
+    "import-no-chinese", "No Chinese text", "The file's text holds no Chinese character.",
+)
+IMPORT_NO_MAIN_TEXT = error_code(
+    "import-no-main-text", "No main text in the page", "A saved web page has no main text (in Chinese) to import.",
+)
+IMPORT_NOT_DOCX = error_code(
+    "import-not-docx", "Not a Word document", "A .docx file cannot be read as a Word document.",
+)
+IMPORT_NOT_PDF = error_code(
+    "import-not-pdf", "Not a readable PDF", "A .pdf file cannot be read as a PDF.",
+)
+IMPORT_NO_TEXT_LAYER = error_code(
+    "import-no-text-layer", "PDF without text", "A PDF has no text layer (a scan): run OCR on it first.",
+)
+IMPORT_NO_PLAN = error_code(
+    "import-no-plan", "No plan found",
+    "The text names no plan: no title in 《》 issued as a 方案, 计划, 规划, 意见 or 通知, and no such heading.",
+)
+IMPORT_SOURCE_ID = error_code(
+    "import-source-id", "Unusable --source-id", "--source-id is not a valid id, or is given with more than one file.",
+)
+IMPORT_EXISTS = error_code(
+    "import-exists", "Files already exist", "Importing would replace files of the content folder; --force allows it.",
+)
+
+
 # --- reference documentation -----------------------------------------------------------------
 def reference() -> str:
     """``docs/problems.md``: every code, its title, what it means and what is expected."""
@@ -429,7 +531,7 @@ def reference() -> str:
         "",
         "`actionplans check` reports each problem of the content as `path:line: field: message; expected … [code]`. "
         "An *error* stops `check`, `package` and `build`; a *to-do* is what a person must still do on a draft "
-        "(`status: draft`): `check` lists it and succeeds. "
+        "(`status: draft`): `check` lists it and succeeds. Other errors stop a command with `error: message [code]`. "
         "A code stays the same when the wording of its message changes: look it up here, or search for it.",
         "",
         "In the messages, `{name}` stands for a value the report fills in; `{expected}` is what the field's format says "
@@ -446,6 +548,8 @@ def reference() -> str:
         first = forms[0]
         lines += ["", f"### `{code}`", "", f"**{first.title}** ({first.severity}). {first.description}", ""]
         lines += [f"- `{form.message}`; expected {_expected(form.expected)}" for form in forms]
+    lines += ["", "## Errors", "", "| code | title | meaning |", "|---|---|---|"]
+    lines += [f"| `{code}` | {error.title} | {error.description} |" for code, error in sorted(ERRORS.items())]
     lines.append("")
     return "\n".join(lines)
 

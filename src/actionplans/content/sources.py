@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .. import model as m
 from ..errors import ActionplansError, Problem
-from ..problems import ID_DIFFERS_FROM_FILE_NAME, INVALID_FILE_NAME, SOURCE_CHANGED, SOURCE_TEXT_MISSING
+from ..problems import (
+    ID_DIFFERS_FROM_FILE_NAME,
+    INVALID_FILE_NAME,
+    SOURCE_CHANGED,
+    SOURCE_TEXT_DIFFERS,
+    SOURCE_TEXT_MISSING,
+    SOURCE_TEXT_UNREADABLE,
+)
 from ..quotes import SourceText
 from ..yamlfile import read_text
 from .folder import Folder
@@ -92,12 +99,14 @@ def read_source_texts(root: Path, sources: dict[str, m.Source]) -> dict[str, str
             name = (yaml.safe_load(described.read_text(encoding="utf-8")) or {}).get("file", f"{source_id}.txt")
             data = (described.parent / str(name)).read_bytes()
         except (OSError, yaml.YAMLError) as error:
-            raise ActionplansError(f"{described}: cannot read the source's text ({error}); expected the content the data package was made from") from None
+            raise ActionplansError(
+                f"{described}: cannot read the source's text ({error}); expected the content the data package was made from", code=SOURCE_TEXT_UNREADABLE,
+            ) from None
         digest = hashlib.sha256(data).hexdigest()
         if digest != source.sha256:
             raise ActionplansError(
                 f"{described.parent / str(name)}: SHA-256 {digest} differs from the data package's {source.sha256}; "
-                "expected the text the data was checked against (run actionplans package)"
+                "expected the text the data was checked against (run actionplans package)", code=SOURCE_TEXT_DIFFERS,
             )
         out[source_id] = data.decode("utf-8")
     return out
