@@ -164,7 +164,7 @@ MALFORMED_YAML = problem(
 )
 YAML_ALIAS = problem(
     "yaml-alias", "YAML anchor or alias",
-    "The file uses a YAML anchor (&) or alias (*). Content never needs them, and they are how a small file expands into a huge one.",
+    "The file uses a YAML anchor (`&`) or alias (`*`). Content never needs them, and they are how a small file expands into a huge one.",
     "YAML anchors and aliases are not allowed", "plain values written out",
 )
 TOO_DEEP = problem(
@@ -548,7 +548,8 @@ def reference() -> str:
         first = forms[0]
         lines += ["", f"### `{code}`", "", f"**{first.title}** ({first.severity}). {first.description}", ""]
         lines += [f"- `{form.message}`; expected {_expected(form.expected)}" for form in forms]
-    lines += ["", "## Errors", "", "| code | title | meaning |", "|---|---|---|"]
+    lines += ["", "## Errors", "", "Any other error stops the command, which prints `error: message [code]` and exits with 1.", ""]
+    lines += ["| code | title | meaning |", "|---|---|---|"]
     lines += [f"| `{code}` | {error.title} | {error.description} |" for code, error in sorted(ERRORS.items())]
     lines.append("")
     return "\n".join(lines)
@@ -557,6 +558,3 @@ def reference() -> str:
 def _expected(template: str) -> str:
     return f"`{template}`" if "{" in template else template
 
-
-if __name__ == "__main__":
-    print(reference(), end="")
