@@ -66,9 +66,10 @@ def a11y_report(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate the generated documentation (docs/content-format.md)."""
+    """Regenerate the generated documentation (docs/content-format.md, docs/problems.md)."""
     session.install("-e", ".")
     session.run("python", "-c", "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())")
+    session.run("python", "-c", "from actionplans.problems import reference; open('docs/problems.md', 'w', encoding='utf-8').write(reference())")
 
 
 @nox.session

@@ -17,6 +17,7 @@ from types import FrameType
 from . import __version__
 from .errors import ActionplansError, ContentError
 from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR
+from .problems import MISSING_DEPENDENCY, REVIEW_DRAFT
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -56,7 +57,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         return 0
     files = write_package(dataset, args.out, validate=not args.no_validate)
     size = sum(len(data) for data in files.values())
-    drafts = sum(1 for todo in dataset.todos if todo.code == "review-draft")
+    drafts = sum(1 for todo in dataset.todos if todo.code == REVIEW_DRAFT.code)
     left_out = f"; {drafts} draft plan{'s' if drafts != 1 else ''} left out (status: draft)" if drafts else ""
     print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)")
     return 0
@@ -98,7 +99,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         from .importer import import_texts
     except ModuleNotFoundError as error:
-        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'") from None
+        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'", code=MISSING_DEPENDENCY) from None
     started = time.perf_counter()
     report = import_texts(args.paths, args.into, source_id=args.source_id, force=args.force)
     for line in report.lines():
@@ -279,7 +280,7 @@ def _run(args: argparse.Namespace) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     except ActionplansError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error} [{error.code}]", file=sys.stderr)
         return 1
     except KeyboardInterrupt as interrupt:
         print("terminated" if isinstance(interrupt, Terminated) else "interrupted", file=sys.stderr)

@@ -13,6 +13,25 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problem
+from .problems import (
+    BYTE_ORDER_MARK,
+    DUPLICATE_KEY,
+    EMPTY_FILE,
+    EMPTY_FILE_NULL,
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+    KEY_TOO_LONG,
+    LINE_ENDING,
+    MALFORMED_YAML,
+    NOT_UTF_8,
+    TAB_INDENTATION,
+    TEXT_TOO_LONG,
+    TOO_DEEP,
+    WRONG_TYPE_KEY,
+    WRONG_TYPE_UNREADABLE,
+    YAML_ALIAS,
+    Finding,
+)
 
 #: Largest content file read, in bytes.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -48,34 +67,23 @@ class YamlProblem(Exception):
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 text file within the limits; return its text or the problems found."""
-    where = Location(shown)
     try:
         size = path.stat().st_size
     except OSError as error:
-        return None, [Problem(where, "", f"cannot read the file ({error.strerror})", "a readable file", "file-unreadable")]
+        return None, [_at(shown, None, FILE_UNREADABLE(reason=error.strerror))]
     if size > MAX_FILE_BYTES:
-        return None, [
-            Problem(where, "", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", "a smaller file", "file-too-large")
-        ]
+        return None, [_at(shown, None, FILE_TOO_LARGE(size=size, limit=MAX_FILE_BYTES))]
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(Location(shown, 1), "", "file starts with a byte order mark (BOM)", "UTF-8 without BOM", "byte-order-mark")]
+        return None, [_at(shown, 1, BYTE_ORDER_MARK())]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return None, [
-            Problem(
-                Location(shown, line),
-                "",
-                f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}; GBK or another encoding?)",
-                "UTF-8 text",
-                "not-utf-8",
-            )
-        ]
+        return None, [_at(shown, line, NOT_UTF_8(byte=data[error.start], offset=error.start))]
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
-        return None, [Problem(Location(shown, line), "", "carriage return (CRLF or CR line ending)", "LF line endings", "line-ending")]
+        return None, [_at(shown, line, LINE_ENDING())]
     return text, []
 
 
@@ -87,13 +95,13 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
-            return None, [Problem(Location(shown, number), "", "tab used for indentation", "spaces", "tab-indentation")]
+            return None, [_at(shown, number, TAB_INDENTATION())]
     try:
         value = _build(text, shown)
         if value is _EMPTY:
-            return None, [Problem(Location(shown, 1), "", "file is empty", "YAML content", "empty-file")]
+            return None, [_at(shown, 1, EMPTY_FILE())]
         if value is None:  # "~", "null" and friends
-            return None, [Problem(Location(shown, 1), "", "file holds only an empty value", "YAML content", "empty-file")]
+            return None, [_at(shown, 1, EMPTY_FILE_NULL())]
         return value, []
     except YamlProblem as error:
         return None, [error.problem]
@@ -101,9 +109,9 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         at: int | None = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        return None, [Problem(Location(shown, at), "", f"malformed YAML: {message}", "valid YAML", "malformed-yaml")]
+        return None, [_at(shown, at, MALFORMED_YAML(detail=message))]
     except yaml.YAMLError as error:
-        return None, [Problem(Location(shown), "", f"malformed YAML: {error}", "valid YAML", "malformed-yaml")]
+        return None, [_at(shown, None, MALFORMED_YAML(detail=error))]
 
 
 _EMPTY = object()
@@ -146,17 +154,17 @@ def _walk(parser: Any, shown: str) -> Any:
         if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             line = event.start_mark.line + 1
             if event.anchor:
-                raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out", "yaml-alias")
+                raise _problem(shown, line, YAML_ALIAS())
             awaiting_key = bool(stack) and type(stack[-1][0]) is Map and stack[-1][1] is None
             if kind is yaml.ScalarEvent:
                 value: Any = None if awaiting_key else _scalar(event, shown, line)
                 if awaiting_key and len(event.value) > MAX_TEXT_CHARS:
-                    raise _problem(shown, line, f"key of {len(event.value):,} characters", "a short key", "text-too-long")
+                    raise _problem(shown, line, KEY_TOO_LONG(length=len(event.value)))
             else:
                 if len(stack) >= MAX_DEPTH:
-                    raise _problem(shown, line, f"nesting deeper than {MAX_DEPTH} levels", "flatter content", "too-deep")
+                    raise _problem(shown, line, TOO_DEEP(limit=MAX_DEPTH))
                 if awaiting_key:
-                    raise _problem(shown, line, "a key that is not text", "plain keys", "wrong-type")
+                    raise _problem(shown, line, WRONG_TYPE_KEY())
                 value = Map() if kind is yaml.MappingStartEvent else Seq()
                 value.line = line
                 if kind is yaml.MappingStartEvent:
@@ -172,7 +180,7 @@ def _walk(parser: Any, shown: str) -> Any:
             continue
         elif kind is yaml.AliasEvent:
             line = event.start_mark.line + 1
-            raise _problem(shown, line, "YAML anchors and aliases are not allowed", "plain values written out", "yaml-alias")
+            raise _problem(shown, line, YAML_ALIAS())
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -189,7 +197,7 @@ def _walk(parser: Any, shown: str) -> Any:
                 key = str(event.value)
                 owner = stack[-1][0]
                 if key in owner.key_lines:
-                    raise _problem(shown, line, f"duplicate key (first at line {owner.key_lines[key]})", "each key once", "duplicate-key", key)
+                    raise _problem(shown, line, DUPLICATE_KEY(first=owner.key_lines[key]), key)
                 stack[-1][1], stack[-1][2] = key, line
             else:
                 _place(stack[-1], value, line, shown)
@@ -212,7 +220,7 @@ def _place(frame: list[Any], value: Any, line: int, shown: str) -> None:
 def _scalar(event: Any, shown: str, line: int) -> Any:
     text = event.value
     if len(text) > MAX_TEXT_CHARS:
-        raise _problem(shown, line, f"text of {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}", "shorter text", "text-too-long")
+        raise _problem(shown, line, TEXT_TOO_LONG(length=len(text), limit=MAX_TEXT_CHARS))
     tag = event.tag
     if tag is None or tag == "!":
         if not event.implicit[0]:  # quoted: always text
@@ -230,8 +238,12 @@ def _scalar(event: Any, shown: str, line: int) -> Any:
         finally:
             _CONSTRUCTOR.constructed_objects.clear()
     except (yaml.YAMLError, ValueError, OverflowError) as error:
-        raise _problem(shown, line, f"unreadable value {text!r} ({error})", "a valid value", "wrong-type") from None
+        raise _problem(shown, line, WRONG_TYPE_UNREADABLE(text=text, error=error)) from None
 
 
-def _problem(shown: str, line: int, message: str, expected: str, code: str, field: str = "") -> YamlProblem:
-    return YamlProblem(Problem(Location(shown, line), field, message, expected, code))
+def _at(shown: str, line: int | None, finding: Finding, field: str = "") -> Problem:
+    return Problem.of(Location(shown, line), field, finding)
+
+
+def _problem(shown: str, line: int, finding: Finding, field: str = "") -> YamlProblem:
+    return YamlProblem(_at(shown, line, finding, field))

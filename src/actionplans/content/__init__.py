@@ -17,14 +17,16 @@ from typing import Any
 from .. import model as m
 from ..errors import ContentError, Location, Problem, sort_problems
 from ..parallel import map_in_processes
+from ..problems import CONTENT_MISSING, INVALID_DATE, INVALID_VERSION, NO_PLAN, NO_SOURCE
 from ..quotes import SourceText
 from .folder import Folder
 from .glossary import Glossary, read_glossary
 from .ids import SLUG, Ids
 from .plans import PlanContext, PlanFile
 from .sources import SourceFile
-from .spec import PACKAGE, Where, check_record, line_of
+from .spec import PACKAGE, check_record, line_of
 from .vocabularies import read_organizations, read_vocabularies
+from .where import Where
 
 __all__ = ["SLUG", "ContentError", "load_content"]
 
@@ -39,7 +41,7 @@ def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dat
     root = Path(root)
     folder = Folder(root)
     if not root.is_dir():
-        raise ContentError([Problem(Location(folder.shown(root)), "", "content folder is missing", "a folder with package.yaml, sources/, plans/ …", "content-missing")])
+        raise ContentError([Problem.of(Location(folder.shown(root)), "", CONTENT_MISSING())])
     meta = _package(folder, root / "package.yaml")
     sources, texts, unverifiable = _sources(folder, root / "sources")
     vocabularies = read_vocabularies(folder, root / "vocabularies")
@@ -77,10 +79,10 @@ def _package(folder: Folder, path: Path) -> m.PackageMeta | None:
     if checked is None:
         return None
     if not re.match(r"^\d+\.\d+\.\d+$", checked["version"]):
-        where.add(line_of(data, "version"), "version", f"{checked['version']!r} is not a version", "MAJOR.MINOR.PATCH such as 1.0.0", "invalid-version")
+        where.add(line_of(data, "version"), "version", INVALID_VERSION(value=checked["version"]))
         return None
     if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", checked["created"]):
-        where.add(line_of(data, "created"), "created", f"{checked['created']!r} is not a UTC date-time", PACKAGE["created"].describe(), "invalid-date")
+        where.add(line_of(data, "created"), "created", INVALID_DATE(value=checked["created"], expected=PACKAGE["created"].describe()))
         return None
     licence = checked["licence"]
     return m.PackageMeta(
@@ -97,7 +99,7 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
     unverifiable: set[str] = set()
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not paths:
-        folder.problems.append(Problem(Location(folder.shown(path)), "", "no source described", "at least one sources/<id>.yaml", "no-source"))
+        folder.problems.append(Problem.of(Location(folder.shown(path)), "", NO_SOURCE()))
     ids = Ids("source")
     for result in map_in_processes(SourceFile(folder), paths):
         folder.problems.extend(result.problems)
@@ -118,7 +120,7 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
 def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure], set[str]]:
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not paths:
-        folder.problems.append(Problem(Location(folder.shown(path)), "", "no plan found", "at least one plans/<id>.yaml", "no-plan"))
+        folder.problems.append(Problem.of(Location(folder.shown(path)), "", NO_PLAN()))
     ids = {"task": Ids("task"), "figure": Ids("figure")}
     built = []
     drafts: set[str] = set()

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem
+from ..problems import FILE_MISSING, WRONG_TYPE
 from ..yamlfile import Map, Seq, load_yaml
-from .spec import Spec, Where, check_record, kind_name
+from .spec import Spec, check_record
+from .where import Where, kind_name
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Folder:
     def yaml(self, path: Path) -> Any:
         """The parsed file, or None (with its problems recorded)."""
         if not path.is_file():
-            self.problems.append(Problem(Location(self.shown(path)), "", "file is missing", "this content file", "file-missing"))
+            self.problems.append(Problem.of(Location(self.shown(path)), "", FILE_MISSING()))
             return None
         data, problems = load_yaml(path, self.shown(path))
         self.problems.extend(problems)
@@ -53,7 +55,7 @@ class Folder:
             return []
         where = self.where(path)
         if not isinstance(data, Seq):
-            where.add(getattr(data, "line", 1), "(file)", f"is {kind_name(data)}", "a list of records", "wrong-type")
+            where.add(getattr(data, "line", 1), "(file)", WRONG_TYPE(kind=kind_name(data), expected="a list of records"))
             return []
         out = []
         for i, item in enumerate(data):

@@ -7,25 +7,22 @@ check that an id is unique among the records of its kind, with one message for e
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .spec import Where
+from ..problems import DUPLICATE_ID, INVALID_ID, WRONG_TYPE
+from .where import Where, kind_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
-SLUG_EXPECTED = f"lowercase ASCII letters, digits and single hyphens ([a-z0-9-], at most {MAX_SLUG} characters)"
 
 
 def check_slug(value: Any, where: Where, name: str, line: int) -> bool:
     """Whether ``value`` is a valid id; if not, the problem is reported at ``line``."""
     if not isinstance(value, str):
-        from .spec import kind_name
-
-        where.add(line, name, f"is {kind_name(value)}", "an id of lowercase letters, digits and hyphens", "wrong-type")
+        where.add(line, name, WRONG_TYPE(kind=kind_name(value), expected="an id of lowercase letters, digits and hyphens"))
         return False
     if not SLUG.match(value) or len(value) > MAX_SLUG:
-        where.add(line, name, f"{value!r} is not a valid id", SLUG_EXPECTED, "invalid-id")
+        where.add(line, name, INVALID_ID(value=value, limit=MAX_SLUG))
         return False
     return True
 
@@ -40,10 +37,7 @@ class Ids:
     def claim(self, record_id: str, where: Where, line: int, field: str = "id") -> bool:
         """Record ``record_id`` at ``where``:``line``; False (and a problem) if it was seen before."""
         if record_id in self.first:
-            where.add(
-                line, field, f"duplicate {self.kind} {record_id!r} (first at {self.first[record_id]})",
-                f"a unique {self.kind}", "duplicate-id",
-            )
+            where.add(line, field, DUPLICATE_ID(kind=self.kind, value=record_id, first=self.first[record_id]))
             return False
         self.first[record_id] = f"{where.shown}:{line}"
         return True

@@ -17,12 +17,41 @@ from typing import Any, cast
 from .. import model as m
 from ..errors import Problem
 from ..numerals import format_number, is_readable
+from ..problems import (
+    CHOOSE_THEMES,
+    COUNT_BELOW_LISTED,
+    COUNT_NOT_STATED,
+    COUNT_WITHOUT_NUMBER,
+    COUNT_WITHOUT_QUOTE,
+    DESCRIBE_TASKS,
+    DRAFT_REFERENCE,
+    DUPLICATE_ORDINAL,
+    EMPTY_LIST,
+    GLOSSARY_RENDERING_MISSING,
+    ID_DIFFERS_FROM_FILE_NAME,
+    LABEL_NOT_PRINTED,
+    NAME_ISSUERS,
+    NO_TASK,
+    ORDINAL_OUT_OF_ORDER,
+    QUOTE_NOT_FOUND,
+    RANGE_REVERSED,
+    REVIEW_DRAFT,
+    TASK_COUNT_EXCEEDED,
+    TASK_COUNT_MISMATCH,
+    TASK_COUNT_NOT_STATED,
+    TITLE_NOT_IN_TEXT,
+    UNKNOWN_TASK,
+    VALUE_NOT_IN_QUOTE,
+    VALUE_TO_BELOW_VALUE,
+    Finding,
+)
 from ..quotes import SourceText, squeeze
 from ..yamlfile import Map, Seq
 from .folder import Folder
 from .glossary import Glossary
-from .spec import PLAN, Where, check_record, lang_line, line_of
+from .spec import PLAN, check_record, lang_line, line_of
 from .vocabularies import reference
+from .where import Where
 
 Built = tuple[m.Plan, list[m.Task], list[m.Figure]]
 
@@ -79,7 +108,7 @@ class PlanFile:
         result.built = plan.build()
         result.ids = plan.ids
         if path.stem != checked["id"]:
-            where.add(line_of(data, "id"), "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}", "id-differs-from-file-name")
+            where.add(line_of(data, "id"), "id", ID_DIFFERS_FROM_FILE_NAME(value=checked["id"], stem=path.stem))
             result.built = None
         return result
 
@@ -98,8 +127,8 @@ class _PlanChecker:
         #: Each task and figure id declared, as (kind, id, line, field).
         self.ids: list[tuple[str, str, int, str]] = []
 
-    def fail(self, line: int, name: str, message: str, expected: str, code: str) -> None:
-        self.where.add(line, name, message, expected, code)
+    def fail(self, line: int, name: str, finding: Finding) -> None:
+        self.where.add(line, name, finding)
         self.ok = False
 
     def quote(self, text: m.Text, name: str, at: int | Map, source: SourceText | None) -> m.Span | None:
@@ -109,10 +138,7 @@ class _PlanChecker:
             return None
         span = source.locate(text.zh)
         if span is None:
-            self.fail(
-                lang_line(at, "zh"), f"{name}.zh", f"not found in source {self.c['source']}: {source.explain_miss(text.zh)}",
-                "a verbatim quote of the source (whitespace aside)", "quote-not-found",
-            )
+            self.fail(lang_line(at, "zh"), f"{name}.zh", QUOTE_NOT_FOUND(source=self.c["source"], miss=source.explain_miss(text.zh)))
         return span
 
     def check_glossary(self, text: m.Text, name: str, at: int | Map) -> None:
@@ -120,10 +146,7 @@ class _PlanChecker:
             return  # a draft's text still to translate (a to-do already says so)
         for term in self.context.glossary.missing(text):
             renderings = " or ".join(repr(r) for r in (term.en, *term.en_variants))
-            self.fail(
-                lang_line(at, "en"), f"{name}.en", f"the Chinese uses the glossary term {term.zh!r} but the English lacks its rendering",
-                f"the English to contain {renderings}", "glossary-rendering-missing",
-            )
+            self.fail(lang_line(at, "en"), f"{name}.en", GLOSSARY_RENDERING_MISSING(term=term.zh, renderings=renderings))
 
     def refs(self, values: tuple[str, ...], table: str, kind: str, raw: Map, name: str, prefix: str = "") -> None:
         """Check a list of ids against ``table`` (a vocabulary or "organizations")."""
@@ -149,7 +172,7 @@ class _PlanChecker:
         if value in self.context.pending.get(table, frozenset()):
             self.incomplete = True
         if not self.where.draft and value in self.context.drafts.get(table, frozenset()):
-            self.fail(line, name, f"refers to the draft {kind} {value!r}", f"a reviewed {kind} (remove its status: draft)", "draft-reference")
+            self.fail(line, name, DRAFT_REFERENCE(kind=kind, value=value))
 
     def build(self) -> Built | None:
         c, raw = self.c, self.raw
@@ -163,20 +186,17 @@ class _PlanChecker:
         else:
             source = self.context.texts[c["source"]]
         if c["source"] in self.context.drafts.get("sources", frozenset()) and not self.where.draft:
-            self.fail(line_of(raw, "source"), "source", f"refers to the draft source {c['source']!r}", "a reviewed source (remove its status: draft)", "draft-reference")
+            self.fail(line_of(raw, "source"), "source", DRAFT_REFERENCE(kind="source", value=c["source"]))
         if c["region"] is not None:
             self.ref(c["region"], "regions", "region", raw, "region")
         self.refs(c["issuers"], "organizations", "organization", raw, "issuers")
         if not c["issuers"] and self.where.draft:
             # a source may name no issuer (该省出台…): then a published plan has none, and says so
-            self.where.todo(
-                line_of(raw, "issuers"), "issuers", "no issuer named yet",
-                "the issuing organizations the source names (none, if it names none)", "name-issuers",
-            )
+            self.where.add(line_of(raw, "issuers"), "issuers", NAME_ISSUERS())
         self.refs(c["groups"], "groups", "group", raw, "groups")
         self.refs(c["themes"], "themes", "theme", raw, "themes")
         if c["period_start"] is not None and c["period_end"] is not None and c["period_start"] > c["period_end"]:
-            self.fail(line_of(raw, "period_end"), "period_end", f"{c['period_end']} is before period_start {c['period_start']}", "an end year not before the start year", "range-reversed")
+            self.fail(line_of(raw, "period_end"), "period_end", RANGE_REVERSED(end=c["period_end"], start=c["period_start"]))
 
         title_span = self.quote(c["title"], "title", raw["title"], source)
         statements: list[m.Statement] = []
@@ -200,10 +220,7 @@ class _PlanChecker:
         figures = self._figures(plan_id, source, {checked["id"] for checked, _ in c["tasks"]})
         self._task_count()
         if self.where.draft:
-            self.where.todo(
-                line_of(raw, "status"), "status", f"a draft: review its {len(tasks)} tasks, {len(figures)} figures and the suggested themes, groups and actors",
-                "the plan reviewed, then status: draft removed to publish it", "review-draft",
-            )
+            self.where.add(line_of(raw, "status"), "status", REVIEW_DRAFT(tasks=len(tasks), figures=len(figures)))
         if not self.ok or self.incomplete or title_span is None or c["region"] is None or c["level"] is None:
             return None
         plan = m.Plan(
@@ -220,20 +237,20 @@ class _PlanChecker:
         if count is None:
             return
         if announcement is not None and not is_readable(Decimal(count), announcement.text.zh):
-            self.fail(line, "issuer_count", f"{count} is not stated in the announcement quote", "the number of issuing departments the announcement states", "count-not-stated")
+            self.fail(line, "issuer_count", COUNT_NOT_STATED(count=count))
         if count < len(c["issuers"]):
-            self.fail(line, "issuer_count", f"{count} is fewer than the {len(c['issuers'])} issuers listed", "a count at least the number of issuers", "count-below-listed")
+            self.fail(line, "issuer_count", COUNT_BELOW_LISTED(count=count, listed=len(c["issuers"])))
 
     def _task_count_quote(self, statement: Any) -> None:
         c, raw = self.c, self.raw
         if c["task_count_quote"] is not None:
             stated = statement("task-count", 1, c["task_count_quote"], "task_count_quote", raw["task_count_quote"])
             if c["task_count"] is None:
-                self.fail(line_of(raw, "task_count"), "task_count", "is empty although task_count_quote is given", "the count the quote states", "count-without-number")
+                self.fail(line_of(raw, "task_count"), "task_count", COUNT_WITHOUT_NUMBER())
             elif stated is not None and not is_readable(Decimal(c["task_count"]), stated.text.zh):
-                self.fail(line_of(raw, "task_count"), "task_count", f"{c['task_count']} is not stated in task_count_quote", "the count the quote states", "count-not-stated")
+                self.fail(line_of(raw, "task_count"), "task_count", TASK_COUNT_NOT_STATED(count=c["task_count"]))
         elif c["task_count"] is not None:
-            self.fail(line_of(raw, "task_count_quote"), "task_count_quote", "is empty although task_count is given", "the sentence that states the count", "count-without-quote")
+            self.fail(line_of(raw, "task_count_quote"), "task_count_quote", COUNT_WITHOUT_QUOTE())
 
     def _task_count(self) -> None:
         c, raw = self.c, self.raw
@@ -241,18 +258,14 @@ class _PlanChecker:
         if stated is not None:
             line = line_of(raw, "task_count")
             if c["task_count_rule"] == "equal" and described != stated:
-                self.fail(
-                    line, "task_count", f"the plan states {stated} tasks but {described} are described",
-                    "as many tasks as stated (task_count_rule: equal), or task_count_rule: at-most when the source describes only some",
-                    "task-count-mismatch",
-                )
+                self.fail(line, "task_count", TASK_COUNT_MISMATCH(stated=stated, described=described))
             if c["task_count_rule"] == "at-most" and described > stated:
-                self.fail(line, "task_count", f"the plan states {stated} tasks but {described} are described", "no more tasks than stated", "task-count-mismatch")
+                self.fail(line, "task_count", TASK_COUNT_EXCEEDED(stated=stated, described=described))
         elif c["task_count_rule"] == "equal" and not described:
             if self.where.draft:
-                self.where.todo(line_of(raw, "tasks"), "tasks", "no task found yet", "the plan's tasks, quoted from the source", "describe-tasks")
+                self.where.add(line_of(raw, "tasks"), "tasks", DESCRIBE_TASKS())
             else:
-                self.fail(line_of(raw, "tasks"), "tasks", "no task is described", "the plan's tasks", "no-task")
+                self.fail(line_of(raw, "tasks"), "tasks", NO_TASK())
 
     def _tasks(self, plan_id: str, source: SourceText | None) -> list[m.Task]:
         out: list[m.Task] = []
@@ -264,29 +277,26 @@ class _PlanChecker:
             self.ids.append(("task", task_id, line_of(raw, "id"), f"{name}.id"))
             ordinal, line = checked["ordinal"], line_of(raw, "ordinal")
             if ordinal in ordinals:
-                self.fail(line, f"{name}.ordinal", f"ordinal {ordinal} is used twice (first at line {ordinals[ordinal]})", "ordinals 1, 2, 3 … in source order", "duplicate-ordinal")
+                self.fail(line, f"{name}.ordinal", DUPLICATE_ORDINAL(ordinal=ordinal, first=ordinals[ordinal]))
             elif ordinal != i + 1:
-                self.fail(line, f"{name}.ordinal", f"ordinal {ordinal} in position {i + 1}", f"ordinal {i + 1} (tasks numbered 1, 2, 3 … in source order)", "ordinal-out-of-order")
+                self.fail(line, f"{name}.ordinal", ORDINAL_OUT_OF_ORDER(ordinal=ordinal, position=i + 1))
             ordinals.setdefault(ordinal, line)
             for key in ("themes", "actors", "groups"):
                 self.refs(checked[key], key, key.removesuffix("s"), raw, key, f"{name}.")
             if not checked["themes"]:
                 if self.where.draft:
-                    self.where.todo(line_of(raw, "themes"), f"{name}.themes", "no theme chosen yet", "at least one theme", "choose-themes")
+                    self.where.add(line_of(raw, "themes"), f"{name}.themes", CHOOSE_THEMES())
                 else:
-                    self.fail(line_of(raw, "themes"), f"{name}.themes", "is empty", "at least one theme", "empty-list")
+                    self.fail(line_of(raw, "themes"), f"{name}.themes", EMPTY_LIST())
             span = self.quote(checked["text"], f"{name}.text", raw["text"], source)
             title_span = self.quote(checked["title"], f"{name}.title", raw["title"], source)
             if title_span is not None and squeeze(checked["title"].zh) not in squeeze(checked["text"].zh):
-                self.fail(line_of(raw, "title"), f"{name}.title.zh", "is not part of the task's text", "a verbatim excerpt of text.zh", "title-not-in-text")
+                self.fail(line_of(raw, "title"), f"{name}.title.zh", TITLE_NOT_IN_TEXT())
             label = checked["label"]
             if span is not None and label and source is not None:
                 before = source.joined[max(0, span.start - len(squeeze(label))) : span.start]
                 if before != squeeze(label):
-                    self.fail(
-                        line_of(raw, "label"), f"{name}.label", f"{label!r} is not printed right before the task's text (the source has {before!r})",
-                        "the number exactly as printed before the text", "label-not-printed",
-                    )
+                    self.fail(line_of(raw, "label"), f"{name}.label", LABEL_NOT_PRINTED(label=label, printed=before))
             if self.ok and span is not None:
                 out.append(m.Task(task_id, plan_id, ordinal, label, checked["title"], checked["text"], span, checked["themes"], checked["actors"], checked["groups"]))
             self.ok = ok_before and self.ok
@@ -299,7 +309,7 @@ class _PlanChecker:
             ok_before, self.ok = self.ok, True
             self.ids.append(("figure", checked["id"], line_of(raw, "id"), f"{name}.id"))
             if checked["task"] is not None and checked["task"] not in task_ids:
-                self.fail(line_of(raw, "task"), f"{name}.task", f"unknown task {checked['task']!r}", "the id of a task of this plan", "unknown-reference")
+                self.fail(line_of(raw, "task"), f"{name}.task", UNKNOWN_TASK(value=checked["task"]))
             self.ref(checked["unit"], "units", "unit", raw, "unit", f"{name}.unit")
             self.ref(checked["region"], "regions", "region", raw, "region", f"{name}.region")
             span = self.quote(checked["quote"], f"{name}.quote", raw["quote"], source)
@@ -307,12 +317,9 @@ class _PlanChecker:
             for key in ("value", "value_to"):
                 value = checked[key]
                 if value is not None and not is_readable(value, checked["quote"].zh):
-                    self.fail(
-                        line_of(raw, key), f"{name}.{key}", f"{format_number(value)} cannot be read from the quote {checked['quote'].zh!r}",
-                        "a number the quote states (Arabic or Chinese numerals)", "value-not-in-quote",
-                    )
+                    self.fail(line_of(raw, key), f"{name}.{key}", VALUE_NOT_IN_QUOTE(value=format_number(value), quote=checked["quote"].zh))
             if checked["value_to"] is not None and checked["value_to"] < checked["value"]:
-                self.fail(line_of(raw, "value_to"), f"{name}.value_to", "is less than value", "the end of the range, not below its start", "range-reversed")
+                self.fail(line_of(raw, "value_to"), f"{name}.value_to", VALUE_TO_BELOW_VALUE())
             if self.ok and span is not None:
                 out.append(
                     m.Figure(

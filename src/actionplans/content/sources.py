@@ -8,10 +8,19 @@ from pathlib import Path
 
 from .. import model as m
 from ..errors import ActionplansError, Problem
+from ..problems import (
+    ID_DIFFERS_FROM_FILE_NAME,
+    INVALID_FILE_NAME,
+    SOURCE_CHANGED,
+    SOURCE_TEXT_DIFFERS,
+    SOURCE_TEXT_MISSING,
+    SOURCE_TEXT_UNREADABLE,
+)
 from ..quotes import SourceText
 from ..yamlfile import read_text
 from .folder import Folder
-from .spec import SOURCE, Where, check_record, line_of
+from .spec import SOURCE, check_record, line_of
+from .where import Where
 
 
 @dataclass
@@ -48,16 +57,16 @@ class SourceFile:
         result.id, result.id_line, result.draft = checked["id"], line_of(data, "id"), checked["status"] == "draft"
         where = Where(result.shown, result.later)
         if path.stem != checked["id"]:
-            where.add(result.id_line, "id", f"{checked['id']!r} differs from the file name {path.stem!r}", f"id {path.stem!r}", "id-differs-from-file-name")
+            where.add(result.id_line, "id", ID_DIFFERS_FROM_FILE_NAME(value=checked["id"], stem=path.stem))
             return result
         result.named = True
         name = checked["file"]
         if "/" in name or "\\" in name or name.startswith("."):
-            where.add(line_of(data, "file"), "file", f"{name!r} is not a plain file name", "a file beside this one", "invalid-file-name")
+            where.add(line_of(data, "file"), "file", INVALID_FILE_NAME(value=name))
             return result
         text_path = path.parent / name
         if not text_path.is_file():
-            where.add(line_of(data, "file"), "file", f"source text {folder.shown(text_path)} is missing", "the verbatim text of the source", "source-text-missing")
+            where.add(line_of(data, "file"), "file", SOURCE_TEXT_MISSING(path=folder.shown(text_path)))
             return result
         raw, problems = read_text(text_path, folder.shown(text_path))
         if raw is None:
@@ -65,11 +74,7 @@ class SourceFile:
             return result
         digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         if digest != checked["sha256"].lower():
-            where.add(
-                line_of(data, "sha256"), "sha256",
-                f"the source text has changed: {folder.shown(text_path)} has SHA-256 {digest}",
-                f"{checked['sha256']} (restore the file, or review every quote and update the hash)", "source-changed",
-            )
+            where.add(line_of(data, "sha256"), "sha256", SOURCE_CHANGED(path=folder.shown(text_path), digest=digest, stated=checked["sha256"]))
             return result
         result.text = SourceText(raw)
         unknown = m.Text("", "")  # a draft's field still to fill in (a to-do says so)
@@ -94,12 +99,14 @@ def read_source_texts(root: Path, sources: dict[str, m.Source]) -> dict[str, str
             name = (yaml.safe_load(described.read_text(encoding="utf-8")) or {}).get("file", f"{source_id}.txt")
             data = (described.parent / str(name)).read_bytes()
         except (OSError, yaml.YAMLError) as error:
-            raise ActionplansError(f"{described}: cannot read the source's text ({error}); expected the content the data package was made from") from None
+            raise ActionplansError(
+                f"{described}: cannot read the source's text ({error}); expected the content the data package was made from", code=SOURCE_TEXT_UNREADABLE,
+            ) from None
         digest = hashlib.sha256(data).hexdigest()
         if digest != source.sha256:
             raise ActionplansError(
                 f"{described.parent / str(name)}: SHA-256 {digest} differs from the data package's {source.sha256}; "
-                "expected the text the data was checked against (run actionplans package)"
+                "expected the text the data was checked against (run actionplans package)", code=SOURCE_TEXT_DIFFERS,
             )
         out[source_id] = data.decode("utf-8")
     return out

@@ -16,9 +16,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .. import model as m
-from ..errors import Location, Problem
+from ..problems import (
+    EMPTY_LANGUAGE,
+    EMPTY_VALUE,
+    FILL_IN,
+    INVALID_URL,
+    INVALID_YEAR,
+    LISTED_TWICE,
+    MISSING_FIELD,
+    MISSING_LANGUAGE,
+    NEGATIVE_NUMBER,
+    NO_CHINESE,
+    NOT_A_NUMBER,
+    TRANSLATE,
+    UNKNOWN_CHOICE,
+    UNKNOWN_FIELD,
+    UNKNOWN_LANGUAGE,
+    WRONG_TYPE,
+    WRONG_TYPE_TEXTS,
+)
 from ..yamlfile import Map, Seq
 from .ids import check_slug
+from .where import Where, kind_name
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -215,28 +234,6 @@ RECORDS: dict[str, tuple[str, dict[str, Spec]]] = {
 
 
 # --- checking a record against its spec -----------------------------------------------------
-class Where:
-    """Problems found in one file, each reported at its line. In a draft (``status: draft``),
-    what a person must still do (a translation, a choice) is a to-do, not an error."""
-
-    def __init__(self, shown: str, problems: list[Problem], draft: bool = False) -> None:
-        self.shown = shown
-        self.problems = problems
-        self.draft = draft
-
-    def add(self, line: int | None, field: str, message: str, expected: str, code: str, severity: str = "error") -> None:
-        self.problems.append(Problem(Location(self.shown, line), field, message, expected, code, severity))
-
-    def todo(self, line: int | None, field: str, message: str, expected: str, code: str) -> None:
-        self.add(line, field, message, expected, code, "todo")
-
-    def drafting(self, data: Any) -> Where:
-        """This collector for a record, a draft if the record says ``status: draft``."""
-        if self.draft or not (isinstance(data, Map) and data.get("status") == "draft"):
-            return self
-        return Where(self.shown, self.problems, True)
-
-
 def line_of(container: Map, key: str) -> int:
     """The line of ``key`` in a mapping (the mapping's own line when the key is absent)."""
     return container.key_lines.get(key, container.line)
@@ -253,19 +250,19 @@ _BAD = object()
 def check_record(data: Any, spec: dict[str, Spec], where: Where, prefix: str, line: int) -> dict[str, Any] | None:
     """The values of ``data`` converted as ``spec`` says, or None if anything is wrong."""
     if not isinstance(data, Map):
-        where.add(line, prefix.rstrip(".") or "(record)", f"is {kind_name(data)}", "a mapping of fields", "wrong-type")
+        where.add(line, prefix.rstrip(".") or "(record)", WRONG_TYPE(kind=kind_name(data), expected="a mapping of fields"))
         return None
     where = where.drafting(data)
     ok = True
     out: dict[str, Any] = {}
     for key in data:
         if key not in spec:
-            where.add(line_of(data, key), prefix + key, f"unknown field{hint(key, spec)}", "one of " + ", ".join(spec), "unknown-field")
+            where.add(line_of(data, key), prefix + key, UNKNOWN_FIELD(hint=hint(key, spec), fields=", ".join(spec)))
             ok = False
     for name, field_spec in spec.items():
         if name not in data:
             if field_spec.required:
-                where.add(data.line, prefix + name, "missing", field_spec.describe(), "missing-field")
+                where.add(data.line, prefix + name, MISSING_FIELD(expected=field_spec.describe()))
                 ok = False
             else:
                 out[name] = None
@@ -287,16 +284,16 @@ def _check_value(value: Any, spec: Spec, where: Where, name: str, line: int) -> 
         if spec.nullable or (not spec.required and spec.kind in ("text", "url", "strs", "slug")):
             return None
         if where.draft and name.rsplit(".", 1)[-1] in DRAFT_MAY_BE_EMPTY:
-            where.todo(line, name, "is still empty", spec.describe(), "fill-in")
+            where.add(line, name, FILL_IN(expected=spec.describe()))
             return None
-        where.add(line, name, "is empty", spec.describe(), "empty-value")
+        where.add(line, name, EMPTY_VALUE(expected=spec.describe()))
         return _BAD
     checker = _CHECKERS[spec.kind]
     return checker(value, spec, where, name, line)
 
 
 def _wrong_type(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
-    where.add(line, name, f"is {kind_name(value)}", spec.describe(), "wrong-type")
+    where.add(line, name, WRONG_TYPE(kind=kind_name(value), expected=spec.describe()))
     return _BAD
 
 
@@ -312,7 +309,7 @@ def _slugs(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
         return _BAD
     for i, item in enumerate(value):
         if item in value[:i]:
-            where.add(value.item_lines[i], f"{name}[{i}]", f"{item!r} is listed twice", "each id once", "listed-twice")
+            where.add(value.item_lines[i], f"{name}[{i}]", LISTED_TWICE(value=item))
             return _BAD
     return tuple(value)
 
@@ -333,17 +330,17 @@ def _str(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
         return _wrong_type(value, spec, where, name, line)
     text = value.strip()
     if spec.kind == "url" and text and not _URL.match(text):
-        where.add(line, name, f"{text!r} is not an http(s) URL", spec.describe(), "invalid-url")
+        where.add(line, name, INVALID_URL(value=text, expected=spec.describe()))
         return _BAD
     if not text and not spec.nullable and spec.kind == "str":
-        where.add(line, name, "is empty", spec.describe(), "empty-value")
+        where.add(line, name, EMPTY_VALUE(expected=spec.describe()))
         return _BAD
     return text or None
 
 
 def _strs(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if not isinstance(value, Seq) or not all(isinstance(v, str) and v.strip() for v in value):
-        where.add(line, name, "is not a list of non-empty texts", spec.describe(), "wrong-type")
+        where.add(line, name, WRONG_TYPE_TEXTS(expected=spec.describe()))
         return _BAD
     return tuple(v.strip() for v in value)
 
@@ -352,10 +349,10 @@ def _int(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         return _wrong_type(value, spec, where, name, line)
     if spec.kind == "year" and not YEARS[0] <= value <= YEARS[1]:
-        where.add(line, name, f"{value} is not a plausible year", spec.describe(), "invalid-year")
+        where.add(line, name, INVALID_YEAR(value=value, expected=spec.describe()))
         return _BAD
     if spec.kind == "int" and value < 0:
-        where.add(line, name, f"{value} is negative", "a whole number of 0 or more", "negative-number")
+        where.add(line, name, NEGATIVE_NUMBER(value=value))
         return _BAD
     return value
 
@@ -368,14 +365,14 @@ def _number(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        where.add(line, name, f"{value!r} is not a finite number", spec.describe(), "not-a-number")
+        where.add(line, name, NOT_A_NUMBER(value=value, expected=spec.describe()))
         return _BAD
     return number
 
 
 def _enum(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if value not in spec.choices:
-        where.add(line, name, f"{value!r} is not allowed{hint(str(value), spec.choices)}", spec.describe(), "unknown-choice")
+        where.add(line, name, UNKNOWN_CHOICE(value=value, hint=hint(str(value), spec.choices), expected=spec.describe()))
         return _BAD
     return value
 
@@ -406,32 +403,32 @@ _CHECKERS = {
 def text_pair(value: Any, where: Where, name: str, line: int) -> Any:
     """A ``{zh, en}`` mapping as a :class:`~actionplans.model.Text`, or ``_BAD`` with problems."""
     if not isinstance(value, Map):
-        where.add(line, name, f"is {kind_name(value)}", "a mapping with zh and en", "wrong-type")
+        where.add(line, name, WRONG_TYPE(kind=kind_name(value), expected="a mapping with zh and en"))
         return _BAD
     ok = True
     for key in value:
         if key not in m.LANGS:
-            where.add(line_of(value, key), f"{name}.{key}", f"unknown language{hint(key, m.LANGS)}", "zh and en only", "unknown-language")
+            where.add(line_of(value, key), f"{name}.{key}", UNKNOWN_LANGUAGE(hint=hint(key, m.LANGS)))
             ok = False
     for lang, label in (("zh", "Chinese"), ("en", "English")):
         text = value.get(lang)
         if lang not in value:
-            where.add(value.line, f"{name}.{lang}", "missing", f"{label} text", "missing-language")
+            where.add(value.line, f"{name}.{lang}", MISSING_LANGUAGE(language=label))
             ok = False
         elif not isinstance(text, str):
-            where.add(line_of(value, lang), f"{name}.{lang}", f"is {kind_name(text)}", f"{label} text", "wrong-type")
+            where.add(line_of(value, lang), f"{name}.{lang}", WRONG_TYPE(kind=kind_name(text), expected=f"{label} text"))
             ok = False
         elif not text.strip():
             if lang == "en" and where.draft:
-                where.todo(line_of(value, lang), f"{name}.en", "to translate", "an English translation", "translate")
+                where.add(line_of(value, lang), f"{name}.en", TRANSLATE())
             else:
-                where.add(line_of(value, lang), f"{name}.{lang}", "is empty", f"{label} text", "missing-language")
+                where.add(line_of(value, lang), f"{name}.{lang}", EMPTY_LANGUAGE(language=label))
                 ok = False
     if not ok:
         return _BAD
     zh, en = value["zh"].strip(), value["en"].strip()
     if not _CJK.search(zh):
-        where.add(line_of(value, "zh"), f"{name}.zh", "contains no Chinese characters", "Chinese text", "no-chinese")
+        where.add(line_of(value, "zh"), f"{name}.zh", NO_CHINESE())
         return _BAD
     return m.Text(zh, en)
 
@@ -442,23 +439,6 @@ def hint(word: str, choices: Iterable[str]) -> str:
     same_case = [c for c in options if c.lower() == word.lower()]
     close = same_case or difflib.get_close_matches(word, options, n=1) or difflib.get_close_matches(word.lower(), options, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def kind_name(value: Any) -> str:
-    """How a problem report names the kind of a YAML value."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 # --- reference documentation ----------------------------------------------------------------

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import model as m
+from ..problems import EMPTY_VALUE, PARENT_NOT_ABOVE, UNKNOWN_REFERENCE, UNKNOWN_VOCABULARY
 from .folder import Folder
 from .ids import Ids
-from .spec import CONCEPT, ORGANIZATION, REGION, Where, hint, line_of
+from .spec import CONCEPT, ORGANIZATION, REGION, hint, line_of
+from .where import Where
 
 #: The vocabularies, each in ``vocabularies/<name>.yaml``.
 VOCABULARIES = ("regions", "groups", "themes", "actors", "units")
@@ -20,10 +22,8 @@ def read_vocabularies(folder: Folder, path: Path) -> dict[str, dict[str, Any]]:
     if path.is_dir():
         for extra in sorted(path.glob("*.yaml")):
             if extra.stem not in VOCABULARIES:
-                folder.where(extra).add(
-                    None, "", f"unknown vocabulary {extra.stem!r}{hint(extra.stem, VOCABULARIES)}",
-                    "one of " + ", ".join(f"{name}.yaml" for name in VOCABULARIES), "unknown-vocabulary",
-                )
+                files = ", ".join(f"{name}.yaml" for name in VOCABULARIES)
+                folder.where(extra).add(None, "", UNKNOWN_VOCABULARY(name=extra.stem, hint=hint(extra.stem, VOCABULARIES), files=files))
     return out
 
 
@@ -41,7 +41,7 @@ def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
                 continue
         if name == "regions":
             if checked["level"] in ("national", "provincial") and not checked["code_iso"]:
-                where.add(line_of(raw, "code_iso"), "code_iso", "is empty", "the ISO 3166 code of a national or provincial region", "empty-value")
+                where.add(line_of(raw, "code_iso"), "code_iso", EMPTY_VALUE(expected="the ISO 3166 code of a national or provincial region"))
                 continue
             parents.append((checked["id"], checked["parent"], line_of(raw, "parent"), where))
             out[checked["id"]] = m.Region(
@@ -59,15 +59,12 @@ def _check_parent(regions: dict[str, m.Region], region_id: str, parent: str | No
     level = m.PLAN_LEVELS.index(regions[region_id].level)
     if parent is None:
         if level > 0:
-            where.add(line, "parent", "is empty", "the region this one is part of (cn for a province)", "empty-value")
+            where.add(line, "parent", EMPTY_VALUE(expected="the region this one is part of (cn for a province)"))
         return
     if not reference(parent, regions, "region", where, line, "parent"):
         return
     if m.PLAN_LEVELS.index(regions[parent].level) >= level:
-        where.add(
-            line, "parent", f"{parent!r} is a {regions[parent].level} region, not above this {regions[region_id].level} one",
-            "a region of a higher level", "parent-not-above",
-        )
+        where.add(line, "parent", PARENT_NOT_ABOVE(parent=parent, parent_level=regions[parent].level, level=regions[region_id].level))
 
 
 def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[str, Any]]) -> dict[str, m.Organization]:
@@ -93,5 +90,5 @@ def reference(value: str, table: dict[str, Any], kind: str, where: Where, line: 
     """Whether ``value`` is an id of ``table``; if not, the problem is reported."""
     if value in table:
         return True
-    where.add(line, field, f"unknown {kind} {value!r}{hint(value, table)}", f"an id from {kind}s", "unknown-reference")
+    where.add(line, field, UNKNOWN_REFERENCE(kind=kind, value=value, hint=hint(value, table)))
     return False

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..problems import IMPORT_EXISTS, IMPORT_NO_PLAN, IMPORT_SOURCE_ID
 from .document import Document
 from .extract import Extracted, ImportFailed, extract
 from .issuers import Gazetteer, regions
@@ -69,9 +70,9 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
     """Import every file of ``paths`` into the content folder ``into``; write nothing unless all
     of them import. Raises ``ImportFailed`` naming the file and what is wrong."""
     if source_id is not None and len(paths) != 1:
-        raise ImportFailed(f"--source-id {source_id}: names one source; expected exactly one file to import with it")
+        raise ImportFailed(f"--source-id {source_id}: names one source; expected exactly one file to import with it", code=IMPORT_SOURCE_ID)
     if source_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
-        raise ImportFailed(f"--source-id {source_id!r}: not a valid id; expected lowercase ASCII letters, digits and single hyphens")
+        raise ImportFailed(f"--source-id {source_id!r}: not a valid id; expected lowercase ASCII letters, digits and single hyphens", code=IMPORT_SOURCE_ID)
     vocabulary = Vocabulary(into)
     gazetteer = Gazetteer(vocabulary.organizations)
     files: dict[Path, str] = {}
@@ -86,7 +87,7 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
         if not found:
             raise ImportFailed(
                 f"{path}: no plan found (no title in 《》 issued as a 方案, 计划, 规划, 意见 or 通知, and no such heading); "
-                "expected the text of a plan, or of a report that names one"
+                "expected the text of a plan, or of a report that names one", code=IMPORT_NO_PLAN,
             )
         files[into / "sources" / f"{sid}.txt"] = extracted.text
         files[into / "sources" / f"{sid}.yaml"] = _source_yaml(sid, extracted, document, found)
@@ -101,7 +102,7 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
     existing = [p for p in files if p.exists() and p not in vocabulary.files()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing[:5])
-        raise ImportFailed(f"{names}: already exists; expected new files (use --force to replace them)")
+        raise ImportFailed(f"{names}: already exists; expected new files (use --force to replace them)", code=IMPORT_EXISTS)
     _write_all(files)
     report.written = list(files)
     return report
