@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 import subprocess
 import sys
 from decimal import Decimal
@@ -24,6 +25,7 @@ from actionplans.store import Store, record_digest
 from actionplans.versions import ReleaseError, suggest_bump
 
 from .conftest import ROOT, unreleased_content
+from .killpoints import KillPoint, run_killed
 
 
 # --- packages made by hand ---------------------------------------------------------------------------
@@ -377,32 +379,51 @@ def test_diff_of_an_unknown_version_names_the_versions_there_are(project: Path, 
     assert "no release 9.9.9; expected one of the releases there: 1.0.0" in err and "Traceback" not in err
 
 
-KILL_POINTS = [0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.6]
+#: Where ``release`` is killed, and whether release 1.0.1 is recorded by then: before the release
+#: folder is renamed into place nothing is released; after it, the next run finishes the job.
+KILL_POINTS = [
+    (KillPoint("actionplans.datapackage", "validate_package", "before"), False),  # the package checked
+    (KillPoint("os", "rename", "before", ".1.0.1.tmp-"), False),  # the release folder staged whole
+    (KillPoint("os", "rename", "after", ".1.0.1.tmp-"), True),  # recorded; package.yaml not stamped
+    (KillPoint("actionplans.versions", "_stamp", "after"), True),  # stamped; the data package not written
+    (KillPoint("actionplans.datapackage", "_swap_into_place", "before", ".datapackage.tmp-"), True),  # the data package staged
+]
+
+
+def _hidden(project: Path) -> list[str]:
+    """What a killed run may leave behind: hidden staging folders and temporary files."""
+    folders = (project, project / "releases", project / "content")
+    return sorted(str(p) for folder in folders if folder.is_dir() for p in folder.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp"))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("after", KILL_POINTS)
-def test_a_killed_release_leaves_the_old_state_or_the_new(project: Path, after: float) -> None:
-    """Killed at any moment, ``release`` leaves no half release: the store reads back whole with
-    one release or two, and running it again finishes the job."""
+@pytest.mark.parametrize(("point", "recorded"), KILL_POINTS, ids=[str(p) for p, _ in KILL_POINTS])
+def test_a_killed_release_leaves_the_old_state_or_the_new(project: Path, point: KillPoint, recorded: bool) -> None:
+    """Killed at any step, ``release`` leaves no half release: the store reads back whole with
+    one release or two, and running it again finishes the job and leaves nothing behind."""
     release(project)
     edit(project, *CORRECTION)
-    command = [sys.executable, "-m", "actionplans", "release", "--content", "content", "--out", "datapackage", "--releases", "releases"]
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        process.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    assert _hidden(project) == []
+    args = ["release", "--content", "content", "--out", "datapackage", "--releases", "releases"]
+    code, output = run_killed(point, args, project)
+    assert code == -signal.SIGKILL, f"the release was not killed {point} (it returned {code}): {output}"
     versions = Store(project / "releases").versions()  # reads and checks every release
-    assert versions in (["1.0.0"], ["1.0.0", "1.0.1"])
+    assert versions == (["1.0.0", "1.0.1"] if recorded else ["1.0.0"])
     Store(project / "releases").snapshot(versions[-1])
-    assert not [p for p in (project / "releases").iterdir() if p.name.startswith(".")] or versions == ["1.0.0"]
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    if recorded:
+        assert not [p for p in (project / "releases").iterdir() if p.name.startswith(".")], "a recorded release left its staging folder"
+    done = subprocess.run([sys.executable, "-m", "actionplans", *args], cwd=project, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    if recorded:  # the interrupted release is finished, not made again
+        assert "datapackage: rewritten to match release 1.0.1 (an interrupted release had not written it)" in done.stdout, done.stdout
+        assert "nothing changed since release 1.0.1; no release written" in done.stdout, done.stdout
+    else:
+        assert "released 1.0.1" in done.stdout and "after 1.0.0: tasks: 1 changed" in done.stdout, done.stdout
     assert Store(project / "releases").versions() == ["1.0.0", "1.0.1"]
     assert "version: 1.0.1" in (project / "content" / "package.yaml").read_text(encoding="utf-8")
     assert json.loads((project / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+    assert actionplans.load(project / "datapackage").task("nm-elderly-meals-3").title.en == "A diversified funding mechanism"
+    assert _hidden(project) == [], "the finished release left a staging folder or a temporary file behind"
 
 
 # --- the Python API ----------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from actionplans.content import load_content
@@ -25,8 +26,9 @@ from .conftest import CONTENT, ROOT, copy_project
 PLAN = "plans/nx-children-care.yaml"
 
 
-def _outcome(root: Path) -> str:
-    """"model" or "errors"; every problem of a ContentError is placed in a file of ``root``."""
+def _load(root: Path) -> Dataset | ContentError:
+    """The model of ``root``, or the ContentError it gives; every problem of a ContentError is
+    placed in a file of ``root``, with a code and a message. Anything else raised fails the test."""
     try:
         result = load_content(root)
     except ContentError as error:
@@ -34,9 +36,14 @@ def _outcome(root: Path) -> str:
         for problem in error.problems:
             assert Path(problem.location.path).resolve().is_relative_to(root.resolve()), problem
             assert problem.code and problem.message, problem
-        return "errors"
+        return error
     assert isinstance(result, Dataset)
-    return "model"
+    return result
+
+
+def _outcome(root: Path) -> str:
+    """"model" or "errors" (see ``_load``)."""
+    return "errors" if isinstance(_load(root), ContentError) else "model"
 
 
 @pytest.fixture(scope="module")
@@ -64,27 +71,57 @@ def test_any_text_as_a_plan_file_gives_a_model_or_errors(scratch, text) -> None:
 
 @PROPERTY
 @given(data=st.binary(max_size=300))
-def test_any_bytes_as_a_vocabulary_give_a_model_or_errors(scratch, data) -> None:
+def test_any_bytes_as_a_vocabulary_give_a_model_or_errors(scratch, dataset, data) -> None:
+    """Errors, always: the plans use more units than 300 bytes can define (each with an id, a
+    label and a description in both languages), so no such file makes the content valid."""
     path = scratch / "vocabularies" / "units.yaml"
     original = (CONTENT / "vocabularies" / "units.yaml").read_bytes()
+    assert len(original) > 300 and len({f.unit_id for plan in dataset.plans.values() for f in plan.figures}) >= 10
     try:
         path.write_bytes(data)
-        assert _outcome(scratch) in ("errors", "model")
+        assert _outcome(scratch) == "errors"
     finally:
         path.write_bytes(original)
 
 
+_TEXT = (CONTENT / PLAN).read_text(encoding="utf-8")
+
+
 @PROPERTY
 @given(cut=st.integers(0, 10_000), length=st.integers(0, 200), insert=st.text(max_size=30))
-def test_any_edit_of_a_real_plan_gives_a_model_or_errors(scratch, cut, length, insert) -> None:
+@example(cut=0, length=0, insert="")  # no edit: the model as before
+@example(cut=_TEXT.index("\ntasks:") + 7, length=0, insert=" [")  # YAML cannot read it: errors
+@example(cut=_TEXT.index("Quality Improvement Action") + 8, length=12, insert="")  # English shortened, as the rules allow
+@example(cut=_TEXT.index("children in difficult situations"), length=9, insert="")  # a glossary term's rendering cut, which they do not
+def test_any_edit_of_a_real_plan_gives_a_model_or_errors(scratch, dataset, cut, length, insert) -> None:
+    """Where the edit decides, the outcome it must give: a file that says what it said before
+    loads as before, and a file YAML cannot read is an error of that file. Otherwise (most often
+    English text changed) the content's rules decide, and whichever outcome comes is the file's
+    own: errors name the edited file, or the model holds the edited plan and the rest unchanged."""
     path = scratch / PLAN
     original = (CONTENT / PLAN).read_text(encoding="utf-8")
     cut = cut % (len(original) + 1)
+    edited = original[:cut] + insert + original[cut + length :]
     try:
-        path.write_text(original[:cut] + insert + original[cut + length :], encoding="utf-8")
-        assert _outcome(scratch) in ("errors", "model")
+        data = yaml.safe_load(edited)
+        readable = True
+    except yaml.YAMLError:
+        readable = False
+    try:
+        path.write_text(edited, encoding="utf-8")
+        result = _load(scratch)
     finally:
         path.write_text(original, encoding="utf-8")
+    plan_id = Path(PLAN).stem
+    if edited == original:
+        assert result == dataset, "the unedited content loads other than it does from content/"
+    elif not readable:
+        assert isinstance(result, ContentError), "a plan file YAML cannot read was loaded"
+    if isinstance(result, ContentError):
+        assert any(Path(p.location.path).resolve() == path.resolve() for p in result.problems), result.report()
+    else:
+        assert data == yaml.safe_load(original) or result != dataset, "a changed plan loaded as the plan before the change"
+        assert {k: v for k, v in result.plans.items() if k != plan_id} == {k: v for k, v in dataset.plans.items() if k != plan_id}
 
 
 # --- atomic outputs -----------------------------------------------------------------------------
