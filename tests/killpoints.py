@@ -4,6 +4,7 @@ or nowhere: each test then knows which side of a step the kill fell on, and that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -64,9 +65,7 @@ def run_killed(point: KillPoint, args: list[str], cwd: Path, env: dict[str, str]
         try:
             code = process.wait(timeout=600)
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         output.seek(0)
         return code, output.read()

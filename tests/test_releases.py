@@ -382,11 +382,11 @@ def test_diff_of_an_unknown_version_names_the_versions_there_are(project: Path, 
 #: Where ``release`` is killed, and whether release 1.0.1 is recorded by then: before the release
 #: folder is renamed into place nothing is released; after it, the next run finishes the job.
 KILL_POINTS = [
-    (KillPoint("actionplans.datapackage", "validate_package", "before"), False),  # the package checked
+    (KillPoint("actionplans.release", "validate_package", "before"), False),  # the package checked
     (KillPoint("os", "rename", "before", ".1.0.1.tmp-"), False),  # the release folder staged whole
     (KillPoint("os", "rename", "after", ".1.0.1.tmp-"), True),  # recorded; package.yaml not stamped
-    (KillPoint("actionplans.versions", "_stamp", "after"), True),  # stamped; the data package not written
-    (KillPoint("actionplans.datapackage", "_swap_into_place", "before", ".datapackage.tmp-"), True),  # the data package staged
+    (KillPoint("actionplans.release", "_stamp", "after"), True),  # stamped; the data package not written
+    (KillPoint("actionplans.files", "_swap_into_place", "before", ".datapackage.tmp-"), True),  # the data package staged
 ]
 
 
