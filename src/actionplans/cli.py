@@ -2,6 +2,8 @@
 
 Every verb is a short composition of library functions. The same thing has the same option
 everywhere: ``--content`` is the content folder, ``--out`` the folder a verb writes.
+``site``, ``serve`` and ``importer`` are imported by the verbs that use them, because they need
+optional extras (``[site]``, ``[import]``) that ``check``, ``package`` and ``release`` do not.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from . import __version__
+from . import __version__, load
+from .changes import diff
+from .content import load_content
+from .datapackage import build_files, stale_files, write_package
 from .errors import ActionplansError, ContentError
+from .files import json_default
 from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR
 from .problems import MISSING_DEPENDENCY, REVIEW_DRAFT
+from .release import make_release
+from .snapshots import Snapshot
+from .store import Store
+from .versions import suggest_bump
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .content import load_content
 
     started = time.perf_counter()
     dataset = load_content(args.content, drafts=True)
@@ -30,7 +39,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
     print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
     if args.releases.is_dir():
-        from .store import Store
 
         store = Store(args.releases)
         versions = store.versions()
@@ -41,8 +49,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    from .content import load_content
-    from .datapackage import build_files, stale_files, write_package
 
     started = time.perf_counter()
     dataset = load_content(args.content)
@@ -64,7 +70,6 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from . import load
     from .site import Layout, given_address, load_history, render, render_options, site_address, write_files
 
     started = time.perf_counter()
@@ -113,7 +118,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .release import make_release
 
     notes = {"zh": args.notes_zh or "", "en": args.notes_en or ""}
     outcome = make_release(args.content, args.out, args.releases, version=args.version, notes=notes, date=args.date)
@@ -139,13 +143,6 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
 
-    from .changes import diff
-    from .content import load_content
-    from .datapackage import build_files
-    from .files import json_default
-    from .snapshots import Snapshot
-    from .store import Store
-    from .versions import suggest_bump
 
     store = Store(args.releases)
 

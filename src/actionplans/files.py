@@ -163,16 +163,26 @@ def has(source: Source, name: str) -> bool:
 # --- writing -----------------------------------------------------------------------------------
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``path`` whole or not at all: into a new file beside it, which then replaces it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(contents: Mapping[Path, bytes]) -> None:
+    """Write every file whole or not at all (``write_atomic``), replacing none of them until
+    all are written beside their targets."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        for path, data in contents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(temporary), path))
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o644)
+        for temporary_path, target in staged:
+            os.replace(temporary_path, target)
+    finally:
+        for temporary_path, _ in staged:
+            temporary_path.unlink(missing_ok=True)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

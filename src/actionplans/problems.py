@@ -240,6 +240,11 @@ NOT_A_NUMBER = problem(
     "A figure's value is infinite or not a number (.inf, .nan).",
     "{value!r} is not a finite number", "{expected}",
 )
+TOO_MANY_DIGITS = problem(
+    "too-many-digits", "Too many digits",
+    "A number has more significant digits than JSON readers keep exactly (15): a reader of the JSON downloads or the API would get another number.",
+    "{value} has {digits} significant digits", "a number of at most {limit} significant digits",
+)
 UNKNOWN_CHOICE = problem(
     "unknown-choice", "Value not allowed",
     "A field that takes one of a fixed set of values (a level, a figure's kind) has another (the closest is suggested).",
@@ -268,8 +273,8 @@ DUPLICATE_ID = problem(
 )
 INVALID_VERSION = problem(
     "invalid-version", "Invalid version",
-    "package.yaml's version is not MAJOR.MINOR.PATCH.",
-    "{value!r} is not a version", "MAJOR.MINOR.PATCH such as 1.0.0",
+    "package.yaml's version is not MAJOR.MINOR.PATCH of whole numbers without leading zeros (semantic versioning, as releases are named).",
+    "{value!r} is not a version", "MAJOR.MINOR.PATCH without leading zeros, such as 1.0.0",
 )
 INVALID_DATE = problem(
     "invalid-date", "Invalid date-time",

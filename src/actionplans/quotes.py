@@ -50,10 +50,6 @@ class SourceText:
         end = start + len(needle)
         return Span(start, end, self.line_of(start), self.line_of(end - 1))
 
-    def occurrences(self, quote: str) -> int:
-        needle = squeeze(quote)
-        return self.joined.count(needle) if needle else 0
-
     def line_of(self, offset: int) -> int:
         """The line of the source file that holds the joined text's character at ``offset``."""
         return bisect_right(self._starts, offset) if self.joined else 1

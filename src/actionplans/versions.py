@@ -8,11 +8,13 @@ weakest bump it allows, with its reasons.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .changes import Changes
 from .errors import ActionplansError
-from .snapshots import Key, Snapshot
+
+if TYPE_CHECKING:  # the rules read changes and snapshots; the version rules need neither
+    from .changes import Changes
+    from .snapshots import Key, Snapshot
 
 VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 #: The version bumps, weakest first.

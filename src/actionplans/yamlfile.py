@@ -65,6 +65,16 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
+def scalar(text: str | None) -> str:
+    """``text`` as one YAML double-quoted scalar written by the YAML dumper (so that any
+    character, a line separator or NEL included, reads back the same), or ``null``. Drafts are
+    written line by line with review comments beside their values; the values come from here."""
+    if text is None:
+        return "null"
+    dumped = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf"))
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 text file within the limits; return its text or the problems found."""
     try:

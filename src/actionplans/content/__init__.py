@@ -19,6 +19,7 @@ from ..errors import ContentError, Location, Problem, sort_problems
 from ..parallel import map_in_processes
 from ..problems import CONTENT_MISSING, INVALID_DATE, INVALID_VERSION, NO_PLAN, NO_SOURCE
 from ..quotes import SourceText
+from ..versions import VERSION
 from .folder import Folder
 from .glossary import Glossary, read_glossary
 from .ids import SLUG, Ids
@@ -78,7 +79,7 @@ def _package(folder: Folder, path: Path) -> m.PackageMeta | None:
     checked = check_record(data, PACKAGE, where, "", getattr(data, "line", 1))
     if checked is None:
         return None
-    if not re.match(r"^\d+\.\d+\.\d+$", checked["version"]):
+    if not VERSION.match(checked["version"]):
         where.add(line_of(data, "version"), "version", INVALID_VERSION(value=checked["version"]))
         return None
     if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", checked["created"]):

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .. import model as m
+from ..files import MAX_DIGITS
 from ..problems import (
     EMPTY_LANGUAGE,
     EMPTY_VALUE,
@@ -28,6 +29,7 @@ from ..problems import (
     NEGATIVE_NUMBER,
     NO_CHINESE,
     NOT_A_NUMBER,
+    TOO_MANY_DIGITS,
     TRANSLATE,
     UNKNOWN_CHOICE,
     UNKNOWN_FIELD,
@@ -354,6 +356,9 @@ def _int(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
     if spec.kind == "int" and value < 0:
         where.add(line, name, NEGATIVE_NUMBER(value=value))
         return _BAD
+    if len(str(abs(value))) > MAX_DIGITS:
+        where.add(line, name, TOO_MANY_DIGITS(value=value, digits=len(str(abs(value))), limit=MAX_DIGITS))
+        return _BAD
     return value
 
 
@@ -366,6 +371,10 @@ def _number(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
         number = Decimal("NaN")
     if not number.is_finite():
         where.add(line, name, NOT_A_NUMBER(value=value, expected=spec.describe()))
+        return _BAD
+    digits = len(number.normalize().as_tuple().digits)
+    if digits > MAX_DIGITS:
+        where.add(line, name, TOO_MANY_DIGITS(value=value, digits=digits, limit=MAX_DIGITS))
         return _BAD
     return number
 

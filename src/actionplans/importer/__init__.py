@@ -17,19 +17,21 @@ Nothing is written unless every file imports; no existing file is replaced witho
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..files import write_all_atomic
+from ..numerals import format_number
 from ..problems import IMPORT_EXISTS, IMPORT_NO_PLAN, IMPORT_SOURCE_ID
+from ..yamlfile import scalar
 from .document import Document
 from .extract import Extracted, ImportFailed, extract
 from .issuers import Gazetteer, regions
 from .plans import PlanFound, find_plans
+from .tasks import title_of
 from .vocabulary import Vocabulary
 
 __all__ = ["ImportFailed", "ImportReport", "import_texts"]
@@ -103,7 +105,7 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
     if existing and not force:
         names = ", ".join(str(p) for p in existing[:5])
         raise ImportFailed(f"{names}: already exists; expected new files (use --force to replace them)", code=IMPORT_EXISTS)
-    _write_all(files)
+    write_all_atomic({path: text.encode("utf-8") for path, text in files.items()})
     report.written = list(files)
     return report
 
@@ -116,32 +118,8 @@ def _source_id(path: Path, extracted: Extracted, taken: set[str]) -> str:
     return candidate
 
 
-def _write_all(files: dict[Path, str]) -> None:
-    """Write every file, each atomically (a temporary file renamed into place), only once all
-    of them are ready."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            staged.append((Path(temporary), path))
-        for staged_file, target in staged:
-            os.replace(staged_file, target)
-    finally:
-        for staged_file, _ in staged:
-            staged_file.unlink(missing_ok=True)
-
-
 # --- writing drafts ----------------------------------------------------------------------------
-def q(text: str | None) -> str:
-    """A YAML double-quoted scalar (JSON's escaping, which YAML reads), or null."""
-    if text is None:
-        return "null"
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+q = scalar
 
 
 def _source_yaml(sid: str, extracted: Extracted, document: Document, found: list[PlanFound]) -> str:
@@ -290,8 +268,6 @@ def _plan_yaml(plan_id: str, sid: str, document: Document, plan: PlanFound, voca
         for a, b in spans:
             out += _text_field(None, text(a, b), vocabulary, indent="  - ")
     out.append("tasks:" + ("" if plan.tasks else " []"))
-    from .tasks import title_of
-
     task_ids: list[tuple[str, int, int]] = []
     for ordinal, task in enumerate(plan.tasks, start=1):
         task_text = text(task.start, task.end)
@@ -367,8 +343,6 @@ def _measure(document: Document, figure: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    from ..numerals import format_number
-
     return format_number(value)
 
 

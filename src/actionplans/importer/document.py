@@ -178,8 +178,3 @@ def quote_depth(text: str, openers: str = _OPEN, closers: str = _CLOSE) -> list[
         if ch in openers:
             opened.append(i)
     return out
-
-
-def _inside_quotes(text: str, position: int) -> bool:
-    """Whether ``position`` stands inside 《》 or “” (a sentence end there does not end the sentence)."""
-    return quote_depth(text[: position + 1], "《“", "》”")[position] > 0

@@ -251,4 +251,3 @@ _PREFIXED = re.compile(
 #: A city, county or district named right before one of its departments.
 _LOCAL = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,6}?(?:市|县|区|州|盟|旗))$")
 
-COUNT = re.compile(r"(?:等|共|联合)?([0-9]+|[一二三四五六七八九十两]+)(?:个)?(?:部门|单位|家单位|部委)")

@@ -206,7 +206,7 @@ def spans_of(document: Document, chain: Chain, spans: list[tuple[int, int]], sto
                     break
         else:
             end = _last_item_end(document, marker, spans, stop)
-        out.append(TaskSpan(label, marker.end, _trim(document, marker.end, end)))
+        out.append(TaskSpan(label, marker.end, max(marker.end, end)))  # a task's text keeps its final 。 or ；
     return out
 
 
@@ -230,12 +230,6 @@ def _next_text_start(document: Document, position: int) -> int:
         if paragraph.start >= position:
             return paragraph.start if paragraph.kind == "text" else -1
     return -1
-
-
-def _trim(document: Document, start: int, end: int) -> int:
-    """``end`` moved back over trailing separators the next item does not need: none (a task's
-    text keeps its final 。 or ；)."""
-    return max(start, end)
 
 
 def passages(document: Document, count: Count, spans: list[tuple[int, int]], stop: int) -> list[TaskSpan]:

@@ -5,6 +5,7 @@ draft needs and the content lacks is added, as drafts, to the end of its file.""
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -15,6 +16,7 @@ import yaml
 
 from .. import model as m
 from ..content.glossary import Glossary
+from ..yamlfile import scalar
 from .issuers import Body, Region
 
 #: Printed units that are written otherwise in the units vocabulary.
@@ -159,15 +161,10 @@ class Vocabulary:
         return out
 
 
-def _q(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+_q = scalar
 
 
 def _slug_for(body: Body) -> str:
     """An id for a new organization: the gazetteer's (ndrc, gs-civil-affairs), else a short
     hash of its Chinese name (a person gives it a better one while reviewing it)."""
-    import hashlib
-
     return body.slug or "org-" + hashlib.sha256(body.zh.encode("utf-8")).hexdigest()[:8]
