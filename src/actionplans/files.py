@@ -185,6 +185,13 @@ def write_all_atomic(contents: Mapping[Path, bytes]) -> None:
             temporary_path.unlink(missing_ok=True)
 
 
+def write_new(path: Path, data: bytes) -> bool:
+    """Write ``path`` in a folder no one reads yet (a staging folder, replaced whole): plainly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """``write_atomic`` unless the file holds ``data`` already; whether it wrote."""
     try:

@@ -167,13 +167,17 @@ def site_files(dataset: m.Dataset, downloads: list[Download], history: History |
     return out
 
 
-def write_files(folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "") -> int:
+def write_files(
+    folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "", *, staged: bool = False
+) -> int:
     """Write ``site_files`` into ``folder``, rewriting only files that changed (a kept file is
-    linked where the file system allows, else copied)."""
+    linked where the file system allows, else copied). A ``staged`` folder, which no one reads
+    until it replaces the site whole, is written plainly; any other file by file atomically."""
     out = site_files(dataset, downloads, history, base)
+    write = files.write_new if staged else files.write_if_changed
     for path, data in out.items():
         if isinstance(data, bytes):
-            files.write_if_changed(folder / path, data)
+            write(folder / path, data)
         else:
             link_or_copy(data, folder / path)
     return len(out)
@@ -282,5 +286,5 @@ def build_site(layout: Layout | None = None) -> BuildReport:
         with report.timed("search"):
             index_search(config, pagefind)
         with report.timed("files"):
-            write_files(staging, dataset, downloads, history, base)
+            write_files(staging, dataset, downloads, history, base, staged=True)
     return report
