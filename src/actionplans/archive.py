@@ -11,8 +11,6 @@ again in the build that publishes it.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from . import files
 from . import model as m
 from .changes import Change, Changes
 from .downloads import Download, distribution, json_bytes, sqlite_bytes, xlsx_bytes, zip_bytes
+from .kept import kept_or_made
 from .snapshots import Snapshot
 from .store import Release, Store
 from .tables import schema_tables
@@ -79,11 +78,13 @@ def release_files(store: Store, release: Release, cache: Path | None = None) -> 
 
     A release never changes, so its files are made once: with ``cache``, they are kept in
     ``cache/<version>/`` with what they were made from (the release's two files' SHA-256, and
-    the code and libraries that made them) and their own checksums and sizes, and taken from
-    there while all of it holds; anything else, and they are made again."""
-    kept = _kept(cache / release.version, release) if cache is not None else None
-    if kept is not None:
-        return kept
+    the code and libraries that made them; see ``kept``)."""
+    made_from = {"version": release.version, "date": release.date, "datapackage": release.sha256, "changes": release.changes_sha256}
+    folder = cache / release.version if cache is not None else None
+    return kept_or_made(folder, f"releases/{release.version}/", made_from, lambda: _release_files(store, release))
+
+
+def _release_files(store: Store, release: Release) -> list[Download]:
     snapshot = store.snapshot(release.version)  # checked: what the files are made from is what was released
     when = datetime.strptime(release.date, "%Y-%m-%d").replace(tzinfo=UTC)
     descriptor = snapshot.descriptor
@@ -102,10 +103,7 @@ def release_files(store: Store, release: Release, cache: Path | None = None) -> 
         *(("csv/" + r["path"], "CSV", package[r["path"]]) for r in descriptor["resources"]),
     ]
     titles = _titles(descriptor)
-    out = [Download(f"releases/{release.version}/{name}", kind, *titles[name], data) for name, kind, data in made]
-    if cache is not None:
-        _keep(cache / release.version, release, out)
-    return out
+    return [Download(f"releases/{release.version}/{name}", kind, *titles[name], data) for name, kind, data in made]
 
 
 #: What each file of a release is, in both languages (the tables' are their titles).
@@ -124,65 +122,6 @@ def _titles(descriptor: dict[str, Any]) -> dict[str, tuple[str, str]]:
     for r in descriptor["resources"]:
         out["csv/" + r["path"]] = (r.get("title_zh", r["name"]), r.get("title", r["name"]))
     return out
-
-
-_MANIFEST = "KEPT.json"
-
-
-def _made_from(release: Release) -> dict[str, Any]:
-    """What a release's kept files depend on: the release, and the code and libraries that make them."""
-    return {"version": release.version, "date": release.date, "datapackage": release.sha256, "changes": release.changes_sha256, "makers": _makers()}
-
-
-@functools.cache
-def _makers() -> str:
-    import sqlite3
-    import zlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
-
-    makers = ("archive.py", "changes.py", "downloads.py", "files.py", "numerals.py", "snapshots.py", "store.py", "tables.py")
-    code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in makers))
-    try:
-        xlsx = version("XlsxWriter")
-    except PackageNotFoundError:
-        xlsx = "none"
-    return f"actionplans {__version__} code {code.hexdigest()[:16]} xlsxwriter {xlsx} sqlite {sqlite3.sqlite_version} zlib {zlib.ZLIB_VERSION}"
-
-
-def _kept(folder: Path, release: Release) -> list[Download] | None:
-    """The files kept for ``release``, if they were made from it by this code and each is there
-    with the SHA-256 and size it was made with (every file read and hashed again: a file damaged
-    in the cache is made again, never published under a checksum it no longer has)."""
-    try:
-        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("made_from") != _made_from(release):
-            return None
-        out = []
-        for entry in manifest["files"]:
-            path = folder / entry["name"]
-            if path.stat().st_size != entry["size"] or _file_sha256(path) != entry["sha256"]:
-                return None
-            out.append(Download(f"releases/{release.version}/{entry['name']}", entry["format"], entry["zh"], entry["en"], path, entry["sha256"], entry["size"]))
-        return out
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
-def _keep(folder: Path, release: Release, downloads: list[Download]) -> None:
-    """Keep a release's files for later builds (written whole, or not at all)."""
-    prefix = f"releases/{release.version}/"
-    kept = {d.path.removeprefix(prefix): d.data for d in downloads}
-    entries = [{"name": d.path.removeprefix(prefix), "format": d.format, "zh": d.zh, "en": d.en, "sha256": d.sha256, "size": d.size} for d in downloads]
-    manifest = {"made_from": _made_from(release), "files": entries}
-    kept[_MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    files.write_folder(folder, kept, marker=_MANIFEST)
 
 
 def changes_csv(changes: Changes) -> bytes:

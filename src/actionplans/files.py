@@ -16,6 +16,7 @@ parses JSON numbers as doubles, as browsers do, gets back the same decimal. One 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -158,6 +159,19 @@ def read(source: Source, name: str) -> bytes:
 
 def has(source: Source, name: str) -> bool:
     return (source / name).is_file() if isinstance(source, Path) else name in source
+
+
+def tree_digest(folder: Path) -> str:
+    """The SHA-256 of every file under ``folder``: their paths and bytes, in path order ("" for
+    no folder)."""
+    if not folder.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as file:
+            digest.update(hashlib.file_digest(file, "sha256").digest())
+    return digest.hexdigest()
 
 
 # --- writing -----------------------------------------------------------------------------------

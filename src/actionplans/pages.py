@@ -119,6 +119,15 @@ class RenderOptions:
     drafts: frozenset[str] = frozenset()
     history: History = field(default_factory=History)
     texts: Mapping[str, str] = field(default_factory=dict)
+    #: Where the compiled templates are kept between builds (Jinja checks each against its source).
+    template_cache: Path | None = None
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,7 @@ class Renderer:
             autoescape=True,
             keep_trailing_newline=True,
             auto_reload=False,  # one build renders each template from the files as they were when it started
+            bytecode_cache=_bytecode_cache(options.template_cache),
         )
         self.by_plan: dict[str, list[Download]] = {}
         for d in self.downloads:

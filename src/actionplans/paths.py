@@ -22,6 +22,12 @@ DOCS_DIR = BUILD_DIR / "docs"
 FILES_DIR = BUILD_DIR / "files"
 #: Each release's files, made once and kept for later builds.
 RELEASE_CACHE_DIR = BUILD_DIR / "releases"
+#: The current downloads, kept for later builds while the data package is the same.
+DOWNLOADS_CACHE_DIR = BUILD_DIR / "downloads"
+#: What the last build found current: the content and the data package, by their checksums.
+PACKAGE_RECORD = BUILD_DIR / "package.json"
+#: The page templates, compiled by Jinja and kept for the next build.
+TEMPLATE_CACHE_DIR = BUILD_DIR / "templates"
 SITE_DIR = Path("site")
 TEMPLATES_DIR = Path("site_templates")
 MKDOCS_CONFIG = Path("mkdocs.yml")

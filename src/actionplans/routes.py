@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
+@functools.lru_cache(maxsize=65536)  # a site asks for the same few thousand links again and again
 def relative_path(target: str, start: str) -> str:
     """The link from folder ``start`` to ``target``, both site paths ("" is the root)."""
     return posixpath.relpath("/" + target.strip("/"), "/" + start.strip("/"))

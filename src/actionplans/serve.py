@@ -64,7 +64,7 @@ def preview(layout: Layout, site_dir: Path, address: str, pagefind: Pagefind, co
     history = load_history(layout)
     base = site_address(dataset, given_address())
     options = render_options(layout, dataset, base, drafts=content.drafts, history=history)
-    downloads, _rendered = render(layout, dataset, package, options)
+    downloads, _rendered = render(layout, dataset, package, options, keep=False)  # each edit changes the data
     config = config or load_mkdocs_config(layout, site_dir, base, dev_addr=address, strict=False)
     run_mkdocs(config)
     index_search(config, pagefind)

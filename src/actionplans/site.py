@@ -12,6 +12,7 @@ only when every stage succeeded: a failed build leaves the previous site untouch
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -31,6 +32,7 @@ from .datapackage import build_files, stale_files, write_package
 from .downloads import Download, dcat_catalog, endpoints, make_downloads, source_downloads
 from .errors import ActionplansError
 from .history import History
+from .kept import file_sha256, kept_or_made, makers
 from .pages import Rendered, RenderOptions, render_pages
 from .search import Pagefind, find_pagefind, index_site
 from .store import Store, unreleased
@@ -64,6 +66,12 @@ class Layout:
     releases: Path = paths.RELEASES_DIR
     #: Each release's files, made by an earlier build and kept for the next (see ``release_files``).
     cache: Path = paths.RELEASE_CACHE_DIR
+    #: The current downloads, kept for the next build while the data package is the same.
+    downloads_cache: Path = paths.DOWNLOADS_CACHE_DIR
+    #: What the last build found current: the content and the data package, by their checksums.
+    package_record: Path = paths.PACKAGE_RECORD
+    #: The page templates compiled by an earlier build (Jinja checks each against its source).
+    template_cache: Path = paths.TEMPLATE_CACHE_DIR
 
     def at(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -111,13 +119,24 @@ def given_address() -> str:
 
 
 def ensure_package(layout: Layout) -> bool:
-    """Write the data package from the content if it is stale; whether it was written."""
-    dataset = load_content(layout.at(layout.content))
-    out = layout.at(layout.datapackage)
-    if not stale_files(build_files(dataset), out):
-        return False
-    write_package(dataset, out)
-    return True
+    """Write the data package from the content if it is stale; whether it was written.
+
+    The content is checked and the package compared with it unless the layout's
+    ``package_record`` shows that this code found them current, and that neither the content
+    nor the package has changed since (by the SHA-256 of every file of both)."""
+    content, out, record = layout.at(layout.content), layout.at(layout.datapackage), layout.at(layout.package_record)
+    inputs = {"content": files.tree_digest(content), "makers": makers()}
+    try:
+        if json.loads(record.read_text(encoding="utf-8")) == {**inputs, "package": files.tree_digest(out)}:
+            return False
+    except (OSError, ValueError):
+        pass
+    dataset = load_content(content)
+    written = bool(stale_files(build_files(dataset), out))
+    if written:
+        write_package(dataset, out)
+    files.write_atomic(record, (json.dumps({**inputs, "package": files.tree_digest(out)}, indent=1) + "\n").encode("utf-8"))
+    return written
 
 
 def load_history(layout: Layout) -> History:
@@ -136,13 +155,20 @@ def render_options(
         templates=layout.at(layout.templates), content=layout.at(layout.content), base=base, report=layout.at(layout.report),
         drafts=drafts, history=history or History(),
         texts=texts if texts is not None else read_source_texts(layout.at(layout.content), dataset.sources),
+        template_cache=layout.at(layout.template_cache),
     )
 
 
-def render(layout: Layout, dataset: m.Dataset, package: Path, options: RenderOptions) -> tuple[list[Download], Rendered]:
+def render(
+    layout: Layout, dataset: m.Dataset, package: Path, options: RenderOptions, *, keep: bool = True
+) -> tuple[list[Download], Rendered]:
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
-    the docs folder, ready for MkDocs."""
-    downloads = make_downloads(package, dataset) + source_downloads(dataset, options.texts)
+    the docs folder, ready for MkDocs. With ``keep``, the downloads are kept in the layout's
+    ``downloads_cache`` and taken from there while the package's files are the same."""
+    made_from = {"package": {p.name: file_sha256(p) for p in sorted(package.iterdir()) if p.is_file()}}
+    cache = layout.at(layout.downloads_cache) if keep else None
+    downloads = kept_or_made(cache, "downloads/", made_from, lambda: make_downloads(package, dataset))
+    downloads += source_downloads(dataset, options.texts)
     return downloads, render_pages(dataset, downloads, layout.at(layout.docs), options)
 
 
