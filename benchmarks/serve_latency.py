@@ -41,12 +41,14 @@ def measure(runs: int, log: bool = True) -> tuple[float, list[float]]:
     """Seconds until the first build is served, and until each of ``runs`` edits is served."""
     with tempfile.TemporaryDirectory(prefix="ap-serve-") as folder:
         project = Path(folder)
-        for name in ("content", "site_templates", "datapackage"):
+        for name in ("content", "site_templates", "datapackage", "releases"):
             shutil.copytree(ROOT / name, project / name)
         shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
         port = _free_port()
         url = f"http://127.0.0.1:{port}/en/tasks/{TASK}/"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        # the copy is a folder of its own: it uses the project's Pagefind (`npm ci`)
+        env.setdefault("PAGEFIND_BINARY", str(ROOT / "node_modules/@pagefind/linux-x64/bin/pagefind_extended"))
         server = subprocess.Popen(
             [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
             cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
