@@ -66,10 +66,12 @@ def a11y_report(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate the generated documentation (docs/content-format.md, docs/problems.md)."""
+    """Regenerate the generated files: docs/content-format.md, docs/problems.md and .zenodo.json (from datapackage/)."""
     session.install("-e", ".")
     session.run("python", "-c", "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())")
     session.run("python", "-c", "from actionplans.problems import reference; open('docs/problems.md', 'w', encoding='utf-8').write(reference())")
+    session.run("python", "-c", "import actionplans; from actionplans.publishing import zenodo_json; "
+                "open('.zenodo.json', 'w', encoding='utf-8').write(zenodo_json(actionplans.load('datapackage')))")
 
 
 @nox.session

@@ -22,8 +22,9 @@ from .content import load_content
 from .datapackage import build_files, stale_files, write_package
 from .errors import ActionplansError, ContentError
 from .files import json_default
-from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR
+from .paths import CONTENT_DIR, DATAPACKAGE_DIR, DOCS_DIR, RELEASES_DIR, SITE_DIR, ZENODO_JSON
 from .problems import MISSING_DEPENDENCY, REVIEW_DRAFT
+from .publishing import check_zenodo, copy_assets, release_assets
 from .release import make_release
 from .snapshots import Snapshot
 from .store import Store
@@ -173,6 +174,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assets(args: argparse.Namespace) -> int:
+    assets = release_assets(args.site, args.tag)
+    check_zenodo(args.zenodo, args.tag)
+    copied = copy_assets(assets, args.out)
+    for path in copied:
+        print(path)
+    size = sum(path.stat().st_size for path in copied)
+    print(f"{args.out}: {len(copied)} files of release {args.tag}, {size:,} bytes, each as its SHA256SUMS lists", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
     from .site import Layout
@@ -244,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     releases(diff_)
     diff_.add_argument("--json", action="store_true", help="print the change log as changes.json has it")
     diff_.set_defaults(run=cmd_diff)
+
+    assets = verbs.add_parser("assets", help="copy a release's files from the built site, each checked against its SHA256SUMS, to attach them")
+    assets.add_argument("tag", metavar="TAG", help="the release's tag: v and its version (v1.2.0)")
+    assets.add_argument("--site", type=Path, default=SITE_DIR, help=f"the built site (default: {SITE_DIR})")
+    assets.add_argument("--out", type=Path, required=True, help="folder to copy the files into (created; must hold no other file)")
+    assets.add_argument("--zenodo", type=Path, default=ZENODO_JSON, help=f"checked to state the tag's version, if it exists (default: {ZENODO_JSON})")
+    assets.set_defaults(run=cmd_assets)
 
     serve = verbs.add_parser("serve", help="preview the site, rebuilding when content or templates change")
     content(serve)

@@ -34,6 +34,8 @@ MKDOCS_CONFIG = Path("mkdocs.yml")
 #: The accessibility test report the site's accessibility page quotes, when there is one.
 ACCESSIBILITY_REPORT = Path("reports/accessibility.json")
 DESCRIPTOR_NAME = "datapackage.json"
+#: The metadata Zenodo archives a tagged release of the repository with (generated: nox -s docs).
+ZENODO_JSON = Path(".zenodo.json")
 
 
 def default_datapackage() -> Path:

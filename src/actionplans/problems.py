@@ -524,6 +524,15 @@ IMPORT_SOURCE_ID = error_code(
 IMPORT_EXISTS = error_code(
     "import-exists", "Files already exist", "Importing would replace files of the content folder; --force allows it.",
 )
+RELEASE_TAG_UNKNOWN = error_code(
+    "release-tag-unknown", "Tag names no release",
+    "A tag given to actionplans assets is not v followed by the version of a release the built site publishes (v1.2.0 for 1.2.0).",
+)
+RELEASE_ASSET_UNVERIFIED = error_code(
+    "release-asset-unverified", "Release file not verified",
+    "A file of a release to attach is missing, not listed in the release's SHA256SUMS, or has another SHA-256 than it lists; "
+    "or the folder to copy the files into already holds other files.",
+)
 
 
 # --- reference documentation -----------------------------------------------------------------
