@@ -206,14 +206,20 @@ def write_new(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """``write_atomic`` unless the file holds ``data`` already; whether it wrote."""
+def write_if_changed(path: Path, data: bytes, *, atomic: bool = True) -> bool:
+    """``write_atomic`` unless the file holds ``data`` already; whether it wrote. A folder that
+    only a later step of the same command reads (the generated pages) may be written without
+    ``atomic``: a file half-written by a kill differs from what the next run makes, which then
+    rewrites it."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    write_atomic(path, data)
+    if atomic:
+        write_atomic(path, data)
+    else:
+        write_new(path, data)
     return True
 
 

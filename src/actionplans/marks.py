@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from . import model as m
 
@@ -67,38 +68,35 @@ def marked_lines(raw: str, quotes: list[Quote]) -> list[list[Segment]]:
         ends.setdefault(q.span.end, []).append(q)
     active: list[Quote] = []
     covering: tuple[Quote, ...] = ()
-    lines: list[list[Segment]] = []
-    last: tuple[int, int] | None = None  # (line, segment) of the last segment with a character
-
-    def close(quotes: Iterable[Quote]) -> None:
-        if last is not None and quotes:
-            segment = lines[last[0]][last[1]]
-            lines[last[0]][last[1]] = Segment(segment.text, segment.quotes, segment.opens, segment.closes + tuple(quotes))
-
+    # Segments are built as [characters, covering quotes, opens, closes], made Segments at the end.
+    lines: list[list[list[Any]]] = []
+    last: list[Any] | None = None  # the last segment with a character
     position = 0  # in the joined text
     for line in raw.split("\n"):
-        segments: list[Segment] = []
+        segments: list[list[Any]] = []
         lines.append(segments)
         for char in line:
             opens: tuple[Quote, ...] = ()
             if not char.isspace():
                 if position in ends or position in starts:
                     closing = ends.get(position, [])
-                    close(closing)
-                    active = [q for q in active if q not in closing]
+                    if last is not None:
+                        last[3].extend(closing)
+                    closed = {id(q) for q in closing}  # by identity: comparing quotes field by field is slow
+                    active = [q for q in active if id(q) not in closed]
                     opens = tuple(starts.get(position, ()))
                     active.extend(opens)
                     covering = tuple(active)
                 position += 1
-            if segments and segments[-1].quotes == covering and not opens:
-                tail = segments[-1]
-                segments[-1] = Segment(tail.text + char, tail.quotes, tail.opens, tail.closes)
+            if segments and not opens and segments[-1][1] == covering:
+                segments[-1][0].append(char)
             else:
-                segments.append(Segment(char, covering, opens))
+                segments.append([[char], covering, opens, []])
             if not char.isspace():
-                last = (len(lines) - 1, len(segments) - 1)
-    close(active)
-    return lines
+                last = segments[-1]
+    if last is not None:
+        last[3].extend(active)
+    return [[Segment("".join(chars), covered, opened, tuple(closed)) for chars, covered, opened, closed in segments] for segments in lines]
 
 
 def numbered(lines: list[list[Segment]]) -> Iterator[tuple[int, list[Segment]]]:

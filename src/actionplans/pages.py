@@ -146,13 +146,13 @@ def render_pages(dataset: m.Dataset, downloads: Sequence[Download], docs: Path, 
     written = 0
     for page in renderer.pages():
         names.add(page.file_name)
-        written += files.write_if_changed(docs / page.file_name, page.text().encode("utf-8"))
+        written += files.write_if_changed(docs / page.file_name, page.text().encode("utf-8"), atomic=False)  # MkDocs' input
     assets = options.templates / "assets"
     for path in sorted(assets.rglob("*")):
         if path.is_file():
             name = "assets/" + path.relative_to(assets).as_posix()
             names.add(name)
-            written += files.write_if_changed(docs / name, path.read_bytes())
+            written += files.write_if_changed(docs / name, path.read_bytes(), atomic=False)
     return Rendered(sum(1 for n in names if n.endswith(".md")), written, files.prune(docs, names))
 
 
