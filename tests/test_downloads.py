@@ -46,7 +46,7 @@ def test_each_plan_subset_is_closed_under_its_foreign_keys_and_holds_no_more(dat
 
 def test_downloads_are_listed_once_each(downloads, dataset) -> None:
     paths = [d.path for d in downloads]
-    assert len(paths) == len(set(paths)) == 4 + 2 * len(TABLES) + 3 * len(dataset.plans)
+    assert len(paths) == len(set(paths)) == 6 + 3 * len(TABLES) + 4 * len(dataset.plans)
 
 
 def test_endpoints_cover_every_record_of_every_entity_table(dataset) -> None:

@@ -142,7 +142,7 @@ def render_options(
 def render(layout: Layout, dataset: m.Dataset, package: Path, options: RenderOptions) -> tuple[list[Download], Rendered]:
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
     the docs folder, ready for MkDocs."""
-    downloads = make_downloads(package, dataset) + source_downloads(dataset, options.texts)
+    downloads = make_downloads(package, dataset, options.base) + source_downloads(dataset, options.texts)
     return downloads, render_pages(dataset, downloads, layout.at(layout.docs), options)
 
 
