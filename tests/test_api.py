@@ -101,9 +101,22 @@ def test_to_pandas_without_pandas_says_what_to_install() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import sys, actionplans; print(sorted(m for m in sys.modules if m.split('.')[0] in {'frictionless','mkdocs','jinja2','pandas','yaml'}))"
+    heavy = "{'frictionless','mkdocs','jinja2','pandas','yaml','arro3','pyarrow','duckdb','datasette'}"
+    code = f"import sys, actionplans; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_load_needs_none_of_the_parquet_and_datasette_libraries() -> None:
+    """``pip install actionplans`` (no extras) reads the data: the Parquet writer is the site's."""
+    code = (
+        "import sys\n"
+        "for name in ('arro3', 'arro3.core', 'arro3.io', 'pyarrow', 'duckdb', 'datasette', 'fsspec'):\n    sys.modules[name] = None\n"
+        "import actionplans\n"
+        "print(len(actionplans.load().plan('nx-children-care').tasks))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(result.stdout) == 5
 
 
 def _offline_blocks(page: str) -> list[str]:
