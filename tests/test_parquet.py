@@ -99,7 +99,7 @@ def test_the_whole_data_set_as_parquet_holds_the_same_files(files) -> None:
 
 
 def test_each_plan_parquet_subset_has_the_tables_of_its_csv_subset(files, dataset, tmp_path) -> None:
-    for plan_id in list(dataset.plans)[:5] + ["nx-children-care"]:
+    for plan_id in [*list(dataset.plans)[:5], "nx-children-care"]:
         with zipfile.ZipFile(io.BytesIO(files[f"downloads/plans/{plan_id}.zip"])) as archive:
             csvs = {name.split("/", 1)[1].removesuffix(".csv"): archive.read(name) for name in archive.namelist()}
         with zipfile.ZipFile(io.BytesIO(files[f"downloads/plans/{plan_id}.parquet.zip"])) as archive:
