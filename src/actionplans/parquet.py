@@ -19,33 +19,15 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
+
+from .tables import SchemaTable, Table
 
 #: The value of every file's ``created_by`` (the writer's own would change with its version).
 CREATED_BY = "actionplans"
 #: Decimals are stored with this precision (the most ``decimal128`` holds).
 PRECISION = 38
 _EPOCH = date(1970, 1, 1)
-
-
-class _Column(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def required(self) -> bool: ...
-    @property
-    def zh(self) -> str: ...
-    @property
-    def en(self) -> str: ...
-
-
-class _Table(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def columns(self) -> Sequence[Any]: ...
 
 
 def decimal_scale(values: Sequence[Any]) -> int:
@@ -59,7 +41,7 @@ def decimal_scale(values: Sequence[Any]) -> int:
     return scale
 
 
-def parquet_bytes(table: _Table, rows: Sequence[dict[str, Any]]) -> bytes:
+def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]]) -> bytes:
     """One table as a Parquet file: a column per declared column, in order, typed as above."""
     from arro3.core import Array, DataType, Field, Schema, Table
     from arro3.io import write_parquet
