@@ -46,7 +46,7 @@ def test_each_plan_subset_is_closed_under_its_foreign_keys_and_holds_no_more(dat
 
 def test_downloads_are_listed_once_each(downloads, dataset) -> None:
     paths = [d.path for d in downloads]
-    assert len(paths) == len(set(paths)) == 4 + 2 * len(TABLES) + 3 * len(dataset.plans)
+    assert len(paths) == len(set(paths)) == 6 + 3 * len(TABLES) + 4 * len(dataset.plans)
 
 
 def test_endpoints_cover_every_record_of_every_entity_table(dataset) -> None:
@@ -66,3 +66,37 @@ def test_the_catalogue_gives_each_distribution_its_size_and_sha256(dataset, down
     assert first["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}
     assert first["spdx:checksum"]["spdx:checksumValue"] == downloads[0].sha256
     assert first["dcat:downloadURL"]["@id"] == "https://example.org/x/downloads/datapackage.zip"
+
+
+def test_the_catalogue_lists_every_table_as_parquet(dataset, downloads) -> None:
+    catalogue = json.loads(dcat_catalog(dataset, downloads, "https://example.org/x/"))
+    parquet = {d["dcat:downloadURL"]["@id"]: d for d in catalogue["dcat:dataset"]["dcat:distribution"] if d["dcat:mediaType"] == "application/vnd.apache.parquet"}
+    assert set(parquet) == {f"https://example.org/x/downloads/parquet/{t.name}.parquet" for t in TABLES}
+    tasks = next(d for d in downloads if d.path == "downloads/parquet/tasks.parquet")
+    assert parquet["https://example.org/x/downloads/parquet/tasks.parquet"]["spdx:checksum"]["spdx:checksumValue"] == tasks.sha256
+
+
+def test_the_datasette_metadata_describes_every_table_and_column(dataset, downloads) -> None:
+    document = json.loads(next(d for d in downloads if d.path == "downloads/actionplans.metadata.json").data)
+    assert document["license"] == dataset.meta.licence_title and document["license_url"] == dataset.meta.licence_path
+    database = document["databases"]["actionplans"]
+    assert database["title"] == f"{dataset.meta.title.en} · {dataset.meta.title.zh}"
+    assert set(database["tables"]) == {t.name for t in TABLES}
+    referred = {key.resource for t in TABLES for key in t.foreign_keys}
+    for table in TABLES:
+        entry = database["tables"][table.name]
+        assert entry["title"] == f"{table.en} · {table.zh}"
+        assert f"its primary key {', '.join(table.primary_key)}." in entry["description"] and "主键为" in entry["description"]
+        assert entry["license_url"] == dataset.meta.licence_path and entry["source"]
+        assert entry["columns"] == {c.name: f"{c.en} · {c.zh}" for c in table.columns}
+        assert ("label_column" in entry) == (table.name in referred)
+    labels = {name: database["tables"][name]["label_column"] for name in referred}
+    assert labels["plans"] == "title_en" and labels["regions"] == "label_en" and labels["organizations"] == "name_en" and labels["terms"] == "en"
+    assert "source_url" not in document  # the site has no address here: no URL is made up
+
+
+def test_the_datasette_metadata_names_the_data_page_as_its_source_when_the_site_has_an_address(dataset) -> None:
+    made = make_downloads(DATAPACKAGE, dataset, "https://example.org/x/")
+    document = json.loads(next(d for d in made if d.path == "downloads/actionplans.metadata.json").data)
+    assert document["source_url"] == "https://example.org/x/data/"
+    assert document["databases"]["actionplans"]["tables"]["tasks"]["source_url"] == "https://example.org/x/data/"

@@ -4,12 +4,15 @@ and citations naming the version."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -125,10 +128,15 @@ def test_every_release_has_permanent_files_checked_by_sha256sums(built: Built) -
         sums = built.files[folder + "SHA256SUMS"].decode().splitlines()
         listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in sums}
         assert {"datapackage.zip", "actionplans.xlsx", "actionplans.sqlite", "actionplans.json", "changes.json", "changes.csv", "csv/tasks.csv"} <= set(listed)
+        tables = {name.removeprefix("csv/").removesuffix(".csv") for name in listed if name.startswith("csv/")}
+        assert {f"parquet/{t}.parquet" for t in tables} | {"actionplans-parquet.zip"} <= set(listed)  # each table as Parquet too
         for name, digest in listed.items():
             assert hashlib.sha256(built.files[folder + name]).hexdigest() == digest, name
+        tasks = pq.read_table(io.BytesIO(built.files[folder + "parquet/tasks.parquet"])).to_pylist()
+        assert [r["id"] for r in tasks] == [r["id"] for r in csv.DictReader(io.StringIO(built.files[folder + "csv/tasks.csv"].decode()))]
     current = {line.split("  ", 1)[1] for line in built.files["downloads/SHA256SUMS"].decode().splitlines()}
-    assert {"datapackage.zip", "csv/tasks.csv", "plans/nm-elderly-meals.zip"} <= current
+    assert {"datapackage.zip", "csv/tasks.csv", "plans/nm-elderly-meals.zip", "parquet/tasks.parquet", "actionplans-parquet.zip",
+            "plans/nm-elderly-meals.parquet.zip", "actionplans.metadata.json"} <= current
 
 
 def test_a_later_release_leaves_every_file_of_the_earlier_one_as_it_was(built: Built, project: Path) -> None:

@@ -20,7 +20,7 @@ from actionplans.downloads import human_size
 from actionplans.pages import CHART_PLANS
 from actionplans.tables import TABLES
 
-from .conftest import ROOT
+from .conftest import ROOT, SITE_URL
 from .sitehtml import parse
 
 pytestmark = pytest.mark.slow
@@ -102,7 +102,7 @@ def test_the_data_page_links_every_file_with_its_size_and_sha256sums_checks_them
         data_page = page(site, lang_root + "data/")
         html = data_page.read_text(encoding="utf-8")
         links = re.findall(r'<a href="([^"]+)" download[^>]*>', html)
-        assert len(links) == 4 + 2 * len(TABLES)  # the whole data set's four files, and two CSVs per table
+        assert len(links) == 6 + 3 * len(TABLES)  # the whole data set's six files, and two CSVs and a Parquet file per table
         sums = re.search(r'<a href="([^"]+SHA256SUMS)">SHA256SUMS</a>', html)
         assert sums is not None
         listing = (data_page.parent / sums.group(1)).resolve()
@@ -120,6 +120,8 @@ def test_the_data_page_links_every_file_with_its_size_and_sha256sums_checks_them
             rows = len(_csv_rows(csv_file.read_bytes())) - 1
             assert f'<td class="ap-num">{rows:,}</td>' in row.group(0), table.name
             assert f">CSV</a> <span class=\"ap-muted\">{human_size(csv_file.stat().st_size)}</span>" in row.group(0)
+            parquet = site / "downloads" / "parquet" / f"{table.name}.parquet"
+            assert f">Parquet</a> <span class=\"ap-muted\">{human_size(parquet.stat().st_size)}</span>" in row.group(0)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -239,7 +241,7 @@ def test_plan_pages_show_the_sizes_of_their_downloads(site) -> None:
         for href, size in re.findall(r'<li><a href="([^"]*downloads/plans/[^"]+)">[^<]+</a> \([^,]+, ([^)]+)\)</li>', html):
             assert human_size((html_path.parent / href).resolve().stat().st_size) == size, (html_path, href)
             checked += 1
-    assert checked == 2 * len(load(ROOT / "datapackage").plans) * 3  # two languages, every plan, three files each
+    assert checked == 2 * len(load(ROOT / "datapackage").plans) * 4  # two languages, every plan, four files each (CSV, JSON, Excel, Parquet)
 
 
 def test_a_site_without_an_address_names_no_host(dataset, tmp_path, monkeypatch, capsys) -> None:
@@ -322,3 +324,41 @@ def test_each_facet_chart_counts_the_tasks_per_plan(site, dataset) -> None:
             assert min(counts.values()) >= max((v for k, v in expected.items() if k not in counts), default=0)
             if len(expected) > CHART_PLANS:
                 assert f"{len(expected) - CHART_PLANS} more plans" in html, (kind, concept)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_python_pages_duckdb_example_queries_the_served_site_by_url(site, served, dataset, lang, capsys) -> None:
+    """The example on the Python page, as the page shows it, run against the site served here.
+
+    DuckDB reads http(s) addresses with its httpfs extension, which it downloads from DuckDB's
+    servers on first use; this machine cannot reach them, so fsspec's HTTP file system stands in
+    for httpfs (DuckDB sends it the same URLs). The example itself runs unchanged but for the
+    site's address, which becomes the local server's."""
+    import datetime
+
+    import duckdb
+    from fsspec.implementations.http import HTTPFileSystem
+
+    html = page(site, ("en/" if lang == "en" else "") + "python/").read_text(encoding="utf-8")
+    blocks = [html_unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r"<pre[^>]*>(.*?)</pre>", html, re.S)]
+    example = next(b for b in blocks if "import duckdb" in b)
+    assert f"{SITE_URL}downloads/parquet/tasks.parquet" in example and f"{SITE_URL}downloads/csv/figures.csv" in example
+    code = example.replace(SITE_URL, served)
+
+    class _Http(HTTPFileSystem):  # DuckDB asks a file system for a file's modification time, which fsspec's lacks
+        def modified(self, path: str) -> datetime.datetime:
+            return datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+    duckdb.register_filesystem(_Http())
+    try:
+        namespace: dict = {}
+        exec(compile(code, f"python.{lang}", "exec"), namespace)
+        per_plan = namespace["per_plan"].fetchall()  # relations are lazy: read while the file system is there
+        targets = namespace["figures"].filter("kind = 'target'").count("*").fetchall()[0][0]
+    finally:
+        duckdb.unregister_filesystem("http")
+    out = capsys.readouterr().out
+    expected = sorted(((p.id, p.title.get(lang), len(p.tasks)) for p in dataset.plans.values() if p.tasks), key=lambda r: (-r[2], r[0]))
+    assert per_plan == expected
+    assert expected[0][0] in out and "measure_" in out  # both results printed
+    assert targets == sum(1 for f in dataset.figures.values() if f.kind == "target") > 0

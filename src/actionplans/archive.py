@@ -1,5 +1,6 @@
 """Each release's permanent files, as the site publishes them under ``releases/<version>/``:
-its data package as a zip, every table as CSV, one JSON, XLSX and SQLite file, its change log
+its data package as a zip, every table as CSV and as Parquet (and all of them in one zip), one
+JSON, XLSX and SQLite file, its change log
 as ``changes.json`` and ``changes.csv`` (table, op, key, field, old, new), a DCAT description
 (``catalog.jsonld``) and a ``SHA256SUMS``; and ``releases.json``, the list of them all.
 
@@ -23,11 +24,13 @@ import yaml
 from . import files
 from . import model as m
 from .changes import Change, Changes
-from .downloads import Download, distribution, json_bytes, sqlite_bytes, xlsx_bytes, zip_bytes
+from .downloads import Download, distribution, json_bytes, parquet_zip, sqlite_bytes, xlsx_bytes, zip_bytes
 from .kept import kept_or_made
+from .parquet import parquet_bytes
 from .snapshots import Snapshot
 from .store import Release, Store
 from .tables import schema_tables
+from .texts import text
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,13 @@ class Published:
 
     @property
     def files(self) -> list[Download]:
-        """The release's files but the tables' CSVs (the package, the workbooks, the change log)."""
-        return [d for d in self.downloads if not d.path.startswith(self.path + "csv/")]
+        """The release's files but the tables' CSVs and Parquet files (the package, the workbooks, the change log)."""
+        return [d for d in self.downloads if not d.path.startswith((self.path + "csv/", self.path + "parquet/"))]
 
     @property
     def table_files(self) -> list[Download]:
-        """Each table of the release as CSV."""
-        return [d for d in self.downloads if d.path.startswith(self.path + "csv/")]
+        """Each table of the release as CSV, then as Parquet."""
+        return [d for d in self.downloads if d.path.startswith((self.path + "csv/", self.path + "parquet/"))]
 
     def download(self, name: str) -> Download:
         return next(d for d in self.downloads if d.name == name)
@@ -98,9 +101,11 @@ def _release_files(store: Store, release: Release) -> list[Download]:
         ("actionplans.xlsx", "XLSX", xlsx_bytes(rows, when, schema)),
         ("actionplans.sqlite", "SQLite", sqlite_bytes(rows, schema)),
         ("actionplans.json", "JSON", json_bytes(head, rows)),
+        ("actionplans-parquet.zip", "ZIP (Parquet)", parquet_zip(rows, when, f"{descriptor.get('name', 'data')}-{release.version}-parquet", schema)),
         ("changes.json", "JSON", changes.json_bytes(release.version, release.previous)),
         ("changes.csv", "CSV", changes_csv(changes)),
         *(("csv/" + r["path"], "CSV", package[r["path"]]) for r in descriptor["resources"]),
+        *((f"parquet/{t.name}.parquet", "Parquet", parquet_bytes(t, rows[t.name])) for t in schema),
     ]
     titles = _titles(descriptor)
     return [Download(f"releases/{release.version}/{name}", kind, *titles[name], data) for name, kind, data in made]
@@ -112,6 +117,7 @@ _WHAT = {
     "actionplans.xlsx": ("Excel 工作簿", "Excel workbook"),
     "actionplans.sqlite": ("SQLite 数据库", "SQLite database"),
     "actionplans.json": ("全部数据表（JSON）", "Every table as JSON"),
+    "actionplans-parquet.zip": (text("parquet_zip")["zh"], text("parquet_zip")["en"]),
     "changes.json": ("与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)"),
     "changes.csv": ("与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)"),
 }
@@ -121,6 +127,8 @@ def _titles(descriptor: dict[str, Any]) -> dict[str, tuple[str, str]]:
     out = dict(_WHAT)
     for r in descriptor["resources"]:
         out["csv/" + r["path"]] = (r.get("title_zh", r["name"]), r.get("title", r["name"]))
+        one = text("parquet_table", table=m.Text(r.get("title_zh", r["name"]), r.get("title", r["name"])))
+        out[f"parquet/{r['name']}.parquet"] = (one["zh"], one["en"])
     return out
 
 

@@ -1,6 +1,6 @@
 """Downloads made from the published data package: zip, CSV (plain and with BOM for Excel),
-JSON, one XLSX workbook, one SQLite database, per-plan subsets, static JSON endpoints and a
-DCAT catalogue.
+Parquet (``parquet.py``), JSON, one XLSX workbook, one SQLite database with its Datasette
+metadata (``datasette.py``), per-plan subsets, static JSON endpoints and a DCAT catalogue.
 
 Everything is derived from the table declarations in ``tables.py`` and is deterministic: the
 same package gives the same bytes (zip entry times come from ``SOURCE_DATE_EPOCH`` or the
@@ -23,9 +23,12 @@ from typing import Any
 
 from . import files
 from . import model as m
+from .datasette import datasette_metadata
 from .files import json_value
+from .parquet import parquet_bytes
 from .paths import DESCRIPTOR_NAME
 from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table
+from .texts import text
 
 #: A table's rows as JSON-ready objects (column name to typed value).
 Rows = dict[str, list[dict[str, Any]]]
@@ -92,9 +95,10 @@ def table_rows(dataset: m.Dataset) -> Rows:
     return {table.name: [dict(zip(table.column_names, row, strict=True)) for row in table.rows(dataset)] for table in TABLES}
 
 
-def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
+def make_downloads(package_dir: Path, dataset: m.Dataset, base: str = "") -> list[Download]:
     """Every download of the data package in ``package_dir`` (which ``dataset`` was read from),
-    in the order the data page lists them."""
+    in the order the data page lists them. ``base`` is the site's address ("" for none), which
+    the Datasette metadata names as the data's source."""
     files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
     when = build_time(dataset.meta.created)
     rows = table_rows(dataset)
@@ -102,17 +106,21 @@ def make_downloads(package_dir: Path, dataset: m.Dataset) -> list[Download]:
         "downloads/datapackage.zip": zip_bytes(files, when, folder=dataset.meta.name),
         "downloads/actionplans.xlsx": xlsx_bytes(rows, when),
         "downloads/actionplans.sqlite": sqlite_bytes(rows),
+        "downloads/actionplans.metadata.json": datasette_metadata(dataset.meta, base),
         "downloads/actionplans.json": json_bytes(_head(dataset.meta), rows),
+        "downloads/actionplans-parquet.zip": parquet_zip(rows, when, folder=f"{dataset.meta.name}-parquet"),
     }
     for table in TABLES:
         csv = files[f"{table.name}.csv"]
         data[f"downloads/csv/{table.name}.csv"] = csv
         data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
+        data[f"downloads/parquet/{table.name}.parquet"] = parquet_bytes(table, rows[table.name])
     for plan_id, subset in plan_subsets(rows).items():
-        base = f"downloads/plans/{plan_id}"
-        data[f"{base}.zip"] = zip_bytes({f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id)
-        data[f"{base}.json"] = json_bytes(_head(dataset.meta), subset)
-        data[f"{base}.xlsx"] = xlsx_bytes(subset, when)
+        at = f"downloads/plans/{plan_id}"
+        data[f"{at}.zip"] = zip_bytes({f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id)
+        data[f"{at}.json"] = json_bytes(_head(dataset.meta), subset)
+        data[f"{at}.xlsx"] = xlsx_bytes(subset, when)
+        data[f"{at}.parquet.zip"] = parquet_zip(subset, when, folder=plan_id)
     titles = {plan.id: plan.title for plan in dataset.plans.values()}
     return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
 
@@ -129,21 +137,28 @@ def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Downl
 
 def listings(titles: dict[str, m.Text]) -> list[tuple[str, str, str, str]]:
     """(path, format, description zh, description en) of every download, in page order."""
+    metadata, parquet = text("datasette_metadata"), text("parquet_zip")
     out = [
         ("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
         ("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
         ("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
+        ("downloads/actionplans.metadata.json", "JSON (Datasette)", metadata["zh"], metadata["en"]),
         ("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
+        ("downloads/actionplans-parquet.zip", "ZIP (Parquet)", parquet["zh"], parquet["en"]),
     ]
     for table in TABLES:
         out.append((f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
         out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
+        one = text("parquet_table", table=m.Text(table.zh, table.en))
+        out.append((f"downloads/parquet/{table.name}.parquet", "Parquet", one["zh"], one["en"]))
     for plan_id, title in titles.items():
-        base = f"downloads/plans/{plan_id}"
+        at = f"downloads/plans/{plan_id}"
+        subset = text("parquet_subset", title=title)
         out += [
-            (f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
-            (f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
-            (f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            (f"{at}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
+            (f"{at}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
+            (f"{at}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            (f"{at}.parquet.zip", "ZIP (Parquet)", subset["zh"], subset["en"]),
         ]
     return out
 
@@ -240,6 +255,12 @@ def zip_bytes(files: dict[str, bytes], when: datetime, folder: str) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
     return buffer.getvalue()
+
+
+def parquet_zip(rows: Rows, when: datetime, folder: str, schema: Sequence[Schema] | None = None) -> bytes:
+    """Every table of ``rows`` as a Parquet file, in one zip under ``folder/``."""
+    tables = [t for t in (schema or TABLES) if t.name in rows]
+    return zip_bytes({f"{t.name}.parquet": parquet_bytes(t, rows[t.name]) for t in tables}, when, folder)
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
@@ -476,6 +497,7 @@ def distribution(download: Download, base: str) -> dict[str, Any]:
 _MEDIA_TYPES = {
     ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain",
+    ".parquet": "application/vnd.apache.parquet",
 }
 
 
@@ -491,6 +513,7 @@ __all__ = [
     "human_size",
     "make_downloads",
     "media_type",
+    "parquet_zip",
     "plan_subsets",
     "record_json",
     "source_downloads",

@@ -49,14 +49,14 @@ def file_sha256(path: Path) -> str:
 
 @functools.cache
 def makers() -> str:
-    """The code and libraries that make downloads: this package's modules (any change to any of
-    them makes every kept file again) and the writers' versions."""
+    """The code and libraries that make downloads: this package's modules and data files (any
+    change to any of them makes every kept file again) and the writers' versions."""
     here = Path(__file__).parent
     code = hashlib.sha256()
-    for path in sorted(here.rglob("*.py")):
+    for path in sorted([*here.rglob("*.py"), *(here / "data").glob("*.yaml")]):
         code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     libraries = []
-    for name in ("XlsxWriter",):
+    for name in ("XlsxWriter", "arro3-core", "arro3-io"):
         try:
             libraries.append(f"{name} {version(name)}")
         except PackageNotFoundError:

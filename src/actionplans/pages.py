@@ -192,7 +192,7 @@ class Renderer:
         self.by_plan: dict[str, list[Download]] = {}
         for d in self.downloads:
             if d.path.startswith("downloads/plans/"):
-                self.by_plan.setdefault(d.path.removeprefix("downloads/plans/").rsplit(".", 1)[0], []).append(d)
+                self.by_plan.setdefault(d.path.removeprefix("downloads/plans/").split(".", 1)[0], []).append(d)
 
     # helpers given to every template -----------------------------------------------------------
     def _context(self, path: str, lang: str) -> dict[str, Any]:
@@ -404,9 +404,15 @@ class Renderer:
 
     def _fill(self, body: str, name: str, lang: str) -> str:
         """A hand-written page with its generated blocks in place: ``{{ results }}`` (the
-        accessibility report), ``{{ sources }}`` (what the sources are, counted from the data).
-        A page names only blocks it may have."""
-        blocks = {"results": lambda: self.accessibility_results(lang), "sources": lambda: self.sources_summary(lang)}
+        accessibility report), ``{{ sources }}`` (what the sources are, counted from the data),
+        ``{{ parquet_url }}`` and ``{{ csv_url }}`` (where the tables' files are published: the
+        site's address and folder, or nothing when the site has no address, for files beside
+        the script). A page names only blocks it may have."""
+        blocks = {
+            "results": lambda: self.accessibility_results(lang), "sources": lambda: self.sources_summary(lang),
+            "parquet_url": lambda: self.base + "downloads/parquet/" if self.base else "",
+            "csv_url": lambda: self.base + "downloads/csv/" if self.base else "",
+        }
         for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}", body):
             if match.group(1) not in blocks:
                 raise TemplateError(f"{self.options.content / 'pages' / f'{name}.{lang}.md'}: {{{{ {match.group(1)} }}}} is no block of the page; expected one of {', '.join(blocks)}")

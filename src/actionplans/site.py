@@ -165,9 +165,9 @@ def render(
     """The downloads and the pages of ``dataset``, read from ``package``: the pages rendered into
     the docs folder, ready for MkDocs. With ``keep``, the downloads are kept in the layout's
     ``downloads_cache`` and taken from there while the package's files are the same."""
-    made_from = {"package": {p.name: file_sha256(p) for p in sorted(package.iterdir()) if p.is_file()}}
+    made_from = {"base": options.base, "package": {p.name: file_sha256(p) for p in sorted(package.iterdir()) if p.is_file()}}
     cache = layout.at(layout.downloads_cache) if keep else None
-    downloads = kept_or_made(cache, "downloads/", made_from, lambda: make_downloads(package, dataset))
+    downloads = kept_or_made(cache, "downloads/", made_from, lambda: make_downloads(package, dataset, options.base))
     downloads += source_downloads(dataset, options.texts)
     return downloads, render_pages(dataset, downloads, layout.at(layout.docs), options)
 
