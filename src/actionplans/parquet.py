@@ -78,14 +78,4 @@ def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]]) ->
     return buffer.getvalue()
 
 
-def writer_version() -> str:
-    """The Parquet writer and its version (for the releases' kept files), or ``none``."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"arro3-io {version('arro3-io')} arro3-core {version('arro3-core')}"
-    except PackageNotFoundError:
-        return "none"
-
-
-__all__ = ["CREATED_BY", "PRECISION", "decimal_scale", "parquet_bytes", "writer_version"]
+__all__ = ["CREATED_BY", "PRECISION", "decimal_scale", "parquet_bytes"]
