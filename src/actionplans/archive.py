@@ -25,7 +25,7 @@ import yaml
 from . import files
 from . import model as m
 from .changes import Change, Changes
-from .downloads import Download, distribution, json_bytes, sqlite_bytes, xlsx_bytes, zip_bytes
+from .downloads import Download, descriptions, distribution, json_bytes, sqlite_bytes, xlsx_bytes, zip_bytes
 from .snapshots import Snapshot
 from .store import Release, Store
 from .tables import schema_tables
@@ -108,19 +108,9 @@ def release_files(store: Store, release: Release, cache: Path | None = None) -> 
     return out
 
 
-#: What each file of a release is, in both languages (the tables' are their titles).
-_WHAT = {
-    "datapackage.zip": ("完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-    "actionplans.xlsx": ("Excel 工作簿", "Excel workbook"),
-    "actionplans.sqlite": ("SQLite 数据库", "SQLite database"),
-    "actionplans.json": ("全部数据表（JSON）", "Every table as JSON"),
-    "changes.json": ("与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)"),
-    "changes.csv": ("与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)"),
-}
-
-
 def _titles(descriptor: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    out = dict(_WHAT)
+    """What each file of a release is, in both languages (``data/downloads.yaml``; the tables' are their titles)."""
+    out = {name: (text["zh"], text["en"]) for name, text in descriptions()["release"].items()}
     for r in descriptor["resources"]:
         out["csv/" + r["path"]] = (r.get("title_zh", r["name"]), r.get("title", r["name"]))
     return out
@@ -142,7 +132,7 @@ def _makers() -> str:
 
     from . import __version__
 
-    makers = ("archive.py", "changes.py", "downloads.py", "files.py", "numerals.py", "snapshots.py", "store.py", "tables.py")
+    makers = ("archive.py", "changes.py", "downloads.py", "files.py", "numerals.py", "snapshots.py", "store.py", "tables.py", "data/downloads.yaml")
     code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in makers))
     try:
         xlsx = version("XlsxWriter")
@@ -232,8 +222,8 @@ def release_catalog(p: Published, base: str) -> bytes:
         "@type": "dcat:Dataset",
         "dct:identifier": f"{descriptor.get('name')}@{p.version}",
         "dct:title": [
-            {"@value": f"{descriptor.get('title_zh', '')}（{p.version}）", "@language": "zh-Hans"},
-            {"@value": f"{descriptor.get('title', '')} ({p.version})", "@language": "en"},
+            {"@value": descriptions()["release_title"]["zh"].format(title=descriptor.get("title_zh", ""), version=p.version), "@language": "zh-Hans"},
+            {"@value": descriptions()["release_title"]["en"].format(title=descriptor.get("title", ""), version=p.version), "@language": "en"},
         ],
         "dcat:version": p.version,
         "dct:issued": {"@value": p.release.date, "@type": "xsd:date"},

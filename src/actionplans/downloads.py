@@ -9,6 +9,7 @@ package's ``created`` date).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -121,7 +122,7 @@ def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Downl
     """The texts of the sources that may be republished in full (``republish: whole``), as
     plain-text downloads; the others' texts are not offered."""
     return [
-        Download(f"downloads/sources/{s.id}.txt", "TXT", f"{s.title.zh}：原文", f"{s.title.en}: text", texts[s.id].encode("utf-8"))
+        Download(f"downloads/sources/{s.id}.txt", "TXT", *_described("source_text", source=s.title), texts[s.id].encode("utf-8"))
         for s in dataset.sources.values()
         if s.republish == "whole" and s.id in texts
     ]
@@ -129,23 +130,42 @@ def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Downl
 
 def listings(titles: dict[str, m.Text]) -> list[tuple[str, str, str, str]]:
     """(path, format, description zh, description en) of every download, in page order."""
-    out = [
-        ("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-        ("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
-        ("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
-        ("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
-    ]
+    current = descriptions()["current"]
+    kinds = {"datapackage.zip": "ZIP", "actionplans.xlsx": "XLSX", "actionplans.sqlite": "SQLite", "actionplans.json": "JSON"}
+    out = [(f"downloads/{name}", kinds[name], text["zh"], text["en"]) for name, text in current.items()]
     for table in TABLES:
-        out.append((f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
-        out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
+        name = m.Text(table.zh, table.en)
+        out.append((f"downloads/csv/{table.name}.csv", "CSV", *_described("table_csv", table=name)))
+        out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", *_described("table_csv_excel", table=name)))
     for plan_id, title in titles.items():
         base = f"downloads/plans/{plan_id}"
         out += [
-            (f"{base}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
-            (f"{base}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
-            (f"{base}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            (f"{base}.zip", "ZIP (CSV)", *_described("plan_zip", plan=title)),
+            (f"{base}.json", "JSON", *_described("plan_json", plan=title)),
+            (f"{base}.xlsx", "XLSX", *_described("plan_xlsx", plan=title)),
         ]
     return out
+
+
+#: The descriptions of the downloads, in both languages: data, not code.
+DESCRIPTIONS = Path(__file__).parent / "data" / "downloads.yaml"
+
+
+@functools.cache
+def descriptions() -> dict[str, Any]:
+    """``data/downloads.yaml``: what each download is, in Chinese and English."""
+    import yaml
+
+    return dict(yaml.safe_load(DESCRIPTIONS.read_text(encoding="utf-8")))
+
+
+def _described(kind: str, **names: m.Text) -> tuple[str, str]:
+    """A download's description in both languages, each with the titles it names filled in."""
+    text = descriptions()[kind]
+    return (
+        text["zh"].format(**{k: v.zh for k, v in names.items()}),
+        text["en"].format(**{k: v.en for k, v in names.items()}),
+    )
 
 
 # --- plan subsets, by the declared foreign keys ----------------------------------------------
