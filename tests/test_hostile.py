@@ -103,7 +103,7 @@ def test_bidi_controls_are_kept_verbatim_as_data(hostile) -> None:
     assert record["text_en"] == row["text_en"]
 
 
-def test_bidi_controls_are_shown_verbatim_and_stay_in_their_own_text(hostile) -> None:
+def test_bidi_controls_are_shown_verbatim_before_their_sentence(hostile) -> None:
     """On a page the override is text, as written: every place the task's text is shown has it
     directly before the sentence it was written before (not dropped, not moved, not split off),
     never as a character reference and never inside an attribute. (The pages do not isolate it:
