@@ -87,20 +87,29 @@ def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, 
     tab = context.new_page()
     tab.goto(served + "en/tasks/sunshine-volunteers-2/")
     seen = []
+    past_the_end = False
     for _ in range(200):
         tab.keyboard.press("Tab")
         focus = _visible_focus(tab)
         if focus["tag"] == "BODY":  # past the last element
+            past_the_end = True
             break
         seen.append(focus)
         assert (focus["outline"] != "none" and focus["width"] >= 2) or focus["shadow"] != "none", f"no visible focus on {focus}"
+    assert past_the_end and len(seen) >= 3, f"Tab never left the page's last element ({len(seen)} stops)"
     tab.screenshot(path=str(tmp_path / "focus.png"))
     first = seen[0]
     assert "md-skip" in first["cls"], f"the first Tab stop is not the skip link: {first}"
     assert any("md-header__button" in f["cls"] and f["tag"] == "BUTTON" for f in seen[:15]), "language switch not reachable"
     assert any("ap-search" in f["cls"] and f["tag"] == "BUTTON" for f in seen[:15]), "search not reachable"
     assert any(f["href"].endswith("api/tasks/sunshine-volunteers-2.json") for f in seen), "the JSON download is not reachable"
-    tab.keyboard.press("Shift+Tab")
+    # Shift+Tab walks the same stops backwards: from past the end to the last, then the one before
+    for expected in (seen[-1], seen[-2], seen[-3]):
+        tab.keyboard.press("Shift+Tab")
+        focus = _visible_focus(tab)
+        assert (focus["tag"], focus["cls"], focus["href"], focus["text"]) == (expected["tag"], expected["cls"], expected["href"], expected["text"]), (
+            f"Shift+Tab went to {focus}, expected {expected}"
+        )
     # every download link on the data page is reachable by keyboard
     tab.goto(served + "en/data/")
     hrefs = set(tab.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('href'))"))
@@ -123,8 +132,27 @@ def test_skip_link_moves_focus_to_the_content(chrome, served) -> None:
     tab = context.new_page()
     tab.goto(served + "tasks/sunshine-volunteers-2/")
     tab.keyboard.press("Tab")
+    assert "md-skip" in _visible_focus(tab)["cls"], "the first Tab stop is not the skip link"
+    target = tab.evaluate("document.activeElement.getAttribute('href')")
+    assert target and target.startswith("#") and tab.locator(target).count() == 1, f"the skip link points at no element: {target}"
     tab.keyboard.press("Enter")
-    assert tab.evaluate("location.hash") != ""
+    assert tab.evaluate("location.hash") == target
+    # focus is on the content: the skip link's target, or within it
+    where = tab.evaluate(
+        """(id) => { const t = document.getElementById(id), a = document.activeElement;
+        return {on_target: a === t || t.contains(a), active: a.tagName + '.' + a.className}; }""",
+        target[1:],
+    )
+    assert where["on_target"], f"focus stayed on {where['active']}, not on {target}"
+    # and the next Tab goes on from there, into the page's content, not back to the header
+    tab.keyboard.press("Tab")
+    after = tab.evaluate(
+        """(id) => { const t = document.getElementById(id), a = document.activeElement;
+        return {after: !!(t.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING) || t.contains(a),
+                in_header: !!a.closest('header'), active: a.tagName + '.' + a.className}; }""",
+        target[1:],
+    )
+    assert after["after"] and not after["in_header"], f"Tab after the skip link went to {after['active']}"
     context.close()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 
 import pytest
@@ -49,23 +51,48 @@ def test_downloads_are_listed_once_each(downloads, dataset) -> None:
     assert len(paths) == len(set(paths)) == 6 + 3 * len(TABLES) + 4 * len(dataset.plans)
 
 
+def _declared_entity_tables() -> dict[str, list[str]]:
+    """Each table the data package declares with an ``id`` key, and its ids in file order, read
+    from the package itself; a table whose records live inside another's (``part_of``, as a
+    plan's statements) is left out."""
+    descriptor = json.loads((DATAPACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {}
+    for resource in descriptor["resources"]:
+        if resource["schema"].get("primaryKey") in (["id"], "id") and TABLES_BY_NAME[resource["name"]].part_of is None:
+            with (DATAPACKAGE / resource["path"]).open(encoding="utf-8", newline="") as handle:
+                tables[resource["name"]] = [row["id"] for row in csv.DictReader(handle)]
+    return tables
+
+
 def test_endpoints_cover_every_record_of_every_entity_table(dataset) -> None:
     files = endpoints(dataset)
     index = json.loads(files["api/index.json"])
-    for name in ("plans", "tasks", "figures", "organizations", "themes", "terms", "sources"):
-        ids = [r.id for r in TABLES_BY_NAME[name].records(dataset)]
-        assert index[name] == [f"{name}/{i}.json" for i in ids]
-        assert all(f"api/{path}" in files for path in index[name])
+    declared = _declared_entity_tables()
+    assert len(declared) == 11, sorted(declared)
+    assert set(index) - {"name", "version"} == set(declared)
+    for name, ids in declared.items():
+        assert index[name] == [f"{name}/{i}.json" for i in ids], name
+        for i in ids:
+            assert json.loads(files[f"api/{name}/{i}.json"])["id"] == i
+    listed = {f"api/{path}" for name in declared for path in index[name]}
+    assert set(files) == listed | {"api/index.json"}, "an endpoint that the index does not list"
+    # a plan's statements are part of its record
+    for plan in dataset.plans.values():
+        record = json.loads(files[f"api/plans/{plan.id}.json"])
+        assert [s["id"] for s in record["statements"]] == [s.id for s in plan.statements], plan.id
 
 
 def test_the_catalogue_gives_each_distribution_its_size_and_sha256(dataset, downloads) -> None:
     catalogue = json.loads(dcat_catalog(dataset, downloads, "https://example.org/x/"))
     distributions = catalogue["dcat:dataset"]["dcat:distribution"]
     assert len(distributions) == len(downloads)
-    first = distributions[0]
-    assert first["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}
-    assert first["spdx:checksum"]["spdx:checksumValue"] == downloads[0].sha256
-    assert first["dcat:downloadURL"]["@id"] == "https://example.org/x/downloads/datapackage.zip"
+    assert distributions[0]["dcat:downloadURL"]["@id"] == "https://example.org/x/downloads/datapackage.zip"
+    for download, described in zip(downloads, distributions, strict=True):
+        data = download.data
+        assert described["dcat:downloadURL"]["@id"] == "https://example.org/x/" + download.path
+        assert described["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}, download.path
+        assert described["spdx:checksum"]["spdx:checksumValue"] == hashlib.sha256(data).hexdigest(), download.path
+        assert described["dcat:byteSize"] == {"@value": str(len(data)), "@type": "xsd:nonNegativeInteger"}, download.path
 
 
 def test_the_catalogue_lists_every_table_as_parquet(dataset, downloads) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -82,6 +83,39 @@ def test_hostile_text_in_json_ld_is_data(hostile) -> None:
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert "<" not in block
     assert SCRIPT in json.loads(block)["keywords"]
+
+
+BIDI_TASK = "nx-children-care-3"
+BIDI_TEXT = BIDI + " Implement the Targeted Assistance Action."
+
+
+def test_bidi_controls_are_kept_verbatim_as_data(hostile) -> None:
+    """The content's text is the data: a right-to-left override and a zero-width space are
+    neither dropped nor escaped into other characters, in the data package, its JSON and the
+    endpoints alike (the site does not judge which control characters are legitimate)."""
+    with (hostile / "datapackage" / "tasks.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["id"] == BIDI_TASK]
+    assert row["text_en"].startswith(BIDI_TEXT)
+    endpoint = json.loads((hostile / "site" / "api" / "tasks" / f"{BIDI_TASK}.json").read_text(encoding="utf-8"))
+    assert endpoint["text_en"] == row["text_en"]
+    whole = json.loads((hostile / "site" / "downloads" / "actionplans.json").read_text(encoding="utf-8"))
+    (record,) = [r for r in whole["tables"]["tasks"] if r["id"] == BIDI_TASK]
+    assert record["text_en"] == row["text_en"]
+
+
+def test_bidi_controls_are_shown_verbatim_before_their_sentence(hostile) -> None:
+    """On a page the override is text, as written: every place the task's text is shown has it
+    directly before the sentence it was written before (not dropped, not moved, not split off),
+    never as a character reference and never inside an attribute. (The pages do not isolate it:
+    like any text it reorders what follows it up to the end of its block.)"""
+    site = hostile / "site"
+    page = (site / "en" / "tasks" / BIDI_TASK / "index.html").read_text(encoding="utf-8")
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert BIDI_TEXT in shown
+    text = _pages(site)
+    assert "&#8238;" not in text.lower() and "&#x202e;" not in text.lower()
+    assert text.count(BIDI) == text.count(BIDI_TEXT) > 0, "the override was split from its sentence somewhere"
+    assert not re.search(r'="[^"<>]*\u202e', text), "the override got into an attribute"
 
 
 def test_formulas_stay_text_in_xlsx(hostile) -> None:

@@ -20,12 +20,15 @@ from actionplans.importer.figures import quantities
 from actionplans.importer.issuers import Gazetteer
 from actionplans.importer.plans import find_plans
 from actionplans.numerals import read_chinese, read_numbers
+from actionplans.problems import IMPORT_NO_PLAN
 from actionplans.quotes import SourceText, squeeze
 
 from .conftest import CONTENT
 
 DATA = Path(__file__).parent / "data" / "importer"
 SEED = CONTENT / "sources" / "seed-page.txt"
+#: The title in 《》 of the seed page's first plan, which the importer finds it by.
+SEED_TITLE = "《“志愿助残阳光暖”行动实施方案（2024年-2026年）》"
 
 
 @pytest.fixture
@@ -382,7 +385,7 @@ def test_a_published_plan_may_not_use_a_draft_organization(into, tmp_path) -> No
     plan.write_text(plan.read_text(encoding="utf-8").replace("issuers: [nm-civil-affairs]", "issuers: [nm-civil-affairs, gs-civil-affairs]"), encoding="utf-8")
     with pytest.raises(ContentError) as error:
         load_content(into)
-    assert "refers to the draft organization 'gs-civil-affairs'" in error.value.report() and "[draft-reference]" in error.value.report()
+    assert [(p.field, p.code) for p in error.value.problems] == [("issuers[1]", "draft-reference")], error.value.report()
 
 
 def test_check_lists_the_to_dos_of_a_draft_and_exits_zero(into, tmp_path, capsys) -> None:
@@ -415,19 +418,27 @@ def test_the_answer_keys_quote_their_texts() -> None:
 @given(cut=st.integers(0, 3000), length=st.integers(0, 400), noise=st.text(alphabet="一二三四五是（）()、，。；：《》“”12345 \n方案印发部门项", max_size=40))
 @example(cut=1669, length=0, noise="\n《，")  # a paragraph cut to begin "《，": its first clause has no Chinese
 def test_every_text_a_draft_quotes_occurs_in_its_source(tmp_path_factory, cut, length, noise) -> None:
-    """Whatever the text, the drafts quote only what it says, and pass the content checks."""
+    """Whatever the edit of the seed page, the drafts quote only what the text says, and pass
+    the content checks. An edit that leaves a plan's title in 《》 (the page's first plan, 《“志愿
+    助残阳光暖”行动实施方案…》) whole is always imported; only one that cuts into it may be
+    refused, and then only because no plan is found."""
     folder = tmp_path_factory.mktemp("property")
     content = folder / "content"
     shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("plans", "seed-page.*"))
     (content / "plans").mkdir()
     seed = SEED.read_text(encoding="utf-8")
     cut %= len(seed)
+    edited = seed[:cut] + noise + seed[cut + length :]
     path = folder / "edited.txt"
-    path.write_text(seed[:cut] + noise + seed[cut + length :], encoding="utf-8")
+    path.write_text(edited, encoding="utf-8")
+    title = seed.index(SEED_TITLE)
+    keeps_title = cut + length <= title or cut >= title + len(SEED_TITLE)
     try:
         import_texts([path], content)
-    except ImportFailed:
-        return  # the edit left no plan to find
+    except ImportFailed as error:
+        assert not keeps_title, f"refused an edit that leaves the plan's title whole: {error}"
+        assert error.code == IMPORT_NO_PLAN, error
+        return
     source = SourceText((content / "sources" / "edited.txt").read_text(encoding="utf-8"))
     for plan_path in (content / "plans").glob("*.yaml"):
         data = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
@@ -436,6 +447,20 @@ def test_every_text_a_draft_quotes_occurs_in_its_source(tmp_path_factory, cut, l
         for quote in quotes:
             assert source.locate(quote["zh"]) is not None, quote["zh"]
     load_content(content, drafts=True)  # raises on any error
+
+
+@settings(max_examples=25, deadline=None)
+@given(text=st.text(alphabet="一二三四五是（）()、，。；：“”12345 \n印发部门项目服务老年人儿童", min_size=1, max_size=300))
+def test_a_text_with_no_plan_is_refused_for_that_reason(tmp_path_factory, text) -> None:
+    """Chinese text that names no plan (no title in 《》, no plan heading) is refused as having no
+    plan, and nothing is written."""
+    folder = tmp_path_factory.mktemp("refused")
+    path = folder / "noplan.txt"
+    path.write_text(text + "关于养老服务的情况说明。", encoding="utf-8")
+    with pytest.raises(ImportFailed) as error:
+        import_texts([path], folder / "content")
+    assert error.value.code == IMPORT_NO_PLAN
+    assert not (folder / "content").exists()
 
 
 def make_pdf(lines: list[str]) -> bytes:

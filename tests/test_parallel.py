@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 
 import pytest
 
+from actionplans.errors import ContentError, DataPackageError, Location, Problem
 from actionplans.parallel import map_in_processes
+from actionplans.problems import MISSING_DEPENDENCY
 
 
 def _pid_and_square(n: int) -> tuple[int, int]:
@@ -56,3 +59,40 @@ def test_inside_a_daemon_process_the_work_stays_in_that_process() -> None:
     with multiprocessing.get_context("fork").Pool(1) as pool:
         results = pool.apply(_inside_a_pool_worker, (5,))
     assert len({pid for pid, _ in results}) == 1 and [s for _, s in results] == [0, 1, 4, 9, 16]
+
+
+# --- errors cross the process boundary ------------------------------------------------------------
+def _problems() -> list[Problem]:
+    return [
+        Problem(Location("content/plans/a.yaml", 3), "tasks[0].quote_zh", "not found in source s", "a sentence of s", "quote-not-found"),
+        Problem(Location("content/sources.yaml"), "", "file is empty", "YAML content", "empty-file"),
+    ]
+
+
+def _raise_content_error(n: int) -> int:
+    if n == 3:
+        raise ContentError(_problems())
+    return n
+
+
+def test_a_content_error_pickles_with_its_problems() -> None:
+    error = ContentError(_problems())
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ContentError and again.problems == error.problems
+    assert str(again) == "2 errors" and again.report() == error.report() and again.code == error.code
+    empty = pickle.loads(pickle.dumps(ContentError([])))
+    assert empty.problems == [] and str(empty) == "0 errors"
+    precise = pickle.loads(pickle.dumps(DataPackageError("x: broken", code=MISSING_DEPENDENCY)))
+    assert str(precise) == "x: broken" and precise.code == MISSING_DEPENDENCY
+
+
+def test_a_content_error_raised_in_a_pool_worker_reaches_the_caller(monkeypatch) -> None:
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(_raise_content_error, (3,))
+        with pytest.raises(ContentError) as raised:
+            pending.get(timeout=60)  # the pool's result thread dies on an error it cannot unpickle
+    assert raised.value.problems == sorted(_problems(), key=lambda p: p.location.path)
+    monkeypatch.setenv("ACTIONPLANS_WORKERS", "2")
+    with pytest.raises(ContentError) as raised:
+        map_in_processes(_raise_content_error, list(range(8)))
+    assert raised.value.report() == ContentError(_problems()).report()

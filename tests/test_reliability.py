@@ -22,6 +22,7 @@ from actionplans.errors import ContentError, DataPackageError
 from actionplans.model import Dataset
 
 from .conftest import CONTENT, ROOT, copy_project
+from .killpoints import KillPoint, run_killed
 
 PLAN = "plans/nx-children-care.yaml"
 
@@ -173,41 +174,58 @@ def test_package_interrupted_leaves_the_old_version(dataset, tmp_path, monkeypat
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".datapackage.")]
 
 
-def _kill_after(command: list[str], delay: float, cwd: Path) -> int | None:
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(delay)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    return process.wait()
+def _exchange_supported(folder: Path) -> bool:
+    """Whether the file system of ``folder`` swaps two folders in one step (renameat2)."""
+    from actionplans.files import _exchange
+
+    a, b = Path(tempfile.mkdtemp(dir=folder)), Path(tempfile.mkdtemp(dir=folder))
+    try:
+        return _exchange(a, b)
+    finally:
+        shutil.rmtree(a)
+        shutil.rmtree(b)
+
+
+def _hidden(folder: Path) -> list[str]:
+    """The staging folders a killed run may leave beside its output (``.name.tmp-*``, ``.name.old-*``)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+#: Where ``package`` is killed, and whether the new data package is in place by then.
+PACKAGE_KILLS = [
+    (KillPoint("actionplans.datapackage", "validate_package", "before"), False),  # written in memory only
+    (KillPoint("actionplans.files", "_swap_into_place", "before", ".datapackage.tmp-"), False),  # staged whole
+    (KillPoint("actionplans.files", "_exchange", "after", ".datapackage.tmp-"), True),  # swapped; the old one not yet removed
+    (KillPoint("actionplans.files", "_swap_into_place", "after", ".datapackage.tmp-"), True),  # done, but for the exit
+]
 
 
 @pytest.mark.slow
-def test_package_killed_at_any_moment_is_old_or_new(tmp_path) -> None:
+@pytest.mark.parametrize(("point", "swapped"), PACKAGE_KILLS, ids=[str(p) for p, _ in PACKAGE_KILLS])
+def test_package_killed_at_any_step_is_old_or_new(tmp_path, point: KillPoint, swapped: bool) -> None:
+    """Killed at each step of writing it, ``package`` leaves the old data package or the new one
+    whole, never a mix; run again, it writes the new one and leaves no staging folder."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copytree(CONTENT, project / "content")
     out = project / "datapackage"
     command = [sys.executable, "-m", "actionplans", "package"]
     subprocess.run(command, cwd=project, check=True, capture_output=True)
-    shutil.copytree(out, tmp_path / "old")
     old = _snapshot(out)
     shutil.rmtree(project / "content")
     shutil.copytree(_changed_content(tmp_path), project / "content")
-    started = time.perf_counter()
     subprocess.run([*command, "--out", str(tmp_path / "new")], cwd=project, check=True, capture_output=True)
-    duration = time.perf_counter() - started
     new = _snapshot(tmp_path / "new")
-    outcomes = set()
-    # kill at points spread over a whole run (the last one lets it finish)
-    for delay in [duration * f for f in (0.05, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 3.0)]:
-        _kill_after(command, delay, project)
-        state = _snapshot(out)
-        assert state in (old, new), f"half-written data package after a kill at {delay} s"
-        outcomes.add("new" if state == new else "old")
-        if state == new:  # start the next round from the old version again
-            shutil.rmtree(out)
-            shutil.copytree(tmp_path / "old", out)
-    assert outcomes == {"old", "new"}, outcomes
+    assert new != old
+    if point.name == "_exchange" and not _exchange_supported(project):
+        pytest.skip("no atomic exchange on this file system")
+    code, output = run_killed(point, ["package"], project)
+    assert code == -signal.SIGKILL, f"package was not killed {point} (it returned {code}): {output}"
+    assert _snapshot(out) == (new if swapped else old), f"killed {point}: expected the {'new' if swapped else 'old'} data package whole"
+    again = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _snapshot(out) == new
+    assert _hidden(project) == [], "a staging folder was left behind"
 
 
 @pytest.mark.slow
@@ -230,29 +248,54 @@ def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
-@pytest.mark.slow
-def test_build_killed_at_any_moment_leaves_a_complete_site(tmp_path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    copy_project(project)
+#: Where ``build`` is killed, and whether the new site is in place by then.
+BUILD_KILLS = [
+    (KillPoint("actionplans.site", "run_mkdocs", "before"), False),  # the data package rewritten, the pages rendered
+    (KillPoint("actionplans.site", "write_files", "before"), False),  # the new site half made, in its staging folder
+    (KillPoint("actionplans.files", "_swap_into_place", "before", ".site.tmp-"), False),  # the new site staged whole
+    (KillPoint("actionplans.files", "_exchange", "after", ".site.tmp-"), True),  # swapped; the old site not yet removed
+    (KillPoint("actionplans.files", "_swap_into_place", "after", ".site.tmp-"), True),  # done, but for the exit
+]
+#: Builds made at a fixed time, so two builds of the same content are byte-identical.
+_BUILD_ENV = dict(os.environ, SOURCE_DATE_EPOCH="1717200000", NO_MKDOCS_2_WARNING="1")
+
+
+@pytest.fixture(scope="module")
+def built_twice(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """A project whose site is built from its content, the content then edited; the old site's
+    snapshot and that of the site the edited content builds."""
+    root = tmp_path_factory.mktemp("killed-build")
     command = [sys.executable, "-m", "actionplans", "build"]
-    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    project = copy_project(root / "project")
+    subprocess.run(command, cwd=project, check=True, capture_output=True, env=_BUILD_ENV)
     old = _snapshot(project / "site")
     plan = project / "content" / PLAN
     plan.write_text(plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1), encoding="utf-8")
-    seen_old = False
-    for delay in (0.5, 2.0, 4.0, 6.0):
-        _kill_after(command, delay, project)
-        state = _snapshot(project / "site")
-        if state == old:
-            seen_old = True
-        else:
-            # the only other acceptable state is a complete new build
-            assert "index.html" in state and "downloads/datapackage.zip" in state and "en/index.html" in state
-            subprocess.run(command, cwd=project, check=True, capture_output=True)
-            assert _snapshot(project / "site") == state, "a killed build left a site that differs from a complete one"
-            break
-    assert seen_old
+    reference = root / "reference"
+    shutil.copytree(project, reference)
+    subprocess.run(command, cwd=reference, check=True, capture_output=True, env=_BUILD_ENV)
+    new = _snapshot(reference / "site")
+    assert new != old
+    return project, old, new
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("point", "swapped"), BUILD_KILLS, ids=[str(p) for p, _ in BUILD_KILLS])
+def test_build_killed_at_any_step_leaves_the_old_site_or_the_new(built_twice, tmp_path, point: KillPoint, swapped: bool) -> None:
+    """Killed at each step, ``build`` leaves the old site or the complete new one (nothing
+    half-written), and run again it builds the new site and leaves no staging folder."""
+    template, old, new = built_twice
+    project = shutil.copytree(template, tmp_path / "project")
+    if point.name == "_exchange" and not _exchange_supported(project):
+        pytest.skip("no atomic exchange on this file system")
+    code, output = run_killed(point, ["build"], project, env=_BUILD_ENV)
+    assert code == -signal.SIGKILL, f"the build was not killed {point} (it returned {code}): {output}"
+    state = _snapshot(project / "site")
+    assert state == (new if swapped else old), f"killed {point}: expected the {'new' if swapped else 'old'} site whole"
+    again = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, check=False, env=_BUILD_ENV)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _snapshot(project / "site") == new, "the build run again did not make the new site"
+    assert _hidden(project) == [], "a staging folder was left behind"
 
 
 def test_corrupt_package_is_reported_not_crashed(tmp_path) -> None:

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -39,6 +40,19 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
     return False
 
 
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _count(lines: list[str], text: str) -> int:
+    return sum(text in line for line in list(lines))
+
+
 def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
 
@@ -55,6 +69,9 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )
+    log_lines: list[str] = []  # the preview's log as it comes, read while it runs
+    reader = threading.Thread(target=lambda: log_lines.extend(line.decode("utf-8", "replace") for line in iter(server.stderr.readline, b"")), daemon=True)
+    reader.start()
     try:
         assert _wait_for(url, OLD, 120), "the preview never came up"
         index_url = f"http://127.0.0.1:{port}/en/pagefind/pagefind-entry.json"
@@ -73,15 +90,18 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         # a broken edit is reported (file:line, no traceback) and the preview keeps the last good
         # version; the next good edit shows again
         good = plan.read_text(encoding="utf-8")
+        builds = _count(log_lines, "Building the preview")
         plan.write_text(good.replace("tasks:", "tasks: [", 1), encoding="utf-8")
-        time.sleep(2)
+        assert _wait_until(lambda: _count(log_lines, "keeps showing the last good version") == 1, 60), "the broken edit was never built"
+        assert _count(log_lines, "Building the preview") > builds, "no rebuild ran for the broken edit"
         assert NEW in _fetch(url)
         plan.write_text(good.replace(NEW, NEWER, 1), encoding="utf-8")
         assert _wait_for(url, NEWER, 60), "the preview did not recover from a broken edit"
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=30)
-    log = errors.decode("utf-8", "replace")
+        server.wait(timeout=30)
+        reader.join(timeout=30)
+    log = "".join(log_lines)
     assert "Traceback" not in log and "Building the preview" in log
     assert "content/plans/nx-children-care.yaml:" in log and "keeps showing the last good version" in log, log
     # the search was indexed again: the English index is a new one (its hash names its content),

@@ -190,9 +190,18 @@ def test_jsonld_dataset_on_home_and_data_pages(site) -> None:
 
 def test_dcat_catalogue_lists_every_main_download(site) -> None:
     catalogue = json.loads((site / "catalog.jsonld").read_text(encoding="utf-8"))
-    urls = {d["dcat:downloadURL"]["@id"] for d in catalogue["dcat:dataset"]["dcat:distribution"]}
-    assert any(u.endswith("downloads/datapackage.zip") for u in urls)
-    assert any(u.endswith("downloads/actionplans.sqlite") for u in urls)
+    described = {d["dcat:downloadURL"]["@id"]: d for d in catalogue["dcat:dataset"]["dcat:distribution"]}
+    folder = site / "downloads"
+    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"}
+    main = ["downloads/datapackage.zip", "downloads/actionplans.xlsx", "downloads/actionplans.sqlite", "downloads/actionplans.json"]
+    main += [f"downloads/{kind}/{table.name}.csv" for table in TABLES for kind in ("csv", "csv-excel")]
+    assert set(main) <= set(files), sorted(set(main) - set(files))
+    # every file offered for download, and nothing else, each with its own checksum and size
+    assert set(described) == {SITE_URL + path for path in files}
+    for path, data in files.items():
+        distribution = described[SITE_URL + path]
+        assert distribution["spdx:checksum"]["spdx:checksumValue"] == hashlib.sha256(data).hexdigest(), path
+        assert distribution["dcat:byteSize"]["@value"] == str(len(data)), path
 
 
 def test_sitemap_has_hreflang_alternates(site) -> None:

@@ -30,7 +30,7 @@ from .parquet import parquet_bytes
 from .snapshots import Snapshot
 from .store import Release, Store
 from .tables import schema_tables
-from .texts import text
+from .texts import descriptions, text
 
 
 @dataclass(frozen=True)
@@ -111,20 +111,11 @@ def _release_files(store: Store, release: Release) -> list[Download]:
     return [Download(f"releases/{release.version}/{name}", kind, *titles[name], data) for name, kind, data in made]
 
 
-#: What each file of a release is, in both languages (the tables' are their titles).
-_WHAT = {
-    "datapackage.zip": ("完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-    "actionplans.xlsx": ("Excel 工作簿", "Excel workbook"),
-    "actionplans.sqlite": ("SQLite 数据库", "SQLite database"),
-    "actionplans.json": ("全部数据表（JSON）", "Every table as JSON"),
-    "actionplans-parquet.zip": (text("parquet_zip")["zh"], text("parquet_zip")["en"]),
-    "changes.json": ("与上一版本相比的变化（JSON）", "Changes from the previous release (JSON)"),
-    "changes.csv": ("与上一版本相比的变化（CSV，每项变化一行）", "Changes from the previous release (CSV, a row per change)"),
-}
-
-
 def _titles(descriptor: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    out = dict(_WHAT)
+    """What each file of a release is, in both languages (``data/downloads.yaml``; the tables' are their titles)."""
+    out = {name: (what["zh"], what["en"]) for name, what in descriptions()["release"].items()}
+    parquet = text("parquet_zip")
+    out["actionplans-parquet.zip"] = (parquet["zh"], parquet["en"])
     for r in descriptor["resources"]:
         out["csv/" + r["path"]] = (r.get("title_zh", r["name"]), r.get("title", r["name"]))
         one = text("parquet_table", table=m.Text(r.get("title_zh", r["name"]), r.get("title", r["name"])))
@@ -179,8 +170,8 @@ def release_catalog(p: Published, base: str) -> bytes:
         "@type": "dcat:Dataset",
         "dct:identifier": f"{descriptor.get('name')}@{p.version}",
         "dct:title": [
-            {"@value": f"{descriptor.get('title_zh', '')}（{p.version}）", "@language": "zh-Hans"},
-            {"@value": f"{descriptor.get('title', '')} ({p.version})", "@language": "en"},
+            {"@value": descriptions()["release_title"]["zh"].format(title=descriptor.get("title_zh", ""), version=p.version), "@language": "zh-Hans"},
+            {"@value": descriptions()["release_title"]["en"].format(title=descriptor.get("title", ""), version=p.version), "@language": "en"},
         ],
         "dcat:version": p.version,
         "dct:issued": {"@value": p.release.date, "@type": "xsd:date"},

@@ -37,9 +37,9 @@ def datasette_metadata(meta: m.PackageMeta, base: str = "", schema: Sequence[Tab
     """The metadata of the SQLite database of ``schema`` (every table by default), as JSON."""
     tables = list(schema or TABLES)
     referred = {key.resource for t in tables for key in t.foreign_keys}
-    source = text("datasette_source")
+    source = text("datasette_source", title=meta.title)
     licence = {"license": meta.licence_title, "license_url": meta.licence_path}
-    origin: dict[str, str] = {"source": both(f"{meta.title.en}: {source['en']}", f"{meta.title.zh}：{source['zh']}")}
+    origin: dict[str, str] = {"source": both(source["en"], source["zh"])}
     if base:
         origin["source_url"] = base + "data/"
     described: dict[str, Any] = {}

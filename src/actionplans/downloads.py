@@ -28,7 +28,7 @@ from .files import json_value
 from .parquet import parquet_bytes
 from .paths import DESCRIPTOR_NAME
 from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table
-from .texts import text
+from .texts import descriptions, text
 
 #: A table's rows as JSON-ready objects (column name to typed value).
 Rows = dict[str, list[dict[str, Any]]]
@@ -129,7 +129,7 @@ def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Downl
     """The texts of the sources that may be republished in full (``republish: whole``), as
     plain-text downloads; the others' texts are not offered."""
     return [
-        Download(f"downloads/sources/{s.id}.txt", "TXT", f"{s.title.zh}：原文", f"{s.title.en}: text", texts[s.id].encode("utf-8"))
+        Download(f"downloads/sources/{s.id}.txt", "TXT", *_described("source_text", source=s.title), texts[s.id].encode("utf-8"))
         for s in dataset.sources.values()
         if s.republish == "whole" and s.id in texts
     ]
@@ -137,30 +137,34 @@ def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Downl
 
 def listings(titles: dict[str, m.Text]) -> list[tuple[str, str, str, str]]:
     """(path, format, description zh, description en) of every download, in page order."""
+    current = descriptions()["current"]
+    kinds = {"datapackage.zip": "ZIP", "actionplans.xlsx": "XLSX", "actionplans.sqlite": "SQLite", "actionplans.json": "JSON"}
+    out = [(f"downloads/{name}", kinds[name], what["zh"], what["en"]) for name, what in current.items()]
     metadata, parquet = text("datasette_metadata"), text("parquet_zip")
-    out = [
-        ("downloads/datapackage.zip", "ZIP", "完整数据包（datapackage.json 与全部 CSV）", "The whole data package (datapackage.json and every CSV)"),
-        ("downloads/actionplans.xlsx", "XLSX", "Excel 工作簿：每张表一页，另附字段说明页", "Excel workbook: a sheet per table and a sheet describing the fields"),
-        ("downloads/actionplans.sqlite", "SQLite", "SQLite 数据库，含主键和外键", "SQLite database with primary and foreign keys"),
-        ("downloads/actionplans.metadata.json", "JSON (Datasette)", metadata["zh"], metadata["en"]),
-        ("downloads/actionplans.json", "JSON", "全部数据表（JSON）", "Every table as JSON"),
-        ("downloads/actionplans-parquet.zip", "ZIP (Parquet)", parquet["zh"], parquet["en"]),
-    ]
+    out.insert(3, ("downloads/actionplans.metadata.json", "JSON (Datasette)", metadata["zh"], metadata["en"]))
+    out.append(("downloads/actionplans-parquet.zip", "ZIP (Parquet)", parquet["zh"], parquet["en"]))
     for table in TABLES:
-        out.append((f"downloads/csv/{table.name}.csv", "CSV", f"{table.zh}（UTF-8）", f"{table.en} (UTF-8)"))
-        out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", f"{table.zh}（带 BOM，便于 Excel 打开）", f"{table.en} (with BOM, for Excel)"))
-        one = text("parquet_table", table=m.Text(table.zh, table.en))
+        name = m.Text(table.zh, table.en)
+        out.append((f"downloads/csv/{table.name}.csv", "CSV", *_described("table_csv", table=name)))
+        out.append((f"downloads/csv-excel/{table.name}.csv", "CSV (BOM)", *_described("table_csv_excel", table=name)))
+        one = text("parquet_table", table=name)
         out.append((f"downloads/parquet/{table.name}.parquet", "Parquet", one["zh"], one["en"]))
     for plan_id, title in titles.items():
         at = f"downloads/plans/{plan_id}"
         subset = text("parquet_subset", title=title)
         out += [
-            (f"{at}.zip", "ZIP (CSV)", f"{title.zh}：CSV 子集", f"{title.en}: CSV subset"),
-            (f"{at}.json", "JSON", f"{title.zh}：JSON 子集", f"{title.en}: JSON subset"),
-            (f"{at}.xlsx", "XLSX", f"{title.zh}：Excel 子集", f"{title.en}: Excel subset"),
+            (f"{at}.zip", "ZIP (CSV)", *_described("plan_zip", plan=title)),
+            (f"{at}.json", "JSON", *_described("plan_json", plan=title)),
+            (f"{at}.xlsx", "XLSX", *_described("plan_xlsx", plan=title)),
             (f"{at}.parquet.zip", "ZIP (Parquet)", subset["zh"], subset["en"]),
         ]
     return out
+
+
+def _described(kind: str, **names: m.Text) -> tuple[str, str]:
+    """A download's description in both languages, each with the titles it names filled in."""
+    both = text(kind, **names)
+    return both["zh"], both["en"]
 
 
 # --- plan subsets, by the declared foreign keys ----------------------------------------------

@@ -93,6 +93,11 @@ class ContentError(ActionplansError):
         count = len(self.problems)
         super().__init__(f"{count} error{'s' if count != 1 else ''}")
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]], dict[str, object]]:
+        # made again from its problems (its args are only the count's wording), so that it
+        # crosses a process boundary, as an error raised in a worker of a pool does
+        return (type(self), (self.problems,), dict(self.__dict__))
+
     def report(self) -> str:
         lines = [str(p) for p in self.problems]
         lines.append(str(self))

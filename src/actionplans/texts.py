@@ -1,5 +1,5 @@
-"""The few texts the downloads carry themselves (what a file is, in both languages), kept as data
-in ``data/downloads.yaml`` rather than in code."""
+"""The texts the downloads carry themselves (what each file is, in both languages), kept as data
+in ``data/downloads.yaml`` rather than in code: the one reader of that file."""
 
 from __future__ import annotations
 
@@ -9,22 +9,21 @@ from typing import Any
 
 import yaml
 
-_FILE = Path(__file__).parent / "data" / "downloads.yaml"
+#: What each download is, in Chinese and English.
+DESCRIPTIONS = Path(__file__).parent / "data" / "downloads.yaml"
 
 
 @functools.cache
-def _texts() -> dict[str, dict[str, str]]:
-    loaded = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
-    return {key: {"zh": str(value["zh"]), "en": str(value["en"])} for key, value in loaded.items()}
+def descriptions() -> dict[str, Any]:
+    """``data/downloads.yaml`` as it is: entries of ``zh`` and ``en``, some grouped by file name."""
+    return dict(yaml.safe_load(DESCRIPTIONS.read_text(encoding="utf-8")))
 
 
 def text(key: str, **values: Any) -> dict[str, str]:
     """The text ``key`` in both languages (``zh``, ``en``), its ``{names}`` filled from ``values``:
     a value with ``zh`` and ``en`` attributes (a ``Text``) gives each language its own."""
-    return {
-        lang: template.format(**{name: getattr(value, lang, value) for name, value in values.items()})
-        for lang, template in _texts()[key].items()
-    }
+    entry = descriptions()[key]
+    return {lang: str(entry[lang]).format(**{name: getattr(value, lang, value) for name, value in values.items()}) for lang in ("zh", "en")}
 
 
-__all__ = ["text"]
+__all__ = ["DESCRIPTIONS", "descriptions", "text"]
