@@ -9,6 +9,7 @@ def npm_ci(session: nox.Session) -> None:
     """The site's npm tools (Pagefind, pinned in package-lock.json), into node_modules/."""
     session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
 
+
 # `nox` runs everything (what .ci/run runs); `nox -s tests` is the fast tier alone.
 nox.options.sessions = ["lint", "types", "check_generated", "full"]
 nox.options.default_venv_backend = "venv"
@@ -36,6 +37,7 @@ def lint(session: nox.Session) -> None:
     """Lint and format-check with ruff."""
     session.install("ruff")
     session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "noxfile.py")
 
 
 @nox.session
@@ -59,7 +61,12 @@ def a11y_report(session: nox.Session) -> None:
     npm_ci(session)
     session.install("-e", ".[site,test]")
     session.run(
-        "pytest", "-m", "", "tests/test_accessibility.py", "tests/test_site.py::test_no_broken_internal_link_or_anchor", *session.posargs,
+        "pytest",
+        "-m",
+        "",
+        "tests/test_accessibility.py",
+        "tests/test_site.py::test_no_broken_internal_link_or_anchor",
+        *session.posargs,
         env={"ACTIONPLANS_A11Y_REPORT": "reports/accessibility.json"},
     )
 
@@ -68,10 +75,22 @@ def a11y_report(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Regenerate the generated files: docs/content-format.md, docs/problems.md and .zenodo.json (from datapackage/)."""
     session.install("-e", ".")
-    session.run("python", "-c", "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())")
-    session.run("python", "-c", "from actionplans.problems import reference; open('docs/problems.md', 'w', encoding='utf-8').write(reference())")
-    session.run("python", "-c", "import actionplans; from actionplans.publishing import zenodo_json; "
-                "open('.zenodo.json', 'w', encoding='utf-8').write(zenodo_json(actionplans.load('datapackage')))")
+    session.run(
+        "python",
+        "-c",
+        "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())",
+    )
+    session.run(
+        "python",
+        "-c",
+        "from actionplans.problems import reference; open('docs/problems.md', 'w', encoding='utf-8').write(reference())",
+    )
+    session.run(
+        "python",
+        "-c",
+        "import actionplans; from actionplans.publishing import zenodo_json; "
+        "open('.zenodo.json', 'w', encoding='utf-8').write(zenodo_json(actionplans.load('datapackage')))",
+    )
 
 
 @nox.session

@@ -76,9 +76,12 @@ def measure_against_floor(
         floor_peaks.append(floor_peak)
         shares.append(max(0.0, (elapsed - floor_elapsed) / elapsed))
     return {
-        "build": statistics.median(builds), "build_mem": max(peaks),
-        "mkdocs": statistics.median(floors), "mkdocs_mem": max(floor_peaks),
-        "mkdocs_stage": statistics.median(stages) if stages else 0.0, "outside": statistics.median(shares),
+        "build": statistics.median(builds),
+        "build_mem": max(peaks),
+        "mkdocs": statistics.median(floors),
+        "mkdocs_mem": max(floor_peaks),
+        "mkdocs_stage": statistics.median(stages) if stages else 0.0,
+        "outside": statistics.median(shares),
     }
 
 
@@ -94,11 +97,17 @@ def bench(size: int, runs: int, workdir: Path, build_runs: int) -> dict[str, flo
     row["check"], row["check_mem"] = measure([*ap, "check"], project, runs)
     row["check_serial"], _ = measure(["env", "ACTIONPLANS_WORKERS=1", *ap, "check"], project, runs)
     row["package"], row["package_mem"] = measure([*ap, "package"], project, runs)
-    row["render"], row["render_mem"] = measure([*ap, "render"], project, runs, prepare=lambda: shutil.rmtree(project / "build", ignore_errors=True))
+    row["render"], row["render_mem"] = measure(
+        [*ap, "render"], project, runs, prepare=lambda: shutil.rmtree(project / "build", ignore_errors=True)
+    )
     floor_site = project / "floor-site"
     row |= measure_against_floor(
-        [*ap, "build"], [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)], project, build_runs,
-        prepare_build=clean_build, prepare_floor=lambda: shutil.rmtree(floor_site, ignore_errors=True),
+        [*ap, "build"],
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)],
+        project,
+        build_runs,
+        prepare_build=clean_build,
+        prepare_floor=lambda: shutil.rmtree(floor_site, ignore_errors=True),
     )
     row["pages"] = sum(1 for _ in (project / "site").rglob("*.html"))
     row["site_mb"] = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 2**20
@@ -116,12 +125,17 @@ def real_corpus(workdir: Path, runs: int) -> dict[str, float]:
     build = [sys.executable, "-m", "actionplans", "build"]
     run_once(build, project)  # the pages MkDocs builds, and the site the Pagefind runs are read from
     floor_site = project / "floor-site"
-    script = " && ".join([
-        shlex.join([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)]),
-        *(shlex.join(command) for command in pagefind_commands(project / "site", floor_site)),
-    ])
+    script = " && ".join(
+        [
+            shlex.join([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(floor_site)]),
+            *(shlex.join(command) for command in pagefind_commands(project / "site", floor_site)),
+        ]
+    )
     row = measure_against_floor(
-        build, ["sh", "-c", script], project, runs,
+        build,
+        ["sh", "-c", script],
+        project,
+        runs,
         prepare_build=lambda: shutil.rmtree(project / "site", ignore_errors=True),
         prepare_floor=lambda: shutil.rmtree(floor_site, ignore_errors=True),
     )
@@ -226,16 +240,16 @@ def _method(runs: int) -> str:
         "synthetic newspaper-layout source (about 140 Chinese characters and 1 KB of English per task). Each stage runs "
         f"as a whole process (`python -m actionplans check|package|render|build`), {runs} times (the full build and "
         "`mkdocs build` alone once at 10,000 tasks); the table shows the median wall time and the peak resident memory of the full build. "
-        "\"check in one process\" is `check` with `ACTIONPLANS_WORKERS=1`: the content files read one after another instead of by one "
+        '"check in one process" is `check` with `ACTIONPLANS_WORKERS=1`: the content files read one after another instead of by one '
         "process per CPU, the one parallel path left (it stays where it saves at least 20 % at 10,000 tasks). "
         "`mkdocs build` alone builds the same generated docs tree with the same configuration: the floor MkDocs, "
         "Material and mkdocs-static-i18n set (the search index is not MkDocs' any more: the build runs Pagefind after it, "
         "one of our stages here, measured on its own in the search section below). The full build and `mkdocs build` alone run in turn "
-        "(build, mkdocs, build, mkdocs…), so that a drift in the machine's speed touches both alike; \"outside MkDocs\" "
+        '(build, mkdocs, build, mkdocs…), so that a drift in the machine\'s speed touches both alike; "outside MkDocs" '
         "is the median over those pairs of (full build - `mkdocs build` alone) / full build: the share spent in our own stages (checking the content, "
         "reading the data package, making the downloads, rendering the pages, indexing the search, writing the files). "
-        "\"MkDocs stage of the build\" is the time the build itself reports for running MkDocs (its `timings:` line), "
-        "and \"outside it\" is 1 - that / full build: the same share measured inside one process, free of the "
+        '"MkDocs stage of the build" is the time the build itself reports for running MkDocs (its `timings:` line), '
+        'and "outside it" is 1 - that / full build: the same share measured inside one process, free of the '
         "run-to-run noise of two separate commands (and counting interpreter start-up and imports as ours).\n\n"
     )
 

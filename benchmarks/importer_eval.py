@@ -39,8 +39,17 @@ from actionplans.quotes import SourceText, squeeze  # noqa: E402
 DATA = ROOT / "tests" / "data" / "importer"
 #: How the hand-built plans' units are printed.
 PRINTED = {
-    "person": {"人", "名"}, "percent": {"%"}, "percentage-point": {"个百分点", "百分点"}, "item": {"项"}, "measure": {"项"},
-    "task": {"项"}, "department": {"部门"}, "visit": {"次"}, "year": {"年"}, "base": {"家"}, "station": {"个"},
+    "person": {"人", "名"},
+    "percent": {"%"},
+    "percentage-point": {"个百分点", "百分点"},
+    "item": {"项"},
+    "measure": {"项"},
+    "task": {"项"},
+    "department": {"部门"},
+    "visit": {"次"},
+    "year": {"年"},
+    "base": {"家"},
+    "station": {"个"},
 }
 FIELDS = ("title", "issuers", "issuer count", "period", "tasks", "figures")
 #: The corpus is compared on more: what a reviewer decides as well as what the text states.
@@ -107,8 +116,12 @@ def _canonical(gazetteer: Gazetteer, names: list[str]) -> set[str]:
 def drafts(content: Path, source: str, gazetteer: Gazetteer) -> list[Plan]:
     """The plans the importer wrote for ``source``, as the comparison sees them."""
     text = SourceText((content / "sources" / f"{source}.txt").read_text(encoding="utf-8"))
-    organizations = {o["id"]: o["name"]["zh"] for o in yaml.safe_load((content / "organizations.yaml").read_text(encoding="utf-8"))}
-    units = {u["id"]: u["label"]["zh"] for u in yaml.safe_load((content / "vocabularies" / "units.yaml").read_text(encoding="utf-8"))}
+    organizations = {
+        o["id"]: o["name"]["zh"] for o in yaml.safe_load((content / "organizations.yaml").read_text(encoding="utf-8"))
+    }
+    units = {
+        u["id"]: u["label"]["zh"] for u in yaml.safe_load((content / "vocabularies" / "units.yaml").read_text(encoding="utf-8"))
+    }
     out = []
     for path in sorted((content / "plans").glob(f"{source}*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -123,8 +136,12 @@ def drafts(content: Path, source: str, gazetteer: Gazetteer) -> list[Plan]:
             figures.add((Decimal(str(figure["value"])), value_to, unit_key(figure["unit"], units)))
         out.append(
             Plan(
-                data["title"]["zh"], _canonical(gazetteer, [organizations.get(i, i) for i in data["issuers"]]), data["issuer_count"],
-                (data["period_start"], data["period_end"]), tasks, figures,
+                data["title"]["zh"],
+                _canonical(gazetteer, [organizations.get(i, i) for i in data["issuers"]]),
+                data["issuer_count"],
+                (data["period_start"], data["period_end"]),
+                tasks,
+                figures,
             )
         )
     return out
@@ -145,8 +162,12 @@ def seed_answers(gazetteer: Gazetteer) -> list[Plan]:
         figures = {(f.value, f.value_to, unit_key(f.unit_id)) for f in plan.figures}
         out.append(
             Plan(
-                plan.title.zh, _canonical(gazetteer, [o.name.zh for o in plan.issuers]), plan.issuer_count,
-                (plan.period_start, plan.period_end), [(t.span.start, t.span.end) for t in plan.tasks], figures,
+                plan.title.zh,
+                _canonical(gazetteer, [o.name.zh for o in plan.issuers]),
+                plan.issuer_count,
+                (plan.period_start, plan.period_end),
+                [(t.span.start, t.span.end) for t in plan.tasks],
+                figures,
             )
         )
     return out
@@ -164,12 +185,22 @@ def key_answers(key: dict, text: SourceText, gazetteer: Gazetteer) -> list[Plan]
         figures = set()
         for figure in plan.get("figures") or []:
             value_to = figure.get("value_to")
-            figures.add((Decimal(str(figure["value"])), Decimal(str(value_to)) if value_to is not None else None, unit_key(str(figure["unit"]))))
+            figures.add(
+                (
+                    Decimal(str(figure["value"])),
+                    Decimal(str(value_to)) if value_to is not None else None,
+                    unit_key(str(figure["unit"])),
+                )
+            )
         title = plan.get("title")
         out.append(
             Plan(
-                squeeze(title) if title else None, _canonical(gazetteer, plan.get("issuers") or []), plan.get("issuer_count"),
-                (plan.get("period_start"), plan.get("period_end")), tasks, figures,
+                squeeze(title) if title else None,
+                _canonical(gazetteer, plan.get("issuers") or []),
+                plan.get("issuer_count"),
+                (plan.get("period_start"), plan.get("period_end")),
+                tasks,
+                figures,
             )
         )
     return out
@@ -182,7 +213,14 @@ def compare(scores: dict[str, Score], found: list[Plan], expected: list[Plan], v
     for answer in expected:
         match = next((p for p in remaining if p.title and answer.title and squeeze(p.title) == answer.title), None)
         if match is None:
-            match = next((p for p in remaining if p.title and answer.title and (squeeze(p.title) in answer.title or answer.title in squeeze(p.title))), None)
+            match = next(
+                (
+                    p
+                    for p in remaining
+                    if p.title and answer.title and (squeeze(p.title) in answer.title or answer.title in squeeze(p.title))
+                ),
+                None,
+            )
         if match is not None:
             remaining.remove(match)
         pairs.append((answer, match))
@@ -191,13 +229,17 @@ def compare(scores: dict[str, Score], found: list[Plan], expected: list[Plan], v
         scores["title"].add({squeeze(d.title)} if d.title else set(), {answer.title} if answer.title else set())
         scores["issuers"].add(d.issuers, answer.issuers)
         scores["issuer count"].add({d.issuer_count} - {None}, {answer.issuer_count} - {None})
-        scores["period"].add({d.period} if d.period != (None, None) else set(), {answer.period} if answer.period != (None, None) else set())
+        scores["period"].add(
+            {d.period} if d.period != (None, None) else set(), {answer.period} if answer.period != (None, None) else set()
+        )
         _task_score(scores["tasks"], d.tasks, answer.tasks)
         scores["figures"].add(d.figures, answer.figures)
         if verbose:
             missing = answer.figures - d.figures
             extra = d.figures - answer.figures
-            print(f"  {verbose}: 《{answer.title}》 tasks {len(d.tasks)}/{len(answer.tasks)}; figures missing {sorted(missing, key=str)} extra {sorted(extra, key=str)}; issuers {d.issuers} vs {answer.issuers}")
+            print(
+                f"  {verbose}: 《{answer.title}》 tasks {len(d.tasks)}/{len(answer.tasks)}; figures missing {sorted(missing, key=str)} extra {sorted(extra, key=str)}; issuers {d.issuers} vs {answer.issuers}"
+            )
     for extra in remaining:  # plans found that no key has
         scores["title"].add({squeeze(extra.title)} if extra.title else set(), set())
         scores["tasks"].found += len(extra.tasks)
@@ -216,12 +258,24 @@ def corpus_draft(path: Path, text: SourceText, organizations: dict[str, str], ga
     """A draft plan file as the comparison sees it (figures by value: the drafts' units are the
     printed ones, the published plans' are the vocabulary's)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    statements = [data["announcement"]["zh"], *(x["zh"] for key in ("aims", "principles", "safeguards") for x in data.get(key) or [])]
+    statements = [
+        data["announcement"]["zh"],
+        *(x["zh"] for key in ("aims", "principles", "safeguards") for x in data.get(key) or []),
+    ]
     return Plan(
-        squeeze(data["title"]["zh"]), _canonical(gazetteer, [organizations.get(i, i) for i in data["issuers"]]), data["issuer_count"],
-        (data["period_start"], data["period_end"]), _spans(text, [t["text"]["zh"] for t in data["tasks"]]),
-        {(Decimal(str(f["value"])), Decimal(str(f["value_to"])) if f["value_to"] is not None else None, "") for f in data["figures"]},
-        region=data["region"], statements=_spans(text, statements), themes=set(data["themes"] or []), groups=set(data["groups"] or []),
+        squeeze(data["title"]["zh"]),
+        _canonical(gazetteer, [organizations.get(i, i) for i in data["issuers"]]),
+        data["issuer_count"],
+        (data["period_start"], data["period_end"]),
+        _spans(text, [t["text"]["zh"] for t in data["tasks"]]),
+        {
+            (Decimal(str(f["value"])), Decimal(str(f["value_to"])) if f["value_to"] is not None else None, "")
+            for f in data["figures"]
+        },
+        region=data["region"],
+        statements=_spans(text, statements),
+        themes=set(data["themes"] or []),
+        groups=set(data["groups"] or []),
     )
 
 
@@ -234,11 +288,16 @@ def corpus_answers(gazetteer: Gazetteer) -> dict[str, list[Plan]]:
             continue
         out.setdefault(plan.source_id, []).append(
             Plan(
-                squeeze(plan.title.zh), _canonical(gazetteer, [o.name.zh for o in plan.issuers]), plan.issuer_count,
-                (plan.period_start, plan.period_end), [(t.span.start, t.span.end) for t in plan.tasks],
-                {(f.value, f.value_to, "") for f in plan.figures}, region=plan.region_id,
+                squeeze(plan.title.zh),
+                _canonical(gazetteer, [o.name.zh for o in plan.issuers]),
+                plan.issuer_count,
+                (plan.period_start, plan.period_end),
+                [(t.span.start, t.span.end) for t in plan.tasks],
+                {(f.value, f.value_to, "") for f in plan.figures},
+                region=plan.region_id,
                 statements=[(s.span.start, s.span.end) for s in plan.statements if s.kind != "task-count"],
-                themes=set(plan.theme_ids), groups=set(plan.group_ids),
+                themes=set(plan.theme_ids),
+                groups=set(plan.group_ids),
             )
         )
     return out
@@ -272,21 +331,32 @@ def evaluate_corpus(verbose: bool) -> tuple[dict[str, Score], dict[str, Score], 
     first = {name: Score() for name in CORPUS_FIELDS}
     now = {name: Score() for name in CORPUS_FIELDS}
     archive = DATA / "first-import"
-    organizations = {o["id"]: o["name"]["zh"] for o in yaml.safe_load((archive / "organizations.yaml").read_text(encoding="utf-8"))}
-    organizations |= {o["id"]: o["name"]["zh"] for o in yaml.safe_load((ROOT / "content" / "organizations.yaml").read_text(encoding="utf-8"))}
+    organizations = {
+        o["id"]: o["name"]["zh"] for o in yaml.safe_load((archive / "organizations.yaml").read_text(encoding="utf-8"))
+    }
+    organizations |= {
+        o["id"]: o["name"]["zh"] for o in yaml.safe_load((ROOT / "content" / "organizations.yaml").read_text(encoding="utf-8"))
+    }
     with tempfile.TemporaryDirectory(prefix="ap-import-corpus-") as folder:
         for source, expected in sorted(answers.items()):
             raw = (ROOT / "content" / "sources" / f"{source}.txt").read_text(encoding="utf-8")
             text = SourceText(raw)
             drafted = [p for p in sorted(archive.glob("*.yaml")) if p.name not in ("organizations.yaml", "units.yaml")]
-            archived = [corpus_draft(p, text, organizations, gazetteer) for p in drafted if yaml.safe_load(p.read_text(encoding="utf-8"))["source"] == source]
+            archived = [
+                corpus_draft(p, text, organizations, gazetteer)
+                for p in drafted
+                if yaml.safe_load(p.read_text(encoding="utf-8"))["source"] == source
+            ]
             compare_corpus(first, archived, expected, f"first import: {source}" if verbose else None)
             content = _content(Path(folder) / source)
             path = Path(folder) / f"{source}.txt"
             path.write_text(raw, encoding="utf-8")
             try:
                 import_texts([path], content, source_id=source)
-                current = [corpus_draft(p, text, organizations | _ids(content), gazetteer) for p in sorted((content / "plans").glob("*.yaml"))]
+                current = [
+                    corpus_draft(p, text, organizations | _ids(content), gazetteer)
+                    for p in sorted((content / "plans").glob("*.yaml"))
+                ]
             except Exception as error:  # an import that fails counts as nothing found
                 if verbose:
                     print(f"  now: {source}: {error}")
@@ -367,7 +437,11 @@ def evaluate(verbose: bool) -> tuple[dict[str, Score], dict[str, Score], int]:
                 if verbose:
                     print(f"  {key['id']}: {error}")
                 found = []
-            text = SourceText((content / "sources" / f"{key['id']}.txt").read_text(encoding="utf-8")) if found else SourceText(text_path.read_text(encoding="utf-8"))
+            text = (
+                SourceText((content / "sources" / f"{key['id']}.txt").read_text(encoding="utf-8"))
+                if found
+                else SourceText(text_path.read_text(encoding="utf-8"))
+            )
             compare(others, found, key_answers(key, text, gazetteer), key["id"] if verbose else None)
     return seed, others, len(keys)
 
@@ -409,8 +483,7 @@ def speed() -> tuple[float, float, int]:
 
 def table(seed: dict[str, Score], others: dict[str, Score], count: int) -> str:
     lines = [
-        "| field | seed page: precision | recall | F1 | found | "
-        f"{count} other real texts: precision | recall | F1 | found |",
+        f"| field | seed page: precision | recall | F1 | found | {count} other real texts: precision | recall | F1 | found |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in FIELDS:
@@ -443,7 +516,7 @@ def main() -> None:
             "`tests/data/importer/texts/` (news reports and plan texts as web pages store them, with their furniture, spam and cut-off "
             "ends) with its hand-written key in `keys/`. Tasks match by span (an overlap of at least 90 % of their union), figures by "
             "value and unit, titles exactly, issuers by name (a short form counts as its full name), co-issuer counts and periods exactly. "
-            "\"found\" is matched / expected."
+            '"found" is matched / expected.'
         )
         corpus_method = (
             "The corpus: each published plan (the seed page's aside) is compared with the importer's draft of its source, "
@@ -455,7 +528,8 @@ def main() -> None:
             "removed the precision."
         )
         replace_section(
-            args.out, "importer",
+            args.out,
+            "importer",
             "## Importer\n\n" + method + "\n\n" + result + "\n" + corpus_method + "\n\n" + corpus + "\n" + times + "\n" + timing,
         )
 

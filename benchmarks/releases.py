@@ -51,12 +51,24 @@ def synthetic(rows: int, seed: int = 7) -> tuple[Snapshot, Snapshot]:
     """Two versions of a 100,000-row table with a composite key and typed columns: 1 % of rows
     corrected, 0.5 % added, 0.5 % removed."""
     rng = random.Random(seed)
-    fields = [{"name": "plan", "type": "string"}, {"name": "ordinal", "type": "integer"}, {"name": "title", "type": "string"},
-              {"name": "text", "type": "string"}, {"name": "value", "type": "number"}, {"name": "year", "type": "integer"}]
+    fields = [
+        {"name": "plan", "type": "string"},
+        {"name": "ordinal", "type": "integer"},
+        {"name": "title", "type": "string"},
+        {"name": "text", "type": "string"},
+        {"name": "value", "type": "number"},
+        {"name": "year", "type": "integer"},
+    ]
     schema = {"fields": fields, "primaryKey": ["plan", "ordinal"]}
     old_rows = [
-        {"plan": f"plan-{i // 10}", "ordinal": i % 10 + 1, "title": f"Task {i}", "text": "Improve the service network " * 8,
-         "value": Decimal(rng.randint(1, 10_000)) / 10, "year": 2024 + i % 3}
+        {
+            "plan": f"plan-{i // 10}",
+            "ordinal": i % 10 + 1,
+            "title": f"Task {i}",
+            "text": "Improve the service network " * 8,
+            "value": Decimal(rng.randint(1, 10_000)) / 10,
+            "year": 2024 + i % 3,
+        }
         for i in range(rows)
     ]
     new_rows = []
@@ -71,7 +83,9 @@ def synthetic(rows: int, seed: int = 7) -> tuple[Snapshot, Snapshot]:
         if rng.random() < 0.005:
             new_rows.append({**row, "ordinal": row["ordinal"] + 1000, "title": "An added task"})
     descriptor = {"name": "bench", "resources": [{"name": "tasks", "path": "tasks.csv", "schema": schema}]}
-    return Snapshot(descriptor, {"tasks": TableData("tasks", schema, old_rows)}), Snapshot(descriptor, {"tasks": TableData("tasks", schema, new_rows)})
+    return Snapshot(descriptor, {"tasks": TableData("tasks", schema, old_rows)}), Snapshot(
+        descriptor, {"tasks": TableData("tasks", schema, new_rows)}
+    )
 
 
 def differ(rows: int, runs: int) -> dict[str, float]:
@@ -126,9 +140,18 @@ def store_at_scale(workdir: Path, tasks: int, releases: int, share: float) -> di
     History.of(Store(store.folder), cache)
     warm = time.perf_counter() - started
     return {
-        "tasks": tasks, "releases": releases, "share": share, "size": size, "first": first, "git": git,
-        "later": (size - first) / max(1, releases - 1), "record": statistics.median(record_times[1:] or record_times), "rebuild": rebuild,
-        "cold": cold, "warm": warm, "cache": sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()),
+        "tasks": tasks,
+        "releases": releases,
+        "share": share,
+        "size": size,
+        "first": first,
+        "git": git,
+        "later": (size - first) / max(1, releases - 1),
+        "record": statistics.median(record_times[1:] or record_times),
+        "rebuild": rebuild,
+        "cold": cold,
+        "warm": warm,
+        "cache": sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()),
     }
 
 
@@ -139,7 +162,11 @@ def git_size(folder: Path) -> int:
     for release in sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: tuple(int(x) for x in p.name.split("."))):
         shutil.copytree(release, repo / "releases" / release.name)
         subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-        subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", release.name], cwd=repo, check=True)
+        subprocess.run(
+            ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", release.name],
+            cwd=repo,
+            check=True,
+        )
     subprocess.run(["git", "gc", "-q"], cwd=repo, check=True)
     return sum(p.stat().st_size for p in (repo / ".git").rglob("*") if p.is_file())
 
@@ -147,6 +174,7 @@ def git_size(folder: Path) -> int:
 # --- the build with 20 releases of the real corpus ---------------------------------------------------------
 def real_builds(workdir: Path, releases: int, runs: int) -> dict[str, float]:
     """``actionplans build`` of the bundled content with one release, and with ``releases``."""
+
     def project(name: str, count: int) -> Path:
         target = workdir / name
         for folder in ("content", "site_templates"):
@@ -157,10 +185,17 @@ def real_builds(workdir: Path, releases: int, runs: int) -> dict[str, float]:
         title = "Diversified funding mechanism"
         for number in range(count):
             if number:  # each later release corrects one task's English title
-                text = text.replace(f'en: "{title}"', f'en: "{title}"'.replace(title, new := f"Diversified funding mechanism ({number})"), 1)
+                text = text.replace(
+                    f'en: "{title}"', f'en: "{title}"'.replace(title, new := f"Diversified funding mechanism ({number})"), 1
+                )
                 title = new
                 plan.write_text(text, encoding="utf-8")
-            subprocess.run([sys.executable, "-m", "actionplans", "release", "--date", "2026-12-01"], cwd=target, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "actionplans", "release", "--date", "2026-12-01"],
+                cwd=target,
+                check=True,
+                capture_output=True,
+            )
         return target
 
     one, many = project("one", 1), project("many", releases)
@@ -175,7 +210,9 @@ def real_builds(workdir: Path, releases: int, runs: int) -> dict[str, float]:
                 if kind == "cold":
                     shutil.rmtree(folder / "build", ignore_errors=True)
                 started = time.perf_counter()
-                result = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=folder, check=True, capture_output=True, text=True)
+                result = subprocess.run(
+                    [sys.executable, "-m", "actionplans", "build"], cwd=folder, check=True, capture_output=True, text=True
+                )
                 times.append(time.perf_counter() - started)
                 line = next(x for x in result.stdout.splitlines() if x.startswith("timings:"))
                 stages.append(float(line.split("releases ")[1].split(" s")[0]))

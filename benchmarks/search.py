@@ -45,7 +45,9 @@ from report import replace_section  # noqa: E402
 from actionplans.search import BUNDLE, NPM_BINARY, Pagefind, runs  # noqa: E402
 
 _TIMINGS = re.compile(r"timings: (.*)")
-_ASSET = re.compile(r'<script[^>]+src="([^"]+)"|<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"')
+_ASSET = re.compile(
+    r'<script[^>]+src="([^"]+)"|<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"'
+)
 _INLINE = re.compile(r"<(script|style)\b(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</\1>", re.S)
 #: The queries of the first-search measurement: a task's words, in both languages.
 QUERIES = {"zh": "服务", "en": "services"}
@@ -62,7 +64,7 @@ def build(project: Path) -> tuple[float, dict[str, float]]:
         raise SystemExit(f"build failed in {project}:\n{result.stderr[-3000:]}")
     found = _TIMINGS.search(result.stdout + result.stderr)
     stages = {}
-    for part in (found.group(1).split(", ") if found else []):
+    for part in found.group(1).split(", ") if found else []:
         name, _, value = part.rpartition(" ")[0].rpartition(" ")
         stages[name] = float(value)
     return elapsed, stages
@@ -82,7 +84,9 @@ def pagefind_peaks(site: Path) -> list[tuple[str, float, float, float]]:
             _, status, usage = os.wait4(process.pid, 0)
             elapsed = time.perf_counter() - started
             if status != 0:
-                raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+                raise SystemExit(
+                    f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
+                )
             measured.append((language, elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime))
     return measured
 
@@ -115,7 +119,9 @@ def first_query(site: Path) -> dict[str, dict[str, float]]:
                 files = [site / url.removeprefix(base).split("?")[0] for url in fetched]
                 raw = sum(f.stat().st_size for f in files)
                 zipped = sum(len(gzip.compress(f.read_bytes())) for f in files)
-                index = sum(f.stat().st_size for f in files if "component-ui" not in f.name and f.suffix != ".js" and f.suffix != ".css")
+                index = sum(
+                    f.stat().st_size for f in files if "component-ui" not in f.name and f.suffix != ".js" and f.suffix != ".css"
+                )
                 out[language] = {"bytes": raw, "gz": zipped, "index": index, "requests": len(fetched)}
                 context.close()
             browser.close()
@@ -156,10 +162,22 @@ def page_budgets(site: Path, tasks: int) -> dict[str, float]:
         heaviest, heaviest_gz = max(heaviest, raw), max(heaviest_gz, gz)
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     files = sum(1 for p in site.rglob("*") if p.is_file())
-    search = sum(p.stat().st_size for b in (site / BUNDLE, site / "en" / BUNDLE, site / "en" / f"{BUNDLE}-zh") for p in b.rglob("*") if p.is_file())
+    search = sum(
+        p.stat().st_size
+        for b in (site / BUNDLE, site / "en" / BUNDLE, site / "en" / f"{BUNDLE}-zh")
+        for p in b.rglob("*")
+        if p.is_file()
+    )
     return {
-        "pages": pages, "largest": largest, "largest_page": largest_page, "assets": heaviest, "assets_gz": heaviest_gz,
-        "site": total, "files": files, "per_task": total / tasks, "search": search,
+        "pages": pages,
+        "largest": largest,
+        "largest_page": largest_page,
+        "assets": heaviest,
+        "assets_gz": heaviest_gz,
+        "site": total,
+        "files": files,
+        "per_task": total / tasks,
+        "search": search,
     }
 
 
@@ -181,7 +199,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="actionplans-search-bench-") as workdir:
         for size in args.sizes:
             project = write_corpus(Path(workdir) / f"corpus-{size}", size)
-            subprocess.run([sys.executable, "-m", "actionplans", "release", "--date", "2026-12-01"], cwd=project, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "actionplans", "release", "--date", "2026-12-01"],
+                cwd=project,
+                check=True,
+                capture_output=True,
+            )
             wall, stages = build(project)
             site = project / "site"
             row = {"tasks": size, "wall": wall, **{f"stage {k}": v for k, v in stages.items()}}
@@ -192,15 +215,17 @@ def main() -> None:
             rows.append(row)
             shutil.rmtree(project, ignore_errors=True)
     lines = [
-        "## Search and page budgets", "",
+        "## Search and page budgets",
+        "",
         f"`python benchmarks/search.py` ({time.strftime('%Y-%m-%d')}; one build per size, synthetic corpora as above, with one release). "
         "Search is Pagefind 1.6.0: one index per language, built after MkDocs, one run each. "
         "A first query is measured in Chromium on the language's home page: every byte fetched from pressing the search "
         f"button to the first results (the dialog's code, then the index), as files served compressed by gzip (what a web "
         f"server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
-        f"\"{QUERIES['en']}\" on the English one. Scripts and styles before interaction: every script and stylesheet a page's HTML "
+        f'"{QUERIES["en"]}" on the English one. Scripts and styles before interaction: every script and stylesheet a page\'s HTML '
         "loads, and its inline ones (the search dialog's are fetched only on first use); raw and gzip-compressed, the largest "
-        "over all pages.", "",
+        "over all pages.",
+        "",
         "| tasks | pages | search stage | MkDocs stage | search / MkDocs | Pagefind runs zh, en: wall (CPU) and peak memory "
         "| first query, zh page | first query, en page | largest HTML page | scripts and styles before interaction | site per task |",
         "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",

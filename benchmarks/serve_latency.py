@@ -51,7 +51,10 @@ def measure(runs: int, log: bool = True) -> tuple[float, list[float]]:
         env.setdefault("PAGEFIND_BINARY", str(ROOT / "node_modules/@pagefind/linux-x64/bin/pagefind_extended"))
         server = subprocess.Popen(
             [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
-            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         try:
             started = time.perf_counter()

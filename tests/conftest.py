@@ -90,7 +90,9 @@ def golden(request: pytest.FixtureRequest):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         assert path.is_file(), f"no golden file {path}; run pytest --update-goldens"
-        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file; if the change is meant, run pytest --update-goldens"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file; if the change is meant, run pytest --update-goldens"
+        )
 
     return check
 
@@ -184,7 +186,13 @@ def chrome():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()

@@ -60,7 +60,11 @@ def run_killed(point: KillPoint, args: list[str], cwd: Path, env: dict[str, str]
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as output:
         process = subprocess.Popen(
             [sys.executable, "-c", _LAUNCHER, point.owner, point.name, point.when, point.match, *args],
-            cwd=cwd, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
         )
         try:
             code = process.wait(timeout=600)

@@ -59,12 +59,15 @@ def test_html_is_valid(site, record_property) -> None:
     command = _vnu()
     if command is None:
         pytest.fail("the W3C Nu HTML Checker is not installed: set VNU_JAR to vnu.jar (npm install vnu-jar) and install Java")
-    result = subprocess.run([*command, "--format", "json", "--skip-non-html", str(site)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*command, "--format", "json", "--skip-non-html", str(site)], capture_output=True, text=True, check=False
+    )
     messages = json.loads(result.stderr)["messages"]
     errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
     warnings = [m for m in messages if m.get("subType") == "warning"]
     unexplained = [
-        m for m in warnings
+        m
+        for m in warnings
         if not any(m["url"].endswith("/" + page) and m["message"].startswith(prefix) for page, prefix in ALLOWED_VNU_WARNINGS)
     ]
     pages = len(_pages(site))
@@ -107,9 +110,12 @@ def test_keyboard_reaches_skip_link_switch_search_and_downloads(chrome, served, 
     for expected in (seen[-1], seen[-2], seen[-3]):
         tab.keyboard.press("Shift+Tab")
         focus = _visible_focus(tab)
-        assert (focus["tag"], focus["cls"], focus["href"], focus["text"]) == (expected["tag"], expected["cls"], expected["href"], expected["text"]), (
-            f"Shift+Tab went to {focus}, expected {expected}"
-        )
+        assert (focus["tag"], focus["cls"], focus["href"], focus["text"]) == (
+            expected["tag"],
+            expected["cls"],
+            expected["href"],
+            expected["text"],
+        ), f"Shift+Tab went to {focus}, expected {expected}"
     # every download link on the data page is reachable by keyboard
     tab.goto(served + "en/data/")
     hrefs = set(tab.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('href'))"))

@@ -87,7 +87,11 @@ def _expected(case: dict, line: int | None) -> str:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_corpus_is_large_enough() -> None:
@@ -137,4 +141,6 @@ def test_every_content_problem_code_is_produced_by_a_case() -> None:
     produced = {yaml.safe_load(path.read_text(encoding="utf-8"))["code"] for path in CASES}
     assert produced <= set(PROBLEMS), sorted(produced - set(PROBLEMS))
     assert not produced & set(UNREACHABLE), "a case produces a code declared unreachable"
-    assert set(PROBLEMS) - set(UNREACHABLE) <= produced, f"codes no bad-content case produces: {sorted(set(PROBLEMS) - set(UNREACHABLE) - produced)}"
+    assert set(PROBLEMS) - set(UNREACHABLE) <= produced, (
+        f"codes no bad-content case produces: {sorted(set(PROBLEMS) - set(UNREACHABLE) - produced)}"
+    )

@@ -73,13 +73,21 @@ def test_the_tasks_csv_is_in_view_on_a_1280_by_800_screen(chrome, served, start)
 
 
 @pytest.mark.parametrize("start", ["", "en/"])
-@pytest.mark.parametrize("path", ["data/", "plans/nm-elderly-meals/", "plans/", "themes/meal-assistance/", "", "sources/", "sources/seed-page/"])
+@pytest.mark.parametrize(
+    "path", ["data/", "plans/nm-elderly-meals/", "plans/", "themes/meal-assistance/", "", "sources/", "sources/seed-page/"]
+)
 def test_new_page_kinds_reflow_at_320_px(chrome, served, start, path) -> None:
     context = chrome.new_context(viewport={"width": 320, "height": 640})
     tab = context.new_page()
     tab.goto(served + start + path)
     assert tab.evaluate("() => document.scrollingElement.scrollWidth") <= 320
-    for selector in ("a[download]", ".ap-figure-card", ".ap-timeline tbody th a", ".ap-facet-chart tbody th a", ".ap-filter select"):
+    for selector in (
+        "a[download]",
+        ".ap-figure-card",
+        ".ap-timeline tbody th a",
+        ".ap-facet-chart tbody th a",
+        ".ap-filter select",
+    ):
         for element in tab.locator(selector).all()[:3]:
             box = element.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= 320, (selector, box)

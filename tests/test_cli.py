@@ -38,8 +38,16 @@ def test_the_same_thing_has_the_same_option_everywhere() -> None:
     readers = {verb for verb in verbs if verb not in ("import", "assets")}  # assets reads the built site (--site)
     assert all("--content" in verbs[verb] for verb in readers)  # the content a verb reads
     assert "--into" in verbs["import"] and "--content" not in verbs["import"]  # the content import writes into
-    assert {verb for verb, options in verbs.items() if "--out" in options} == {"package", "render", "build", "release", "assets"}  # the data package, site or files written
-    assert {verb for verb, options in verbs.items() if "--releases" in options} == readers - {"package"}  # the verbs that show or make releases
+    assert {verb for verb, options in verbs.items() if "--out" in options} == {
+        "package",
+        "render",
+        "build",
+        "release",
+        "assets",
+    }  # the data package, site or files written
+    assert {verb for verb, options in verbs.items() if "--releases" in options} == readers - {
+        "package"
+    }  # the verbs that show or make releases
 
 
 def test_every_verb_and_option_has_help() -> None:

@@ -90,11 +90,18 @@ def test_missing_content_folder(tmp_path) -> None:
 
 def test_all_errors_reported_at_once(content_copy) -> None:
     plan = content_copy / "plans" / "nx-children-care.yaml"
-    text = plan.read_text(encoding="utf-8").replace("period_end: 2026", "period_end: 3026").replace("level: provincial", "level: provincal")
+    text = (
+        plan.read_text(encoding="utf-8")
+        .replace("period_end: 2026", "period_end: 3026")
+        .replace("level: provincial", "level: provincal")
+    )
     plan.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as error:
         load_content(content_copy)
-    assert sorted((p.field, p.code) for p in error.value.problems) == [("level", "unknown-choice"), ("period_end", "invalid-year")]
+    assert sorted((p.field, p.code) for p in error.value.problems) == [
+        ("level", "unknown-choice"),
+        ("period_end", "invalid-year"),
+    ]
     assert error.value.report().splitlines()[-1] == "2 errors"
 
 
@@ -122,10 +129,17 @@ def test_ids_repeated_across_files_are_reported_in_file_order(content_copy) -> N
     report = error.report()
     at = content_copy.as_posix()
     codes = {(Path(p.location.path).name, p.code) for p in error.problems}
-    assert codes == {("nm-elderly-meals.yaml", "unknown-choice"), ("zz-copy.yaml", "duplicate-id"), ("zz-copy.yaml", "id-differs-from-file-name"),
-                     ("zz-page.yaml", "duplicate-id")}, codes
+    assert codes == {
+        ("nm-elderly-meals.yaml", "unknown-choice"),
+        ("zz-copy.yaml", "duplicate-id"),
+        ("zz-copy.yaml", "id-differs-from-file-name"),
+        ("zz-page.yaml", "duplicate-id"),
+    }, codes
     # where each repeat is reported, naming the first use
-    assert f"{at}/plans/zz-copy.yaml:46: tasks[0].id: duplicate task id 'nx-children-care-1' (first at {at}/plans/nx-children-care.yaml:46)" in report
+    assert (
+        f"{at}/plans/zz-copy.yaml:46: tasks[0].id: duplicate task id 'nx-children-care-1' (first at {at}/plans/nx-children-care.yaml:46)"
+        in report
+    )
     assert f"{at}/sources/zz-page.yaml:1: id: duplicate source id 'seed-page' (first at {at}/sources/seed-page.yaml:1)" in report
     assert "zz-copy.yaml:1: id: 'nx-children-care' differs from the file name 'zz-copy'" in report
 

@@ -34,7 +34,9 @@ def test_upstream_frictionless_validate_accepts_it(dataset, tmp_path) -> None:
     write_package(dataset, out)
     result = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", "--json", str(out / "datapackage.json")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
@@ -48,7 +50,9 @@ def test_frictionless_catches_a_broken_foreign_key(dataset, tmp_path) -> None:
     out = tmp_path / "datapackage"
     write_package(dataset, out)
     tasks = out / "tasks.csv"
-    tasks.write_text(tasks.read_text(encoding="utf-8").replace(",sunshine-volunteers,1,", ",no-such-plan,1,", 1), encoding="utf-8")
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace(",sunshine-volunteers,1,", ",no-such-plan,1,", 1), encoding="utf-8"
+    )
     report = Package(str(out / "datapackage.json")).validate()
     kinds = {e.type for task in report.tasks for e in task.errors}
     assert "foreign-key" in kinds
@@ -66,7 +70,18 @@ def test_two_runs_are_byte_identical(dataset, tmp_path) -> None:
 def test_descriptor_metadata(dataset) -> None:
     descriptor = json.loads(build_files(dataset)["datapackage.json"])
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
-    for key in ("name", "title", "title_zh", "description", "description_zh", "licenses", "sources", "contributors", "version", "created"):
+    for key in (
+        "name",
+        "title",
+        "title_zh",
+        "description",
+        "description_zh",
+        "licenses",
+        "sources",
+        "contributors",
+        "version",
+        "created",
+    ):
         assert descriptor[key], key
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0 and resource["rows"] >= 0
@@ -199,7 +214,7 @@ def test_validate_reports_a_broken_foreign_key(dataset, tmp_path) -> None:
     validate_package(out)  # the package as written is valid
     themes = out / "task_themes.csv"
     rows = themes.read_text(encoding="utf-8").split("\n")
-    rows[1] = "no-such-task" + rows[1][rows[1].index(","):]
+    rows[1] = "no-such-task" + rows[1][rows[1].index(",") :]
     themes.write_text("\n".join(rows), encoding="utf-8")
     with pytest.raises(DataPackageError) as error:
         validate_package(out)
@@ -213,7 +228,9 @@ def test_a_row_breaking_a_foreign_key_is_never_written(dataset, tmp_path) -> Non
     write_package(dataset, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     # Without the task a figure refers to, figures.csv breaks its foreign key.
-    broken = dataclasses.replace(dataset, tasks=TaskTable({k: v for k, v in dataset.tasks.items() if k != "sunshine-volunteers-2"}))
+    broken = dataclasses.replace(
+        dataset, tasks=TaskTable({k: v for k, v in dataset.tasks.items() if k != "sunshine-volunteers-2"})
+    )
     with pytest.raises(DataPackageError) as error:
         write_package(broken, out)
     row = 2 + [f.id for f in dataset.figures.values()].index(dataset.tasks["sunshine-volunteers-2"].figures[0].id)

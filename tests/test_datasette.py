@@ -44,8 +44,21 @@ def datasette(dataset, tmp_path_factory):
     (folder / "actionplans.sqlite").write_bytes(made["downloads/actionplans.sqlite"])
     (folder / "actionplans.metadata.json").write_bytes(made["downloads/actionplans.metadata.json"])
     port = _free_port()
-    command = [sys.executable, "-m", "datasette", "serve", "actionplans.sqlite", "--metadata", "actionplans.metadata.json",
-               "--host", "127.0.0.1", "--port", str(port), "--immutable", "actionplans.sqlite"]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "actionplans.sqlite",
+        "--metadata",
+        "actionplans.metadata.json",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--immutable",
+        "actionplans.sqlite",
+    ]
     process = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}/"
     try:

@@ -21,7 +21,16 @@ def downloads(dataset):
 
 def test_the_tables_a_plan_owns_follow_its_foreign_keys() -> None:
     assert set(owned_tables()) == {
-        "plans", "plan_issuers", "plan_groups", "plan_themes", "statements", "tasks", "task_themes", "task_actors", "task_groups", "figures",
+        "plans",
+        "plan_issuers",
+        "plan_groups",
+        "plan_themes",
+        "statements",
+        "tasks",
+        "task_themes",
+        "task_actors",
+        "task_groups",
+        "figures",
     }
 
 
@@ -41,9 +50,13 @@ def test_each_plan_subset_is_closed_under_its_foreign_keys_and_holds_no_more(dat
                 assert values <= targets, f"{plan_id}: {name}.{key.columns[0]} points outside the subset: {values - targets}"
                 referenced.setdefault(key.resource, set()).update(values)
         for name in ("organizations", "regions", "actors", "groups", "themes", "units", "sources"):
-            assert {r["id"] for r in subset.get(name, [])} == referenced.get(name, set()), f"{plan_id}: {name} holds rows nothing refers to"
+            assert {r["id"] for r in subset.get(name, [])} == referenced.get(name, set()), (
+                f"{plan_id}: {name} holds rows nothing refers to"
+            )
         source = dataset.plan(plan_id).source
-        assert [(r["source_id"], r["name_zh"]) for r in subset.get("source_authors", [])] == [(source.id, a.zh) for a in source.authors]
+        assert [(r["source_id"], r["name_zh"]) for r in subset.get("source_authors", [])] == [
+            (source.id, a.zh) for a in source.authors
+        ]
 
 
 def test_downloads_are_listed_once_each(downloads, dataset) -> None:
@@ -97,7 +110,11 @@ def test_the_catalogue_gives_each_distribution_its_size_and_sha256(dataset, down
 
 def test_the_catalogue_lists_every_table_as_parquet(dataset, downloads) -> None:
     catalogue = json.loads(dcat_catalog(dataset, downloads, "https://example.org/x/"))
-    parquet = {d["dcat:downloadURL"]["@id"]: d for d in catalogue["dcat:dataset"]["dcat:distribution"] if d["dcat:mediaType"] == "application/vnd.apache.parquet"}
+    parquet = {
+        d["dcat:downloadURL"]["@id"]: d
+        for d in catalogue["dcat:dataset"]["dcat:distribution"]
+        if d["dcat:mediaType"] == "application/vnd.apache.parquet"
+    }
     assert set(parquet) == {f"https://example.org/x/downloads/parquet/{t.name}.parquet" for t in TABLES}
     tasks = next(d for d in downloads if d.path == "downloads/parquet/tasks.parquet")
     assert parquet["https://example.org/x/downloads/parquet/tasks.parquet"]["spdx:checksum"]["spdx:checksumValue"] == tasks.sha256
@@ -118,7 +135,12 @@ def test_the_datasette_metadata_describes_every_table_and_column(dataset, downlo
         assert entry["columns"] == {c.name: f"{c.en} · {c.zh}" for c in table.columns}
         assert ("label_column" in entry) == (table.name in referred)
     labels = {name: database["tables"][name]["label_column"] for name in referred}
-    assert labels["plans"] == "title_en" and labels["regions"] == "label_en" and labels["organizations"] == "name_en" and labels["terms"] == "en"
+    assert (
+        labels["plans"] == "title_en"
+        and labels["regions"] == "label_en"
+        and labels["organizations"] == "name_en"
+        and labels["terms"] == "en"
+    )
     assert "source_url" not in document  # the site has no address here: no URL is made up
 
 

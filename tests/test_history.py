@@ -37,8 +37,23 @@ def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.
 
 
 def release(project: Path, date: str, zh: str, en: str) -> None:
-    code = main(["release", "--content", str(project / "content"), "--out", str(project / "datapackage"), "--releases",
-                 str(project / "releases"), "--date", date, "--notes-zh", zh, "--notes-en", en])
+    code = main(
+        [
+            "release",
+            "--content",
+            str(project / "content"),
+            "--out",
+            str(project / "datapackage"),
+            "--releases",
+            str(project / "releases"),
+            "--date",
+            date,
+            "--notes-zh",
+            zh,
+            "--notes-en",
+            en,
+        ]
+    )
     assert code == 0
 
 
@@ -49,7 +64,9 @@ class Built:
         layout = Layout(root=project, templates=ROOT / "site_templates", docs=project / "build" / "docs")
         self.history = History.of(Store(project / "releases"))
         dataset = load(project / "datapackage")
-        downloads, _ = render(layout, dataset, project / "datapackage", render_options(layout, dataset, base, history=self.history))
+        downloads, _ = render(
+            layout, dataset, project / "datapackage", render_options(layout, dataset, base, history=self.history)
+        )
         self.docs = project / "build" / "docs"
         self.files = site_files(dataset, downloads, self.history, base)
 
@@ -91,13 +108,21 @@ def test_the_releases_page_lists_every_release_newest_first(built: Built) -> Non
 
 def test_a_release_page_shows_each_changed_field_before_and_after(built: Built) -> None:
     page = built.page("releases/1.0.1.en.md")
-    block = page[page.index(f'id="change-tasks-{TASK}"'):]
+    block = page[page.index(f'id="change-tasks-{TASK}"') :]
     block = block[: block.index("</table>")]
     assert "Title of the task (English)" in block and "<code>title_en</code>" in block
     assert "<del>Diversified</del> funding mechanism" in block and "<ins>A diversified</ins> funding mechanism" in block
     assert f'href="../../tasks/{TASK}/"' in block
     assert 'href="../1.0.0/"' in page  # the previous release
-    for name in ("datapackage.zip", "actionplans.xlsx", "actionplans.sqlite", "actionplans.json", "changes.json", "changes.csv", "csv/tasks.csv"):
+    for name in (
+        "datapackage.zip",
+        "actionplans.xlsx",
+        "actionplans.sqlite",
+        "actionplans.json",
+        "changes.json",
+        "changes.csv",
+        "csv/tasks.csv",
+    ):
         assert f'href="../../../releases/1.0.1/{name}"' in page  # from en/releases/1.0.1/ to the files at the site root
 
 
@@ -110,7 +135,7 @@ def test_the_first_release_page_counts_the_rows_and_lists_none(built: Built) -> 
 
 def test_a_task_page_says_when_it_was_added_and_corrected_with_links(built: Built) -> None:
     page = built.page(f"tasks/{TASK}.en.md")
-    history = page[page.index('id="history"'):]
+    history = page[page.index('id="history"') :]
     links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> \(([^)]+)\)</li>', history)
     assert links == [
         ("../../releases/1.0.0/", "Added in 1.0.0", "2026-12-01"),
@@ -127,16 +152,33 @@ def test_every_release_has_permanent_files_checked_by_sha256sums(built: Built) -
         folder = f"releases/{version}/"
         sums = built.files[folder + "SHA256SUMS"].decode().splitlines()
         listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in sums}
-        assert {"datapackage.zip", "actionplans.xlsx", "actionplans.sqlite", "actionplans.json", "changes.json", "changes.csv", "csv/tasks.csv"} <= set(listed)
+        assert {
+            "datapackage.zip",
+            "actionplans.xlsx",
+            "actionplans.sqlite",
+            "actionplans.json",
+            "changes.json",
+            "changes.csv",
+            "csv/tasks.csv",
+        } <= set(listed)
         tables = {name.removeprefix("csv/").removesuffix(".csv") for name in listed if name.startswith("csv/")}
         assert {f"parquet/{t}.parquet" for t in tables} | {"actionplans-parquet.zip"} <= set(listed)  # each table as Parquet too
         for name, digest in listed.items():
             assert hashlib.sha256(built.files[folder + name]).hexdigest() == digest, name
         tasks = pq.read_table(io.BytesIO(built.files[folder + "parquet/tasks.parquet"])).to_pylist()
-        assert [r["id"] for r in tasks] == [r["id"] for r in csv.DictReader(io.StringIO(built.files[folder + "csv/tasks.csv"].decode()))]
+        assert [r["id"] for r in tasks] == [
+            r["id"] for r in csv.DictReader(io.StringIO(built.files[folder + "csv/tasks.csv"].decode()))
+        ]
     current = {line.split("  ", 1)[1] for line in built.files["downloads/SHA256SUMS"].decode().splitlines()}
-    assert {"datapackage.zip", "csv/tasks.csv", "plans/nm-elderly-meals.zip", "parquet/tasks.parquet", "actionplans-parquet.zip",
-            "plans/nm-elderly-meals.parquet.zip", "actionplans.metadata.json"} <= current
+    assert {
+        "datapackage.zip",
+        "csv/tasks.csv",
+        "plans/nm-elderly-meals.zip",
+        "parquet/tasks.parquet",
+        "actionplans-parquet.zip",
+        "plans/nm-elderly-meals.parquet.zip",
+        "actionplans.metadata.json",
+    } <= current
 
 
 def test_a_later_release_leaves_every_file_of_the_earlier_one_as_it_was(built: Built, project: Path) -> None:
@@ -157,11 +199,17 @@ def test_releases_json_and_the_change_logs(built: Built) -> None:
     for release in releases:  # type: ignore[union-attr]
         zipped = built.files[f"releases/{release['version']}/datapackage.zip"]  # type: ignore[index]
         assert release["datapackage_zip"] == {  # type: ignore[index]
-            "url": f"{release['url']}datapackage.zip", "sha256": hashlib.sha256(zipped).hexdigest(), "bytes": len(zipped),  # type: ignore[index]
+            "url": f"{release['url']}datapackage.zip",
+            "sha256": hashlib.sha256(zipped).hexdigest(),
+            "bytes": len(zipped),  # type: ignore[index]
         }
-    assert second["changes"]["tasks"] == {"added": 0, "removed": 0, "changed": 1} and second["notes"]["en"] == "A task's English title corrected."
+    assert (
+        second["changes"]["tasks"] == {"added": 0, "removed": 0, "changed": 1}
+        and second["notes"]["en"] == "A task's English title corrected."
+    )
     assert built.files["releases/1.0.1/changes.csv"].decode().splitlines() == [
-        "table,op,key,field,old,new", f"tasks,change,{TASK},title_en,Diversified funding mechanism,A diversified funding mechanism",
+        "table,op,key,field,old,new",
+        f"tasks,change,{TASK},title_en,Diversified funding mechanism,A diversified funding mechanism",
     ]
     first = built.json("releases/1.0.0/changes.json")
     tasks = len(load(ROOT / "datapackage").tasks)
@@ -204,12 +252,20 @@ def test_the_catalogues_describe_the_versions_in_dcat(built: Built) -> None:
         expected_previous = rdflib.URIRef(f"{BASE}releases/{previous}/#dataset") if previous else None
         assert graph.value(node, DCAT.previousVersion) == expected_previous
         distributions = list(graph.objects(node, DCAT.distribution))
-        assert len(distributions) == len([p for p in built.files if p.startswith(f"releases/{version}/") and p.rsplit("/", 1)[1] not in ("SHA256SUMS", "catalog.jsonld")])
+        assert len(distributions) == len(
+            [
+                p
+                for p in built.files
+                if p.startswith(f"releases/{version}/") and p.rsplit("/", 1)[1] not in ("SHA256SUMS", "catalog.jsonld")
+            ]
+        )
         for d in distributions:
             url = str(graph.value(d, DCAT.downloadURL))
             checksum = graph.value(d, spdx.checksum)
             assert graph.value(checksum, spdx.algorithm) == spdx.checksumAlgorithm_sha256
-            assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(built.files[url.removeprefix(BASE)]).hexdigest()
+            assert (
+                str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(built.files[url.removeprefix(BASE)]).hexdigest()
+            )
 
 
 def test_a_change_to_the_rows_a_task_owns_and_a_task_removed(tmp_path: Path) -> None:
@@ -224,22 +280,42 @@ def test_a_change_to_the_rows_a_task_owns_and_a_task_removed(tmp_path: Path) -> 
 
 
 def test_field_labels_keep_the_language_of_a_pair() -> None:
-    assert field_label({"name": "text_en", "description": "Full text of the task (Chinese verbatim from the source) (English)",
-                        "description_zh": "任务全文（中文逐字引自原文）（英文）"}).en == "Full text of the task (English)"
+    assert (
+        field_label(
+            {
+                "name": "text_en",
+                "description": "Full text of the task (Chinese verbatim from the source) (English)",
+                "description_zh": "任务全文（中文逐字引自原文）（英文）",
+            }
+        ).en
+        == "Full text of the task (English)"
+    )
     assert field_label({"name": "text_zh", "description_zh": "任务全文（中文逐字引自原文）（中文）"}).zh == "任务全文（中文）"
-    assert field_label({"name": "issuer_count", "description": "Number of issuing departments as the source states it (empty when not stated)",
-                        "description_zh": "原文所述联合发文部门数（未说明则为空）"}) .get("en") == "Number of issuing departments as the source states it"
+    assert (
+        field_label(
+            {
+                "name": "issuer_count",
+                "description": "Number of issuing departments as the source states it (empty when not stated)",
+                "description_zh": "原文所述联合发文部门数（未说明则为空）",
+            }
+        ).get("en")
+        == "Number of issuing departments as the source states it"
+    )
     assert field_label({"name": "code"}).en == "code"
 
 
-def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_release_files_are_made_once_and_kept_while_they_hold(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def files(cache: Path) -> dict[str, tuple[str, int, bytes]]:
         published = History.of(Store(project / "releases"), cache).published
         return {d.path: (d.sha256, d.size, d.data) for p in published for d in p.downloads}
 
     made = files(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {"1.0.0", "1.0.1"}
-    assert made == {d.path: (d.sha256, d.size, d.data) for p in History.of(Store(project / "releases")).published for d in p.downloads}
+    assert made == {
+        d.path: (d.sha256, d.size, d.data) for p in History.of(Store(project / "releases")).published for d in p.downloads
+    }
 
     calls: list[str] = []
     real = archive.xlsx_bytes
@@ -257,7 +333,9 @@ def test_release_files_are_made_once_and_kept_while_they_hold(project: Path, tmp
     assert files(tmp_path) == made and calls == ["xlsx", "xlsx"]
     assert hashlib.sha256(workbook.read_bytes()).hexdigest() == made["releases/1.0.1/actionplans.xlsx"][0]
     manifest = tmp_path / "1.0.0" / "KEPT.json"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8"
+    )
     assert files(tmp_path) == made and calls == ["xlsx", "xlsx", "xlsx"]  # kept for something else: made again
 
 
@@ -265,6 +343,8 @@ def test_an_edited_release_record_is_detected(project: Path, tmp_path: Path) -> 
     copy = tmp_path / "releases"
     shutil.copytree(project / "releases", copy)
     record = copy / "1.0.1" / "release.json"
-    record.write_text(record.read_text(encoding="utf-8").replace("A task's English title corrected.", "Edited."), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("A task's English title corrected.", "Edited."), encoding="utf-8"
+    )
     with pytest.raises(ReleaseError, match=r"1\.0\.1/release\.json: changed after the release was made"):
         Store(copy).releases()

@@ -16,7 +16,7 @@ from .conftest import CONTENT, ROOT
 pytestmark = pytest.mark.slow
 
 SCRIPT = '<script>window.__pwned = "script"</script> & "quoted"'
-IMAGE = '<img src=x onerror="window.__pwned=\'img\'">'
+IMAGE = "<img src=x onerror=\"window.__pwned='img'\">"
 MARKDOWN = "[click](javascript:window.__pwned='md') ![x](http://127.0.0.1:9/x.png)"
 JINJA = '{{ 7*7 }} {% raw %} =HYPERLINK("http://example.invalid","x")'
 TITLE = '</title><script>window.__pwned="title"</script>'
@@ -46,12 +46,25 @@ def hostile(tmp_path_factory):
     plan = content / "plans" / "nx-children-care.yaml"
     _replace(plan, '      en: "Guardianship Quality Improvement Action"', f"      en: {_yaml(JINJA)}")
     _replace(plan, '  en: "Region-wide', f"  en: {_yaml(TITLE + ' ')[:-1]}Region-wide")
-    _replace(plan, '      en: "Implement the Targeted Assistance Action.', f"      en: {_yaml(BIDI + ' ')[:-1]}Implement the Targeted Assistance Action.")
+    _replace(
+        plan,
+        '      en: "Implement the Targeted Assistance Action.',
+        f"      en: {_yaml(BIDI + ' ')[:-1]}Implement the Targeted Assistance Action.",
+    )
     _replace(content / "glossary.yaml", 'en: "Own rendering; no source found."', f"en: {_yaml(MARKDOWN)}")
-    _replace(content / "organizations.yaml", 'en: "China Association of Volunteers for Persons with Disabilities"', f"en: {_yaml(FORMULA)}")
+    _replace(
+        content / "organizations.yaml",
+        'en: "China Association of Volunteers for Persons with Disabilities"',
+        f"en: {_yaml(FORMULA)}",
+    )
     layout = Layout(
-        root=root, content=content, datapackage=root / "datapackage", docs=root / "docs", site=root / "site",
-        templates=ROOT / "site_templates", config=ROOT / "mkdocs.yml",
+        root=root,
+        content=content,
+        datapackage=root / "datapackage",
+        docs=root / "docs",
+        site=root / "site",
+        templates=ROOT / "site_templates",
+        config=ROOT / "mkdocs.yml",
     )
     build_site(layout)
     return root
@@ -68,7 +81,9 @@ def test_hostile_text_is_shown_literally(hostile) -> None:
         assert value in shown, value
     assert "&amp;lt;" not in text, "escaped twice somewhere"
     assert "window.__pwned" in text  # shown...
-    assert not re.search(r"<script>window\.__pwned|<img src=x onerror|href=\"javascript:|<img[^>]+127\.0\.0\.1:9", text)  # ...never live
+    assert not re.search(
+        r"<script>window\.__pwned|<img src=x onerror|href=\"javascript:|<img[^>]+127\.0\.0\.1:9", text
+    )  # ...never live
 
 
 def test_title_cannot_break_out_of_title_element(hostile) -> None:
@@ -144,8 +159,18 @@ def test_no_injected_script_runs(hostile, chrome) -> None:
     outside = []
     tab.on("request", lambda request: outside.append(request.url) if not request.url.startswith(base) else None)
     try:
-        for url in ("", "en/", "en/plans/nx-children-care/", "en/tasks/nx-children-care-2/", "en/tasks/nx-children-care-3/",
-                    "en/themes/meal-assistance/", "en/groups/older-people/", "en/glossary/", "en/themes/", "en/data/"):
+        for url in (
+            "",
+            "en/",
+            "en/plans/nx-children-care/",
+            "en/tasks/nx-children-care-2/",
+            "en/tasks/nx-children-care-3/",
+            "en/themes/meal-assistance/",
+            "en/groups/older-people/",
+            "en/glossary/",
+            "en/themes/",
+            "en/data/",
+        ):
             tab.goto(base + url)
             assert tab.evaluate("window.__pwned") is None, url
         tab.goto(base + "en/")

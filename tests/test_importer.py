@@ -50,7 +50,16 @@ def _plans(text: str):
 # --- numerals ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("十", 10), ("百", 100), ("二十五", 25), ("二〇二四", 2024), ("二○○七", 2007), ("二十二点一", Decimal("22.1")), ("五百一十五点零五万", 5150500), ("两百", 200)],
+    [
+        ("十", 10),
+        ("百", 100),
+        ("二十五", 25),
+        ("二〇二四", 2024),
+        ("二○○七", 2007),
+        ("二十二点一", Decimal("22.1")),
+        ("五百一十五点零五万", 5150500),
+        ("两百", 200),
+    ],
 )
 def test_chinese_numerals_are_read_on_the_numeral_alone(numeral, value) -> None:
     assert read_chinese(numeral) == value
@@ -71,17 +80,23 @@ def test_numbers_with_large_units_and_percent_words() -> None:
 def _figures(text: str) -> list[tuple[str, str, str, str]]:
     from actionplans.numerals import format_number
 
-    return [(format_number(q.value) + (f"-{format_number(q.value_to)}" if q.value_to else ""), q.unit, q.qualifier, q.kind) for q in quantities(squeeze(text))]
+    return [
+        (format_number(q.value) + (f"-{format_number(q.value_to)}" if q.value_to else ""), q.unit, q.qualifier, q.kind)
+        for q in quantities(squeeze(text))
+    ]
 
 
 def test_quantities_with_units_qualifiers_and_kinds() -> None:
     assert _figures("内蒙古60岁及以上老年人口已达到515.05万人，占全区常住人口总数的21.45%") == [
-        ("5150500", "人", "exact", "statistic"), ("21.45", "%", "exact", "statistic"),
+        ("5150500", "人", "exact", "statistic"),
+        ("21.45", "%", "exact", "statistic"),
     ]
     assert _figures("每年交流探访至少2次") == [("2", "次", "at-least", "target")]
     assert _figures("以百家基地和百个驿站为依托") == [("100", "家", "exact", "count"), ("100", "个", "exact", "count")]
     assert _figures("培训7600多名持证残疾人，覆盖率达到90%以上，约300人参加") == [
-        ("7600", "名", "approximately", "target"), ("90", "%", "at-least", "target"), ("300", "人", "approximately", "target"),
+        ("7600", "名", "approximately", "target"),
+        ("90", "%", "at-least", "target"),
+        ("300", "人", "approximately", "target"),
     ]
     assert _figures("到2026年，服务网络更加完善") == [("2026", "年", "exact", "period")]
     assert _figures("高于全国平均比例1.65个百分点") == [("1.65", "个百分点", "exact", "statistic")]
@@ -91,9 +106,22 @@ def test_quantities_with_units_qualifiers_and_kinds() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "浙政办发〔2022〕59号", "民发〔2023〕58号文件", "咨询电话：0951-5678901", "联系电话13912345678", "2023年10月24日发布",
-        "10月23日电", "二○○七年一月二十三日", "“十四五”时期", "十四五规划", "发布时间：2023-10-24 11:02:00", "一是完善网络；二是扩大供给",
-        "（一）建立机制", "未满18周岁", "开展一对一帮扶", "作为一项重要任务", "不让一个残疾人掉队",
+        "浙政办发〔2022〕59号",
+        "民发〔2023〕58号文件",
+        "咨询电话：0951-5678901",
+        "联系电话13912345678",
+        "2023年10月24日发布",
+        "10月23日电",
+        "二○○七年一月二十三日",
+        "“十四五”时期",
+        "十四五规划",
+        "发布时间：2023-10-24 11:02:00",
+        "一是完善网络；二是扩大供给",
+        "（一）建立机制",
+        "未满18周岁",
+        "开展一对一帮扶",
+        "作为一项重要任务",
+        "不让一个残疾人掉队",
     ],
 )
 def test_what_looks_like_a_number_but_is_none(text) -> None:
@@ -103,7 +131,8 @@ def test_what_looks_like_a_number_but_is_none(text) -> None:
 def test_a_year_inside_a_cited_title_is_no_figure(into, tmp_path) -> None:
     path = tmp_path / "cited.txt"
     path.write_text(
-        "日前，民政部等5部门联合印发《关于推进养老服务的行动方案》。根据《中国儿童发展纲要(2021-2030年)》，到2025年，建成100个服务站。\n", encoding="utf-8"
+        "日前，民政部等5部门联合印发《关于推进养老服务的行动方案》。根据《中国儿童发展纲要(2021-2030年)》，到2025年，建成100个服务站。\n",
+        encoding="utf-8",
     )
     import_texts([path], into)
     figures = yaml.safe_load((into / "plans" / "cited.yaml").read_text(encoding="utf-8"))["figures"]
@@ -114,14 +143,23 @@ def test_a_year_inside_a_cited_title_is_no_figure(into, tmp_path) -> None:
 def test_issuers_from_the_gazetteer_with_their_regions() -> None:
     found = Gazetteer().find(squeeze("宁夏回族自治区民政厅、党委网信办、教育厅等16部门"))
     assert [(f.printed, f.body.zh, f.body.region.id) for f in found] == [
-        ("宁夏回族自治区民政厅", "宁夏回族自治区民政厅", "cn-nx"), ("党委网信办", "宁夏回族自治区党委网信办", "cn-nx"), ("教育厅", "宁夏回族自治区教育厅", "cn-nx"),
+        ("宁夏回族自治区民政厅", "宁夏回族自治区民政厅", "cn-nx"),
+        ("党委网信办", "宁夏回族自治区党委网信办", "cn-nx"),
+        ("教育厅", "宁夏回族自治区教育厅", "cn-nx"),
     ]
     assert found[0].body.en == "Department of Civil Affairs of the Ningxia Hui Autonomous Region"
 
 
 def test_short_forms_name_the_national_bodies() -> None:
     found = Gazetteer().find("民政部、国家发展改革委、财政部、中国残联、全国妇联、中央网信办")
-    assert [f.body.zh for f in found] == ["民政部", "国家发展和改革委员会", "财政部", "中国残疾人联合会", "中华全国妇女联合会", "中央网络安全和信息化委员会办公室"]
+    assert [f.body.zh for f in found] == [
+        "民政部",
+        "国家发展和改革委员会",
+        "财政部",
+        "中国残疾人联合会",
+        "中华全国妇女联合会",
+        "中央网络安全和信息化委员会办公室",
+    ]
     assert all(f.body.region.id == "cn" for f in found)
 
 
@@ -171,7 +209,9 @@ def test_titles_issued_together_are_plans_each() -> None:
 
 
 def test_a_plan_text_without_title_marks_is_named_by_its_heading() -> None:
-    document, plans = _plans("东阳市促进残疾人就业行动实施方案(2023—2025年)\n一、总体目标\n到2025年，实现就业800人以上。\n二、主要措施\n（一）实施帮扶行动。开展培训。\n（二）实施服务行动。提供服务。\n")
+    document, plans = _plans(
+        "东阳市促进残疾人就业行动实施方案(2023—2025年)\n一、总体目标\n到2025年，实现就业800人以上。\n二、主要措施\n（一）实施帮扶行动。开展培训。\n（二）实施服务行动。提供服务。\n"
+    )
     (plan,) = plans
     assert document.text(*plan.title) == "东阳市促进残疾人就业行动实施方案(2023—2025年)" and plan.period == (2023, 2025)
     assert [t.label for t in plan.tasks] == ["（一）", "（二）"]  # the sections that are tasks hold them
@@ -212,7 +252,10 @@ def test_unnumbered_measures_after_their_count_are_tasks() -> None:
         "近日，民政厅等3部门联合印发《关于发展助餐服务的实施方案》。\n《实施方案》提出了10项具体措施。\n"
         "其中提到，支持助餐服务设施与社区服务中心共建共享。\n鼓励慈善组织参与助餐服务，培育志愿者队伍。\n■ 本报记者 李四\n"
     )
-    assert _tasks(text) == [(None, "支持助餐服务设施与社区服务中心共建共享。"), (None, "鼓励慈善组织参与助餐服务，培育志愿者队伍。")]
+    assert _tasks(text) == [
+        (None, "支持助餐服务设施与社区服务中心共建共享。"),
+        (None, "鼓励慈善组织参与助餐服务，培育志愿者队伍。"),
+    ]
 
 
 # --- the seed page, formats, writing ---------------------------------------------------------------
@@ -233,7 +276,12 @@ def test_the_seed_page_imports_into_the_hand_built_plans(into, tmp_path, dataset
         assert [(t.span.start, t.span.end) for t in draft.tasks] == [(t.span.start, t.span.end) for t in plan.tasks], plan.id
         assert [t.label for t in draft.tasks] == [t.label for t in plan.tasks]
         assert {(f.value, f.value_to) for f in draft.figures} == {(f.value, f.value_to) for f in plan.figures}, plan.id
-        assert (draft.issuer_count, draft.period_start, draft.period_end, draft.region_id) == (plan.issuer_count, plan.period_start, plan.period_end, plan.region_id)
+        assert (draft.issuer_count, draft.period_start, draft.period_end, draft.region_id) == (
+            plan.issuer_count,
+            plan.period_start,
+            plan.period_end,
+            plan.region_id,
+        )
         assert [o.name.zh for o in draft.issuers] == [o.name.zh for o in plan.issuers]
     assert load_content(into).plans == {}  # drafts are never published
 
@@ -260,7 +308,10 @@ def test_a_gb18030_text_is_read(into, tmp_path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes((PLAN_TEXT + "本方案自印发之日起施行，各地要结合实际认真贯彻落实。\n").encode("gb18030"))
     plan = _import_one(into, path)
-    assert plan["title"]["zh"] == "关于推进养老服务的行动方案（2024年-2026年）" and [t["label"] for t in plan["tasks"]] == ["一是", "二是"]
+    assert plan["title"]["zh"] == "关于推进养老服务的行动方案（2024年-2026年）" and [t["label"] for t in plan["tasks"]] == [
+        "一是",
+        "二是",
+    ]
 
 
 def test_the_main_text_of_a_saved_page_without_its_furniture(into, tmp_path) -> None:
@@ -355,17 +406,32 @@ def test_an_existing_file_is_replaced_only_with_force(into, tmp_path, capsys) ->
 
 def test_new_organizations_regions_and_units_are_added_as_drafts(into, tmp_path) -> None:
     path = tmp_path / "jilin.txt"
-    path.write_text("近日，吉林省民政厅、财政厅等8部门联合印发《吉林省养老服务行动方案》。《方案》提出，到2025年，建成200座养老院。\n", encoding="utf-8")
+    path.write_text(
+        "近日，吉林省民政厅、财政厅等8部门联合印发《吉林省养老服务行动方案》。《方案》提出，到2025年，建成200座养老院。\n",
+        encoding="utf-8",
+    )
     known = {o["id"] for o in yaml.safe_load((into / "organizations.yaml").read_text(encoding="utf-8"))}
-    assert "cn-jl" not in (into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8") and not known & {"jl-civil-affairs", "jl-finance"}
+    assert "cn-jl" not in (into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8") and not known & {
+        "jl-civil-affairs",
+        "jl-finance",
+    }
     import_texts([path], into)
     organizations = yaml.safe_load((into / "organizations.yaml").read_text(encoding="utf-8"))
     added = [o for o in organizations if o.get("status") == "draft"]
     assert [(o["name"]["zh"], o["name"]["en"], o["region"]) for o in added] == [
-        ("吉林省民政厅", "Department of Civil Affairs of Jilin Province", "cn-jl"), ("吉林省财政厅", "Department of Finance of Jilin Province", "cn-jl"),
+        ("吉林省民政厅", "Department of Civil Affairs of Jilin Province", "cn-jl"),
+        ("吉林省财政厅", "Department of Finance of Jilin Province", "cn-jl"),
     ]
     regions = yaml.safe_load((into / "vocabularies" / "regions.yaml").read_text(encoding="utf-8"))
-    assert {"id": "cn-jl", "status": "draft", "label": {"zh": "吉林省", "en": "Jilin Province"}, "level": "provincial", "code_gb2260": "220000", "code_iso": "CN-JL", "parent": "cn"} in regions
+    assert {
+        "id": "cn-jl",
+        "status": "draft",
+        "label": {"zh": "吉林省", "en": "Jilin Province"},
+        "level": "provincial",
+        "code_gb2260": "220000",
+        "code_iso": "CN-JL",
+        "parent": "cn",
+    } in regions
     units = yaml.safe_load((into / "vocabularies" / "units.yaml").read_text(encoding="utf-8"))
     assert {"id": "building", "status": "draft", "label": {"zh": "座", "en": "building"}, "description": None} in units
     dataset = load_content(into, drafts=True)
@@ -376,13 +442,19 @@ def test_a_published_plan_may_not_use_a_draft_organization(into, tmp_path) -> No
     from actionplans.errors import ContentError
 
     path = tmp_path / "gansu.txt"
-    path.write_text("近日，甘肃省民政厅等8部门联合印发《甘肃省养老服务行动方案》。《方案》提出，到2025年，建成200所养老院。\n", encoding="utf-8")
+    path.write_text(
+        "近日，甘肃省民政厅等8部门联合印发《甘肃省养老服务行动方案》。《方案》提出，到2025年，建成200所养老院。\n",
+        encoding="utf-8",
+    )
     import_texts([path], into)
     shutil.copy(CONTENT / "plans" / "nm-elderly-meals.yaml", into / "plans" / "nm-elderly-meals.yaml")
     shutil.copy(CONTENT / "sources" / "seed-page.txt", into / "sources" / "seed-page.txt")
     shutil.copy(CONTENT / "sources" / "seed-page.yaml", into / "sources" / "seed-page.yaml")
     plan = into / "plans" / "nm-elderly-meals.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("issuers: [nm-civil-affairs]", "issuers: [nm-civil-affairs, gs-civil-affairs]"), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("issuers: [nm-civil-affairs]", "issuers: [nm-civil-affairs, gs-civil-affairs]"),
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as error:
         load_content(into)
     assert [(p.field, p.code) for p in error.value.problems] == [("issuers[1]", "draft-reference")], error.value.report()
@@ -415,7 +487,11 @@ def test_the_answer_keys_quote_their_texts() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cut=st.integers(0, 3000), length=st.integers(0, 400), noise=st.text(alphabet="一二三四五是（）()、，。；：《》“”12345 \n方案印发部门项", max_size=40))
+@given(
+    cut=st.integers(0, 3000),
+    length=st.integers(0, 400),
+    noise=st.text(alphabet="一二三四五是（）()、，。；：《》“”12345 \n方案印发部门项", max_size=40),
+)
 @example(cut=1669, length=0, noise="\n《，")  # a paragraph cut to begin "《，": its first clause has no Chinese
 def test_every_text_a_draft_quotes_occurs_in_its_source(tmp_path_factory, cut, length, noise) -> None:
     """Whatever the edit of the seed page, the drafts quote only what the text says, and pass
@@ -493,7 +569,9 @@ def make_pdf(lines: list[str]) -> bytes:
         offsets.append(len(out))
         out += f"{number} 0 obj\n{body}\nendobj\n".encode()
     xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += (
+        f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    )
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
 
 

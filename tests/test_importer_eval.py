@@ -31,8 +31,16 @@ KEY_FLOORS = {
 #: tasks 0.65/0.43, figures 0.81/0.85, region 0.94/0.74, statements 0.46/0.33, themes 0.74/0.46,
 #: groups 0.67/0.67.
 CORPUS_FLOORS = {
-    "title": (0.86, 0.96), "issuers": (0.80, 0.66), "issuer count": (0.75, 1.0), "period": (0.86, 0.75), "tasks": (0.63, 0.41),
-    "figures": (0.79, 0.83), "region": (0.92, 0.72), "statements": (0.44, 0.31), "themes": (0.72, 0.44), "groups": (0.65, 0.65),
+    "title": (0.86, 0.96),
+    "issuers": (0.80, 0.66),
+    "issuer count": (0.75, 1.0),
+    "period": (0.86, 0.75),
+    "tasks": (0.63, 0.41),
+    "figures": (0.79, 0.83),
+    "region": (0.92, 0.72),
+    "statements": (0.44, 0.31),
+    "themes": (0.72, 0.44),
+    "groups": (0.65, 0.65),
 }
 
 
@@ -58,7 +66,9 @@ def _below(scores: dict, floors: dict[str, tuple[float, float]]) -> list[str]:
         assert scores[name].expected > 0, f"{name}: nothing to find; the answers are gone"
         precision, recall = _figures(scores[name])
         if precision < least_precision or recall < least_recall:
-            out.append(f"{name}: precision {precision:.2f} (at least {least_precision}), recall {recall:.2f} (at least {least_recall}) [{scores[name].cells()}]")
+            out.append(
+                f"{name}: precision {precision:.2f} (at least {least_precision}), recall {recall:.2f} (at least {least_recall}) [{scores[name].cells()}]"
+            )
     return out
 
 
@@ -66,7 +76,9 @@ def test_the_importer_reads_the_seed_page_and_the_answer_keys_as_well_as_before(
     evaluation = _evaluation()
     seed, keys, count = evaluation.evaluate(False)
     assert count >= 10
-    below = [f"seed page: {line}" for line in _below(seed, SEED_FLOORS)] + [f"answer keys: {line}" for line in _below(keys, KEY_FLOORS)]
+    below = [f"seed page: {line}" for line in _below(seed, SEED_FLOORS)] + [
+        f"answer keys: {line}" for line in _below(keys, KEY_FLOORS)
+    ]
     assert not below, "\n".join(below)
 
 

@@ -35,13 +35,18 @@ def _count_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return calls
 
 
-def test_the_content_is_checked_again_whenever_it_or_the_package_changed(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_content_is_checked_again_whenever_it_or_the_package_changed(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loads = _count_loads(monkeypatch)
     assert ensure_package(project) is False and len(loads) == 1  # checked, found current, recorded
     assert ensure_package(project) is False and len(loads) == 1  # nothing changed: not read again
 
     plan = project.at(project.content) / "plans" / "nm-elderly-meals.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("Diversified funding mechanism", "A diversified funding mechanism"), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("Diversified funding mechanism", "A diversified funding mechanism"),
+        encoding="utf-8",
+    )
     assert ensure_package(project) is True and len(loads) == 2  # an edit: checked, and the package rewritten
     assert load(project.at(project.datapackage)).task("nm-elderly-meals-3").title.en == "A diversified funding mechanism"
 
@@ -79,7 +84,9 @@ def test_kept_downloads_are_taken_only_while_every_file_holds(project: Layout, t
     workbook.write_bytes(bytes(damaged))
     remade, _ = render(project, dataset, package, options)
     xlsx = next(d for d in remade if d.path == "downloads/actionplans.xlsx")
-    assert isinstance(xlsx.source, bytes) and hashlib.sha256(xlsx.data).hexdigest() == next(d.sha256 for d in made if d.path == xlsx.path)
+    assert isinstance(xlsx.source, bytes) and hashlib.sha256(xlsx.data).hexdigest() == next(
+        d.sha256 for d in made if d.path == xlsx.path
+    )
 
 
 def test_kept_files_are_made_again_for_other_inputs(tmp_path: Path) -> None:

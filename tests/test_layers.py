@@ -75,7 +75,7 @@ def test_the_modules_import_each_other_without_a_cycle() -> None:
         state[module] = 1
         for target in sorted(graph[module]):
             if state.get(target) == 1:
-                cycles.append([*path[path.index(target):], target] if target in path else [module, target])
+                cycles.append([*path[path.index(target) :], target] if target in path else [module, target])
             elif target not in state:
                 visit(target, [*path, target])
         state[module] = 2
@@ -89,7 +89,10 @@ def test_the_modules_import_each_other_without_a_cycle() -> None:
 def test_the_model_knows_nothing_of_tables_packages_or_adapters() -> None:
     top, inner = _imports(PACKAGE / "model.py")
     assert not {t for t in top | {n for _, n in inner}} & {
-        "actionplans.tables", "actionplans.datapackage", "actionplans.adapters", "actionplans.files",
+        "actionplans.tables",
+        "actionplans.datapackage",
+        "actionplans.adapters",
+        "actionplans.files",
     }
     assert "actionplans.versions" not in _imports(PACKAGE / "datapackage.py")[0]
 

@@ -24,7 +24,9 @@ FIGURE = "nm-elderly-meals-population-60plus"
 
 
 def _with_value(dataset: m.Dataset, value: Decimal) -> m.Dataset:
-    return dataclasses.replace(dataset, figures={**dataset.figures, FIGURE: dataclasses.replace(dataset.figures[FIGURE], value=value)})
+    return dataclasses.replace(
+        dataset, figures={**dataset.figures, FIGURE: dataclasses.replace(dataset.figures[FIGURE], value=value)}
+    )
 
 
 def _row(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -66,7 +68,9 @@ def test_a_decimal_reads_the_same_in_every_json_output(dataset: m.Dataset, value
     if value != _row_value(dataset):
         outputs["changes.json"] = (
             changes.json_bytes("1.0.1", "1.0.0"),
-            lambda document: next(c for c in document["tables"]["figures"]["changed"] if c["key"] == [FIGURE])["fields"]["value"]["new"],
+            lambda document: next(c for c in document["tables"]["figures"]["changed"] if c["key"] == [FIGURE])["fields"]["value"][
+                "new"
+            ],
         )
     for name, (text, find) in outputs.items():
         exact, double = _read_back(text, find)

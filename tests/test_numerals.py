@@ -9,8 +9,20 @@ from actionplans.numerals import format_number, is_readable, read_chinese, read_
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十五", 25), ("百", 100), ("一百零五", 105),
-     ("三千", 3000), ("一万二千", 12000), ("两", 2), ("二〇二六", 2026), ("五", 5)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十五", 25),
+        ("百", 100),
+        ("一百零五", 105),
+        ("三千", 3000),
+        ("一万二千", 12000),
+        ("两", 2),
+        ("二〇二六", 2026),
+        ("五", 5),
+    ],
 )
 def test_read_chinese_numerals(numeral: str, value: int) -> None:
     assert read_chinese(numeral) == value

@@ -50,9 +50,15 @@ def _page(renderer: Renderer, path: str, lang: str):
 @pytest.mark.parametrize(
     ("path", "lang"),
     [
-        ("tasks/nx-children-care-2", "zh"), ("tasks/nx-children-care-2", "en"), ("tasks/sunshine-volunteers-2", "en"),
-        ("plans/nm-elderly-meals", "zh"), ("plans/nm-elderly-meals", "en"), ("themes/accessibility", "en"), ("regions/cn-nx", "zh"),
-        ("releases/index", "zh"), ("releases/1.0.1", "en"),
+        ("tasks/nx-children-care-2", "zh"),
+        ("tasks/nx-children-care-2", "en"),
+        ("tasks/sunshine-volunteers-2", "en"),
+        ("plans/nm-elderly-meals", "zh"),
+        ("plans/nm-elderly-meals", "en"),
+        ("themes/accessibility", "en"),
+        ("regions/cn-nx", "zh"),
+        ("releases/index", "zh"),
+        ("releases/1.0.1", "en"),
     ],
 )
 def test_page_matches_its_golden_file(dataset, downloads, golden, path, lang) -> None:
@@ -60,7 +66,9 @@ def test_page_matches_its_golden_file(dataset, downloads, golden, path, lang) ->
     golden(f"pages/{path.replace('/', '--')}.{lang}.md", page.text())
 
 
-@pytest.mark.parametrize("target", ["", "tasks/a-1", "tasks/a-2", "tasks", "plans/a", "api/tasks/a-1.json", "en/tasks/a-1", "a/b/c/d"])
+@pytest.mark.parametrize(
+    "target", ["", "tasks/a-1", "tasks/a-2", "tasks", "plans/a", "api/tasks/a-1.json", "en/tasks/a-1", "a/b/c/d"]
+)
 @pytest.mark.parametrize("start", ["", "tasks/a-1", "tasks", "en", "en/", "en/tasks/a-1", "plans/a", "a/b/x"])
 def test_relative_path_agrees_with_posixpath(target, start) -> None:
     assert relative_path(target, start) == posixpath.relpath(target or ".", start or ".")
@@ -79,8 +87,15 @@ SOURCE = ROOT / "src" / "actionplans"
 #: Modules whose Chinese strings are not text for readers but the source language itself: the
 #: words, numerals and patterns they find in Chinese texts (matched, never shown).
 READS_CHINESE = {
-    "importer/__init__.py", "importer/document.py", "importer/extract.py", "importer/figures.py", "importer/issuers.py",
-    "importer/plans.py", "importer/tasks.py", "importer/vocabulary.py", "numerals.py",
+    "importer/__init__.py",
+    "importer/document.py",
+    "importer/extract.py",
+    "importer/figures.py",
+    "importer/issuers.py",
+    "importer/plans.py",
+    "importer/tasks.py",
+    "importer/vocabulary.py",
+    "numerals.py",
 }
 #: Modules whose English documentation quotes Chinese as sources print it (一是, 万): such a string
 #: is English prose, with more Latin letters than Chinese characters.
@@ -97,13 +112,21 @@ def _chinese_in_code(path) -> list[str]:
     and the patterns it passes to ``re`` (an f-string's literal parts each on their own)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skipped = {
-        id(node.body[0].value) for node in ast.walk(tree)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
     for node in ast.walk(tree):
         function = node.func if isinstance(node, ast.Call) else None
-        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) and function.value.id == "re" and node.args:
+        if (
+            isinstance(function, ast.Attribute)
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "re"
+            and node.args
+        ):
             skipped |= {id(n) for n in ast.walk(node.args[0])}
     strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skipped]
     return [n.value for n in sorted(strings, key=lambda n: (n.lineno, n.col_offset)) if _CHINESE.search(n.value)]
@@ -126,12 +149,18 @@ def test_no_module_writes_bilingual_text_of_its_own() -> None:
             strings = [t for t in strings if len(re.findall(r"[A-Za-z]", t)) <= len(_CHINESE.findall(t))]
         if strings:
             found[name] = strings
-    assert {k: [t[:12] for t in v] for k, v in found.items()} == STILL_IN_CODE, "Chinese text in code; move it to data (labels.yaml, data/*.yaml)"
+    assert {k: [t[:12] for t in v] for k, v in found.items()} == STILL_IN_CODE, (
+        "Chinese text in code; move it to data (labels.yaml, data/*.yaml)"
+    )
 
 
 def test_the_downloads_descriptions_are_in_both_languages() -> None:
     data = yaml.safe_load((SOURCE / "data" / "downloads.yaml").read_text(encoding="utf-8"))
-    texts = [*data["current"].values(), *data["release"].values(), *(v for k, v in data.items() if k not in ("current", "release"))]
+    texts = [
+        *data["current"].values(),
+        *data["release"].values(),
+        *(v for k, v in data.items() if k not in ("current", "release")),
+    ]
     for text in texts:
         assert set(text) == {"zh", "en"} and _CHINESE.search(text["zh"]) and not _CHINESE.search(text["en"]), text
         assert re.findall(r"\{\w+\}", text["zh"]) == re.findall(r"\{\w+\}", text["en"]), text
@@ -147,10 +176,21 @@ def test_accessibility_page_states_no_result_without_a_report(dataset, downloads
 
 def test_accessibility_page_states_the_results_of_its_report(dataset, downloads, tmp_path) -> None:
     report = tmp_path / "accessibility.json"
-    report.write_text(json.dumps({
-        "date": "2026-12-01", "data_version": "1.0.0", "code_version": "0.2.0", "pages": 176,
-        "checks": [{"id": "axe", "passed": True, "measured": "0 violations on 176 pages"}, {"id": "html", "passed": False, "measured": "3 errors"}],
-    }), encoding="utf-8")
+    report.write_text(
+        json.dumps(
+            {
+                "date": "2026-12-01",
+                "data_version": "1.0.0",
+                "code_version": "0.2.0",
+                "pages": 176,
+                "checks": [
+                    {"id": "axe", "passed": True, "measured": "0 violations on 176 pages"},
+                    {"id": "html", "passed": False, "measured": "3 errors"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     text = _page(_renderer(dataset, downloads, report=report), "accessibility", "en").body
     assert "test report of 2026-12-01" in text and "data version 1.0.0" in text and "176 pages" in text
     assert "- accessibility check with axe-core: passed (0 violations on 176 pages)" in text
@@ -177,7 +217,10 @@ def test_without_an_address_nothing_names_a_host(dataset, downloads) -> None:
         assert "https://" not in text.replace(dataset.meta.licence_path, "").replace("https://schema.org", "")
     document = json.loads(renderer.cite.jsonld("en", "data"))
     assert "url" not in document
-    assert {d["contentUrl"] for d in document["distribution"]} >= {"../../downloads/datapackage.zip", "../../downloads/actionplans.sqlite"}
+    assert {d["contentUrl"] for d in document["distribution"]} >= {
+        "../../downloads/datapackage.zip",
+        "../../downloads/actionplans.sqlite",
+    }
 
 
 def test_a_front_matter_error_is_reported_at_its_line(dataset, downloads, tmp_path) -> None:
@@ -186,7 +229,9 @@ def test_a_front_matter_error_is_reported_at_its_line(dataset, downloads, tmp_pa
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     page = content / "pages" / "about.en.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("title: About and method", "title: About: and: method", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("title: About and method", "title: About: and: method", 1), encoding="utf-8"
+    )
     renderer = Renderer(dataset, downloads, RenderOptions(TEMPLATES, content, BASE))
     with pytest.raises(TemplateError, match=r"about.en.md:2: front matter is not valid YAML"):
         list(renderer.pages())
@@ -205,7 +250,11 @@ def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> 
     project = write_corpus(tmp_path / "project", 10 * (HOME_PLAN_CARDS + 8))
     dataset = load_content(project / "content")
     write_package(dataset, project / "datapackage", validate=False)
-    renderer = Renderer(dataset, make_downloads(project / "datapackage", dataset), RenderOptions(project / "site_templates", project / "content", BASE))
+    renderer = Renderer(
+        dataset,
+        make_downloads(project / "datapackage", dataset),
+        RenderOptions(project / "site_templates", project / "content", BASE),
+    )
     pages = {(p.path, p.lang): p.body for p in renderer.pages()}
     plans = len(dataset.plans)
     assert plans == HOME_PLAN_CARDS + 8
@@ -225,7 +274,9 @@ def test_pages_listing_the_whole_corpus_stay_bounded_as_plans_grow(tmp_path) -> 
         ("{% for x in %}\n", "plan.md.j2:2: Expected an expression"),
     ],
 )
-def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(tmp_path, monkeypatch, capsys, line, expected) -> None:
+def test_a_broken_page_template_is_reported_at_its_line_without_a_traceback(
+    tmp_path, monkeypatch, capsys, line, expected
+) -> None:
     from actionplans.cli import main
 
     from .conftest import copy_project
@@ -262,9 +313,18 @@ def _with_source(dataset, **changes):
 
     sources = {k: dataclasses.replace(s, **changes) for k, s in dataset.sources.items()}
     return m.Dataset(
-        meta=dataset.meta, sources=sources, regions=dataset.regions, groups=dataset.groups, themes=dataset.themes,
-        actors=dataset.actors, units=dataset.units, organizations=dataset.organizations, plans=dataset.plans,
-        tasks=m.TaskTable(dataset.tasks), figures=dataset.figures, terms=dataset.terms,
+        meta=dataset.meta,
+        sources=sources,
+        regions=dataset.regions,
+        groups=dataset.groups,
+        themes=dataset.themes,
+        actors=dataset.actors,
+        units=dataset.units,
+        organizations=dataset.organizations,
+        plans=dataset.plans,
+        tasks=m.TaskTable(dataset.tasks),
+        figures=dataset.figures,
+        terms=dataset.terms,
     )
 
 
@@ -286,7 +346,11 @@ def test_a_source_that_may_be_republished_shows_its_whole_text_with_each_quote_m
 def test_a_source_quoted_only_shows_its_quotes_and_no_other_words(dataset, downloads, lang) -> None:
     source = dataset.sources["seed-page"]
     assert source.republish == "quotes"
-    body = _page(Renderer(dataset, downloads, RenderOptions(TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts())), f"sources/{source.id}", lang).body
+    body = _page(
+        Renderer(dataset, downloads, RenderOptions(TEMPLATES, CONTENT, BASE, history=_history(), texts=_texts())),
+        f"sources/{source.id}",
+        lang,
+    ).body
     quoted = "".join(q for q in re.findall(r'<span lang="zh-Hans">(.*?)</span>', body))
     raw = _texts()[source.id]
     unquoted = [line.strip() for line in raw.split("\n") if line.strip() and squeeze_html(line) not in squeeze_html(quoted)]
@@ -303,19 +367,32 @@ def squeeze_html(text: str) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_plans_table_lists_every_plan_with_what_its_filters_read(dataset, downloads, lang) -> None:
     body = _page(_renderer(dataset, downloads), "plans/index", lang).body
-    assert "<form class=\"ap-filter\" data-ap-filter hidden" in body  # shown by the script only
-    rows = re.findall(r'<tr data-level="([a-z]+)"[^>]* data-province="([a-z-]*)" data-themes="([a-z -]*)" data-start="(\d*)" data-end="(\d*)"', body)
+    assert '<form class="ap-filter" data-ap-filter hidden' in body  # shown by the script only
+    rows = re.findall(
+        r'<tr data-level="([a-z]+)"[^>]* data-province="([a-z-]*)" data-themes="([a-z -]*)" data-start="(\d*)" data-end="(\d*)"',
+        body,
+    )
     assert len(rows) == len(dataset.plans)
     for plan in dataset.plans.values():
         province = dataset.province_of(plan.region_id)
-        assert (plan.level, province.id if province else "", " ".join(plan.theme_ids), str(plan.period_start or ""), str(plan.period_end or "")) in rows
+        assert (
+            plan.level,
+            province.id if province else "",
+            " ".join(plan.theme_ids),
+            str(plan.period_start or ""),
+            str(plan.period_end or ""),
+        ) in rows
 
 
 def test_the_home_page_counts_the_corpus_from_the_data(dataset, downloads) -> None:
     from actionplans.listing import corpus_counts
 
     counts = corpus_counts(dataset)
-    assert counts["plans"] == len(dataset.plans) and counts["tasks"] == len(dataset.tasks) and counts["sources"] == len(dataset.sources)
+    assert (
+        counts["plans"] == len(dataset.plans)
+        and counts["tasks"] == len(dataset.tasks)
+        and counts["sources"] == len(dataset.sources)
+    )
     provinces = {r.id for p in dataset.plans.values() if (r := dataset.province_of(p.region_id)) is not None}
     assert {p.region_id for p in dataset.plans.values() if p.level == "provincial"} <= provinces
     assert counts["provinces"] == len(provinces) and counts["national"] + counts["local"] == counts["plans"]
@@ -326,11 +403,20 @@ def test_the_home_page_counts_the_corpus_from_the_data(dataset, downloads) -> No
 def test_no_hand_written_page_counts_the_plans() -> None:
     """Counts of plans come from the data: the hand-written pages and the data set's own title
     and description state none (a number of plans written by hand is false once one is added)."""
-    count = re.compile(r"([0-9一二三四五六七八九十两]+)\s*(份|项|个)(社会政策)?(行动)?方案|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(\w+\s+){0,4}plans\b", re.I)
+    count = re.compile(
+        r"([0-9一二三四五六七八九十两]+)\s*(份|项|个)(社会政策)?(行动)?方案|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(\w+\s+){0,4}plans\b",
+        re.I,
+    )
     texts = [p.read_text(encoding="utf-8") for p in (CONTENT / "pages").glob("*.md")]
     texts.append((CONTENT / "package.yaml").read_text(encoding="utf-8"))
     texts.append((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    found = [m.group(0) for text in texts for m in count.finditer(text) if "最早收录" not in text[max(0, m.start() - 6) : m.start()] and "first" not in text[max(0, m.start() - 6) : m.start()].lower()]
+    found = [
+        m.group(0)
+        for text in texts
+        for m in count.finditer(text)
+        if "最早收录" not in text[max(0, m.start() - 6) : m.start()]
+        and "first" not in text[max(0, m.start() - 6) : m.start()].lower()
+    ]
     assert found == []
 
 

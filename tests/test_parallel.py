@@ -64,7 +64,13 @@ def test_inside_a_daemon_process_the_work_stays_in_that_process() -> None:
 # --- errors cross the process boundary ------------------------------------------------------------
 def _problems() -> list[Problem]:
     return [
-        Problem(Location("content/plans/a.yaml", 3), "tasks[0].quote_zh", "not found in source s", "a sentence of s", "quote-not-found"),
+        Problem(
+            Location("content/plans/a.yaml", 3),
+            "tasks[0].quote_zh",
+            "not found in source s",
+            "a sentence of s",
+            "quote-not-found",
+        ),
         Problem(Location("content/sources.yaml"), "", "file is empty", "YAML content", "empty-file"),
     ]
 

@@ -53,7 +53,9 @@ def _assert_same(table: Any, expected: list[dict[str, Any]], got: list[dict[str,
             value = have[c.name]
             assert value == want[c.name], f"{reader}: {table.name} row {number} {c.name}: {value!r} != {want[c.name]!r}"
             if value is not None:
-                assert type(value) is PYTHON[c.type], f"{reader}: {table.name}.{c.name}: {type(value).__name__}, expected {c.type}"
+                assert type(value) is PYTHON[c.type], (
+                    f"{reader}: {table.name}.{c.name}: {type(value).__name__}, expected {c.type}"
+                )
 
 
 def _check_arrow_types(table: Any, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
@@ -125,13 +127,20 @@ def test_parquet_files_are_byte_reproducible_across_processes(dataset) -> None:
 def test_booleans_dates_decimals_and_nulls_keep_their_types() -> None:
     """Every type the writer maps, with a null in each nullable column (the data package has
     no boolean column yet)."""
-    table = SchemaTable("sample", "样例", "Sample", (
-        Column("id", "string", "标识", "Identifier", required=True),
-        Column("flag", "boolean", "是否", "Flag"),
-        Column("day", "date", "日期", "Day"),
-        Column("amount", "number", "数额", "Amount"),
-        Column("count", "integer", "数量", "Count"),
-    ), ("id",), ())
+    table = SchemaTable(
+        "sample",
+        "样例",
+        "Sample",
+        (
+            Column("id", "string", "标识", "Identifier", required=True),
+            Column("flag", "boolean", "是否", "Flag"),
+            Column("day", "date", "日期", "Day"),
+            Column("amount", "number", "数额", "Amount"),
+            Column("count", "integer", "数量", "Count"),
+        ),
+        ("id",),
+        (),
+    )
     rows = [
         {"id": "a", "flag": True, "day": "2024-02-29", "amount": Decimal("5.1505"), "count": 3},
         {"id": "b", "flag": False, "day": None, "amount": Decimal("21.45"), "count": None},
@@ -139,7 +148,12 @@ def test_booleans_dates_decimals_and_nulls_keep_their_types() -> None:
         {"id": "d", "flag": None, "day": None, "amount": Decimal("1.23456789012345E+5"), "count": 0},
     ]
     arrow = pq.read_table(io.BytesIO(parquet_bytes(table, rows)))
-    assert [arrow.schema.field(n).type for n in ("flag", "day", "amount", "count")] == [pa.bool_(), pa.date32(), pa.decimal128(38, 9), pa.int64()]
+    assert [arrow.schema.field(n).type for n in ("flag", "day", "amount", "count")] == [
+        pa.bool_(),
+        pa.date32(),
+        pa.decimal128(38, 9),
+        pa.int64(),
+    ]
     assert arrow.column("flag").to_pylist() == [True, False, None, None]
     assert arrow.column("day").to_pylist() == [datetime.date(2024, 2, 29), None, datetime.date(1969, 12, 31), None]
     assert arrow.column("amount").to_pylist() == [Decimal("5.1505"), Decimal("21.45"), None, Decimal("123456.789012345")]
@@ -151,4 +165,3 @@ def test_a_type_without_a_parquet_type_is_refused() -> None:
     table = SchemaTable("sample", "样例", "Sample", (Column("at", "datetime", "时间", "Time"),), ("at",), ())
     with pytest.raises(ValueError, match=r"sample\.at: no Parquet type for the Table Schema type 'datetime'"):
         parquet_bytes(table, [{"at": "2024-01-01T00:00:00Z"}])
-

@@ -26,10 +26,17 @@ def test_every_code_is_documented() -> None:
         assert first.title.strip() and first.description.strip().endswith("."), f"{code} has no title or description"
         assert first.severity in ("error", "todo"), code
         for form in forms:
-            assert (form.code, form.title, form.description, form.severity) == (code, first.title, first.description, first.severity)
+            assert (form.code, form.title, form.description, form.severity) == (
+                code,
+                first.title,
+                first.description,
+                first.severity,
+            )
             assert form.message.strip() and form.expected.strip(), f"{code}: a form without its message or expected"
     for code, error in ERRORS.items():
-        assert error.code == code and error.title.strip() and error.description.strip().endswith("."), f"{code} has no title or description"
+        assert error.code == code and error.title.strip() and error.description.strip().endswith("."), (
+            f"{code} has no title or description"
+        )
     page = reference()
     for code in PROBLEMS:
         assert f"\n### `{code}`\n" in page
@@ -75,11 +82,18 @@ def _declared(tree: ast.Module) -> dict[str, object]:
 def _string_constants(tree: ast.Module) -> list[tuple[int, str]]:
     """Every string constant of a module except docstrings."""
     docstrings = {
-        id(node.body[0].value) for node in ast.walk(tree)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
-    return [(n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[p.relative_to(SOURCE).as_posix() for p in MODULES])
@@ -94,8 +108,16 @@ def test_codes_are_never_typed_out(path: Path) -> None:
     declared = _declared(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
-            assert called != "Problem", f"{where}:{node.lineno}: a Problem made by hand; use Problem.of with a declared problem type"
+            called = (
+                node.func.id
+                if isinstance(node.func, ast.Name)
+                else node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else ""
+            )
+            assert called != "Problem", (
+                f"{where}:{node.lineno}: a Problem made by hand; use Problem.of with a declared problem type"
+            )
             kind = declared.get(called) if isinstance(node.func, ast.Name) else None
             if isinstance(kind, ProblemType):
                 given = {k.arg for k in node.keywords}
@@ -110,7 +132,9 @@ def test_codes_are_never_typed_out(path: Path) -> None:
                     )
         if isinstance(node, ast.ClassDef):
             for statement in node.body:
-                if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "code" for t in statement.targets):
+                if isinstance(statement, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "code" for t in statement.targets
+                ):
                     value = statement.value
                     assert isinstance(value, ast.Name) and isinstance(declared.get(value.id), ErrorCode), (
                         f"{where}:{statement.lineno}: {node.name}.code is an ErrorCode declared in problems.py"

@@ -34,7 +34,11 @@ TESTED_SCRIPTS = {"scripts/build-site", "scripts/release-assets"}
 
 def _run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=600,
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PYTHON": sys.executable, **(env or {})},
     )
 
@@ -47,10 +51,18 @@ def _sha256(data: bytes) -> str:
 def _fake_site(root: Path, files: dict[str, bytes] | None = None, *, listed: dict[str, bytes] | None = None) -> Path:
     """A site with releases 1.0.0 and 1.2.0 in releases.json; release 1.2.0's files are
     ``files``, listed in its SHA256SUMS with the SHA-256 of ``listed`` (default: of ``files``)."""
-    files = files if files is not None else {
-        "datapackage.zip": b"zip", "actionplans.xlsx": b"xlsx", "actionplans.sqlite": b"sqlite", "actionplans.json": b"{}",
-        "changes.json": b"{}", "csv/tasks.csv": b"id\n",
-    }
+    files = (
+        files
+        if files is not None
+        else {
+            "datapackage.zip": b"zip",
+            "actionplans.xlsx": b"xlsx",
+            "actionplans.sqlite": b"sqlite",
+            "actionplans.json": b"{}",
+            "changes.json": b"{}",
+            "csv/tasks.csv": b"id\n",
+        }
+    )
     listed = listed if listed is not None else files
     folder = root / "releases" / "1.2.0"
     for name, data in files.items():
@@ -88,9 +100,22 @@ def test_release_assets_are_the_package_workbooks_and_sums(tmp_path: Path) -> No
 
 
 def test_parquet_files_are_attached_when_a_release_has_them(tmp_path: Path) -> None:
-    files = {"datapackage.zip": b"zip", "actionplans.xlsx": b"x", "actionplans.sqlite": b"s", "parquet/tasks.parquet": b"PAR1", "plans.parquet": b"PAR1p"}
+    files = {
+        "datapackage.zip": b"zip",
+        "actionplans.xlsx": b"x",
+        "actionplans.sqlite": b"s",
+        "parquet/tasks.parquet": b"PAR1",
+        "plans.parquet": b"PAR1p",
+    }
     assets = release_assets(_fake_site(tmp_path, files), "v1.2.0")
-    assert [a.name for a in assets] == ["datapackage.zip", "actionplans.xlsx", "actionplans.sqlite", "tasks.parquet", "plans.parquet", "SHA256SUMS"]  # in the order SHA256SUMS paths sort
+    assert [a.name for a in assets] == [
+        "datapackage.zip",
+        "actionplans.xlsx",
+        "actionplans.sqlite",
+        "tasks.parquet",
+        "plans.parquet",
+        "SHA256SUMS",
+    ]  # in the order SHA256SUMS paths sort
 
 
 def test_every_unverified_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -116,7 +141,9 @@ def test_a_listed_file_that_is_missing_is_reported(tmp_path: Path) -> None:
 
 def test_a_tag_of_no_published_release_is_refused(tmp_path: Path) -> None:
     site = _fake_site(tmp_path)
-    with pytest.raises(ActionplansError, match=r"publishes no release 1\.1\.0; expected one of its releases \(1\.0\.0, 1\.2\.0\)") as raised:
+    with pytest.raises(
+        ActionplansError, match=r"publishes no release 1\.1\.0; expected one of its releases \(1\.0\.0, 1\.2\.0\)"
+    ) as raised:
         release_assets(site, "v1.1.0")
     assert raised.value.code is RELEASE_TAG_UNKNOWN
     with pytest.raises(ActionplansError, match=r"releases\.json: missing or unreadable"):
@@ -130,7 +157,12 @@ def test_the_release_assets_script_copies_the_files_and_fails_with_a_code(tmp_pa
     site = _fake_site(tmp_path / "site")
     ran = _run(SCRIPTS / "release-assets", "v1.2.0", tmp_path / "dist", "--site", site, "--zenodo", tmp_path / "none.json")
     assert ran.returncode == 0, ran.stderr
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["SHA256SUMS", "actionplans.sqlite", "actionplans.xlsx", "datapackage.zip"]
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [
+        "SHA256SUMS",
+        "actionplans.sqlite",
+        "actionplans.xlsx",
+        "datapackage.zip",
+    ]
     assert "4 files of release v1.2.0" in ran.stderr
     ran = _run(SCRIPTS / "release-assets", "v2.0.0", tmp_path / "dist2", "--site", site)
     assert ran.returncode == 1 and f"[{RELEASE_TAG_UNKNOWN}]" in ran.stderr and not (tmp_path / "dist2").exists()
@@ -181,7 +213,9 @@ def test_the_build_script_builds_the_site_and_the_release_files_verify(tmp_path:
     dist = tmp_path / "dist"
     names = sorted(p.name for p in dist.iterdir())
     assert {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite"} <= set(names)
-    assert set(names) - {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite"} <= {n for n in names if n.endswith(".parquet")}
+    assert set(names) - {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite"} <= {
+        n for n in names if n.endswith(".parquet")
+    }
     sums = read_sums(dist / "SHA256SUMS")
     assert (dist / "SHA256SUMS").read_bytes() == (site / "releases" / version / "SHA256SUMS").read_bytes()
     for name in names:
@@ -218,7 +252,9 @@ def test_the_workflows_are_valid_against_the_workflow_schema() -> None:
 def test_the_workflow_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     text = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    broken.write_text(text.replace("    runs-on: ubuntu-latest\n    timeout-minutes: 30\n", "    runs_on: ubuntu-latest\n", 1), encoding="utf-8")
+    broken.write_text(
+        text.replace("    runs-on: ubuntu-latest\n    timeout-minutes: 30\n", "    runs_on: ubuntu-latest\n", 1), encoding="utf-8"
+    )
     ran = _schema_check(broken)
     assert ran.returncode == 1 and "runs_on" in ran.stdout
 
@@ -229,7 +265,9 @@ def test_the_workflows_only_run_scripts_the_tests_run() -> None:
     for path in WORKFLOWS:
         for step in _steps(_workflow(path)):
             if "uses" in step:
-                assert re.fullmatch(r"actions/[a-z-]+@v\d+", str(step["uses"])), f"{path.name}: {step['uses']}: expected an action of GitHub's pinned to its major version"
+                assert re.fullmatch(r"actions/[a-z-]+@v\d+", str(step["uses"])), (
+                    f"{path.name}: {step['uses']}: expected an action of GitHub's pinned to its major version"
+                )
                 continue
             for line in str(step["run"]).splitlines():
                 assert line.split()[0] in TESTED_SCRIPTS or line.startswith("gh release "), (
@@ -247,7 +285,11 @@ def test_the_pages_workflow_publishes_the_built_site_on_every_push_to_main() -> 
     assert document["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     steps = _steps(document)
     uses = [str(s.get("uses", "")).split("@")[0] for s in steps]
-    assert uses.index("actions/configure-pages") < [s.get("run") for s in steps].index("scripts/build-site") < uses.index("actions/upload-pages-artifact")
+    assert (
+        uses.index("actions/configure-pages")
+        < [s.get("run") for s in steps].index("scripts/build-site")
+        < uses.index("actions/upload-pages-artifact")
+    )
     build = next(s for s in steps if s.get("run") == "scripts/build-site")
     configure = next(s for s in steps if str(s.get("uses", "")).startswith("actions/configure-pages"))
     assert build["env"] == {"SITE_URL": "${{ steps." + str(configure["id"]) + ".outputs.base_url }}"}
@@ -280,35 +322,96 @@ ZENODO_DEPOSIT = {
         "access_right": {"const": "open"},
         "title": {"type": "string", "minLength": 1},
         "description": {"type": "string", "minLength": 1},
-        "creators": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["name"], "additionalProperties": False,
-            "properties": {"name": {"type": "string", "minLength": 1}, "affiliation": {"type": "string"},
-                           "orcid": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"}},
-        }},
-        "contributors": {"type": "array", "items": {
-            "type": "object", "required": ["name", "type"],
-            "properties": {"name": {"type": "string", "minLength": 1}, "type": {"enum": [
-                "ContactPerson", "DataCollector", "DataCurator", "DataManager", "Distributor", "Editor", "HostingInstitution",
-                "Producer", "ProjectLeader", "ProjectManager", "ProjectMember", "RegistrationAgency", "RegistrationAuthority",
-                "RelatedPerson", "Researcher", "ResearchGroup", "RightsHolder", "Supervisor", "Sponsor", "WorkPackageLeader", "Other",
-            ]}, "orcid": {"type": "string"}},
-        }},
+        "creators": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "affiliation": {"type": "string"},
+                    "orcid": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"},
+                },
+            },
+        },
+        "contributors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "type"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "type": {
+                        "enum": [
+                            "ContactPerson",
+                            "DataCollector",
+                            "DataCurator",
+                            "DataManager",
+                            "Distributor",
+                            "Editor",
+                            "HostingInstitution",
+                            "Producer",
+                            "ProjectLeader",
+                            "ProjectManager",
+                            "ProjectMember",
+                            "RegistrationAgency",
+                            "RegistrationAuthority",
+                            "RelatedPerson",
+                            "Researcher",
+                            "ResearchGroup",
+                            "RightsHolder",
+                            "Supervisor",
+                            "Sponsor",
+                            "WorkPackageLeader",
+                            "Other",
+                        ]
+                    },
+                    "orcid": {"type": "string"},
+                },
+            },
+        },
         # a licence's id as Zenodo's licence vocabulary spells it: lowercase SPDX
         "license": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9.+-]*$"},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True},
         "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
         "publication_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-        "related_identifiers": {"type": "array", "items": {
-            "type": "object", "required": ["identifier", "relation"], "additionalProperties": False,
-            "properties": {
-                "identifier": {"type": "string", "pattern": "^https?://"},
-                "relation": {"enum": ["isCitedBy", "cites", "isSupplementTo", "isSupplementedBy", "isNewVersionOf", "isPreviousVersionOf",
-                                      "isPartOf", "hasPart", "isReferencedBy", "references", "isDocumentedBy", "documents", "isVersionOf",
-                                      "hasVersion", "isIdenticalTo", "isDerivedFrom", "isSourceOf", "isAlternateIdentifier"]},
-                "resource_type": {"enum": ["dataset", "publication", "software", "other"]},
-                "scheme": {"const": "url"},
+        "related_identifiers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["identifier", "relation"],
+                "additionalProperties": False,
+                "properties": {
+                    "identifier": {"type": "string", "pattern": "^https?://"},
+                    "relation": {
+                        "enum": [
+                            "isCitedBy",
+                            "cites",
+                            "isSupplementTo",
+                            "isSupplementedBy",
+                            "isNewVersionOf",
+                            "isPreviousVersionOf",
+                            "isPartOf",
+                            "hasPart",
+                            "isReferencedBy",
+                            "references",
+                            "isDocumentedBy",
+                            "documents",
+                            "isVersionOf",
+                            "hasVersion",
+                            "isIdenticalTo",
+                            "isDerivedFrom",
+                            "isSourceOf",
+                            "isAlternateIdentifier",
+                        ]
+                    },
+                    "resource_type": {"enum": ["dataset", "publication", "software", "other"]},
+                    "scheme": {"const": "url"},
+                },
             },
-        }},
+        },
     },
 }
 
@@ -333,18 +436,35 @@ def test_zenodo_json_follows_zenodo_s_deposit_rules_and_says_what_the_package_sa
 
 def test_zenodo_metadata_links_the_release_page_and_credits_every_contributor() -> None:
     dataset = actionplans.load(DATAPACKAGE)
-    meta = dataclasses.replace(dataset.meta, homepage="https://example.org/actionplans", contributors=(
-        m.Contributor("Li, Qing", "author", "https://orcid.org/0000-0002-1825-0097"),
-        m.Contributor("Example Press", "publisher", None),
-        m.Contributor("Wang, Min", "wrangler", None),
-    ))
+    meta = dataclasses.replace(
+        dataset.meta,
+        homepage="https://example.org/actionplans",
+        contributors=(
+            m.Contributor("Li, Qing", "author", "https://orcid.org/0000-0002-1825-0097"),
+            m.Contributor("Example Press", "publisher", None),
+            m.Contributor("Wang, Min", "wrangler", None),
+        ),
+    )
     document = zenodo_metadata(dataclasses.replace(dataset, meta=meta))
     jsonschema.validate(document, ZENODO_DEPOSIT)
     assert document["creators"] == [{"name": "Li, Qing", "orcid": "0000-0002-1825-0097"}]
-    assert document["contributors"] == [{"name": "Example Press", "type": "Distributor"}, {"name": "Wang, Min", "type": "DataCurator"}]
+    assert document["contributors"] == [
+        {"name": "Example Press", "type": "Distributor"},
+        {"name": "Wang, Min", "type": "DataCurator"},
+    ]
     assert document["related_identifiers"] == [
-        {"identifier": f"https://example.org/actionplans/releases/{meta.version}/", "relation": "isIdenticalTo", "resource_type": "dataset", "scheme": "url"},
-        {"identifier": "https://example.org/actionplans/", "relation": "isVersionOf", "resource_type": "dataset", "scheme": "url"},
+        {
+            "identifier": f"https://example.org/actionplans/releases/{meta.version}/",
+            "relation": "isIdenticalTo",
+            "resource_type": "dataset",
+            "scheme": "url",
+        },
+        {
+            "identifier": "https://example.org/actionplans/",
+            "relation": "isVersionOf",
+            "resource_type": "dataset",
+            "scheme": "url",
+        },
     ]
     assert '<p lang="zh-Hans">' in document["description"]
     text = zenodo_json(dataclasses.replace(dataset, meta=meta))
@@ -354,7 +474,11 @@ def test_zenodo_metadata_links_the_release_page_and_credits_every_contributor() 
 def test_zenodo_metadata_rejects_what_zenodo_would() -> None:
     """The rules above can fail: a deposit without creators, of another type or an upper-case licence id."""
     document = zenodo_metadata(actionplans.load(DATAPACKAGE))
-    for broken in ({**document, "creators": []}, {**document, "upload_type": "software"}, {**document, "license": "CC-BY-4.0"},
-                   {k: v for k, v in document.items() if k != "title"}):
+    for broken in (
+        {**document, "creators": []},
+        {**document, "upload_type": "software"},
+        {**document, "license": "CC-BY-4.0"},
+        {k: v for k, v in document.items() if k != "title"},
+    ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, ZENODO_DEPOSIT)

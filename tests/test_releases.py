@@ -58,7 +58,9 @@ def with_fk(children: list[dict[str, Any]], parents: list[dict[str, Any]]) -> Sn
         parents=([field("id")], "id", parents),
         children=([field("id"), field("parent_id")], "id", children),
     )
-    snapshot.tables["children"].schema["foreignKeys"] = [{"fields": "parent_id", "reference": {"resource": "parents", "fields": "id"}}]
+    snapshot.tables["children"].schema["foreignKeys"] = [
+        {"fields": "parent_id", "reference": {"resource": "parents", "fields": "id"}}
+    ]
     return snapshot
 
 
@@ -83,9 +85,24 @@ def test_a_changed_field_is_named_with_its_old_and_new_value() -> None:
 
 def test_composite_keys_name_rows_by_every_key_column() -> None:
     fields = [field("plan"), field("position", "integer"), field("name")]
-    old = package(items=(fields, ["plan", "position"], [{"plan": "p", "position": 1, "name": "x"}, {"plan": "q", "position": 1, "name": "y"}]))
-    new = package(items=(fields, ["plan", "position"], [{"plan": "p", "position": 1, "name": "x"}, {"plan": "q", "position": 1, "name": "z"},
-                                                        {"plan": "p", "position": 2, "name": "w"}]))
+    old = package(
+        items=(
+            fields,
+            ["plan", "position"],
+            [{"plan": "p", "position": 1, "name": "x"}, {"plan": "q", "position": 1, "name": "y"}],
+        )
+    )
+    new = package(
+        items=(
+            fields,
+            ["plan", "position"],
+            [
+                {"plan": "p", "position": 1, "name": "x"},
+                {"plan": "q", "position": 1, "name": "z"},
+                {"plan": "p", "position": 2, "name": "w"},
+            ],
+        )
+    )
     table = roundtrip(old, new).tables["items"]
     assert table.changed == [{"key": ["q", 1], "fields": {"name": {"old": "y", "new": "z"}}}]
     assert [e["key"] for e in table.added] == [["p", 2]]
@@ -95,7 +112,8 @@ def test_composite_keys_name_rows_by_every_key_column() -> None:
 def test_null_values_are_values_of_their_own() -> None:
     changes = roundtrip(people(("a", "Ann", None), ("b", "Bo", 40)), people(("a", "Ann", 30), ("b", "Bo", None)))
     assert {tuple(e["key"]): e["fields"] for e in changes.tables["people"].changed} == {
-        ("a",): {"age": {"old": None, "new": 30}}, ("b",): {"age": {"old": 40, "new": None}},
+        ("a",): {"age": {"old": None, "new": 30}},
+        ("b",): {"age": {"old": 40, "new": None}},
     }
     assert diff(people(("a", "Ann", None)), people(("a", "Ann", None))).empty()
 
@@ -106,7 +124,9 @@ def test_typed_values_are_compared_as_values_not_as_text(tmp_path: Path) -> None
         folder = tmp_path / name
         folder.mkdir()
         (folder / "t.csv").write_text("id,value,code\r\n" + "".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
-        (folder / "datapackage.json").write_text(json.dumps({"resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": "id"}}]}))
+        (folder / "datapackage.json").write_text(
+            json.dumps({"resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": "id"}}]})
+        )
     changes = diff(Snapshot.read(tmp_path / "old"), Snapshot.read(tmp_path / "new"))
     # 1.0 and 1 are the same number; "01" and "1" are different strings
     assert changes.tables["t"].changed == [{"key": ["a"], "fields": {"code": {"old": "01", "new": "1"}}}]
@@ -152,13 +172,16 @@ def test_no_change_is_an_empty_change_log() -> None:
 
 rows_strategy = st.lists(
     st.tuples(st.sampled_from("abcdefgh"), st.sampled_from(["x", "y", "中文", ""]), st.one_of(st.none(), st.integers(-5, 5))),
-    unique_by=lambda r: r[0], max_size=8,
+    unique_by=lambda r: r[0],
+    max_size=8,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(rows_strategy, rows_strategy)
-def test_any_change_log_rebuilds_the_new_table_exactly(old: list[tuple[str, str, int | None]], new: list[tuple[str, str, int | None]]) -> None:
+def test_any_change_log_rebuilds_the_new_table_exactly(
+    old: list[tuple[str, str, int | None]], new: list[tuple[str, str, int | None]]
+) -> None:
     roundtrip(people(*[(i, n or "", a) for i, n, a in old]), people(*[(i, n or "", a) for i, n, a in new]))
 
 
@@ -175,7 +198,13 @@ def reshaped(fields: list[dict[str, Any]], rows: list[dict[str, Any]] | None = N
 
 
 def test_bump_a_field_renamed_is_major() -> None:
-    assert bump(BASE, reshaped([field("id"), field("full_name"), field("age", "integer")], [{"id": "a", "full_name": "Ann", "age": 30}])) == "major"
+    assert (
+        bump(
+            BASE,
+            reshaped([field("id"), field("full_name"), field("age", "integer")], [{"id": "a", "full_name": "Ann", "age": 30}]),
+        )
+        == "major"
+    )
 
 
 def test_bump_a_field_removed_is_major() -> None:
@@ -186,13 +215,21 @@ def test_bump_a_field_retyped_is_major() -> None:
     assert bump(BASE, reshaped([field("id"), field("name"), field("age", "number")])) == "major"
 
 
-@pytest.mark.parametrize("constraints", [{"required": True}, {"minimum": 40}, {"maximum": 20}, {"enum": [31, 32]}, {"unique": True}])
+@pytest.mark.parametrize(
+    "constraints", [{"required": True}, {"minimum": 40}, {"maximum": 20}, {"enum": [31, 32]}, {"unique": True}]
+)
 def test_bump_a_tighter_constraint_is_major(constraints: dict[str, Any]) -> None:
     assert bump(BASE, reshaped([field("id"), field("name"), field("age", "integer", **constraints)])) == "major"
 
 
 def test_bump_a_table_removed_is_major() -> None:
-    assert bump(package(a=([field("id")], "id", [{"id": "1"}]), b=([field("id")], "id", [])), package(a=([field("id")], "id", [{"id": "1"}]))) == "major"
+    assert (
+        bump(
+            package(a=([field("id")], "id", [{"id": "1"}]), b=([field("id")], "id", [])),
+            package(a=([field("id")], "id", [{"id": "1"}])),
+        )
+        == "major"
+    )
 
 
 def test_bump_a_row_removed_that_a_foreign_key_pointed_to_is_major() -> None:
@@ -211,7 +248,13 @@ def test_bump_rows_added_is_minor() -> None:
 
 
 def test_bump_a_table_added_is_minor() -> None:
-    assert bump(BASE, package(people=(PEOPLE, "id", [{"id": "a", "name": "Ann", "age": 30}]), pets=([field("id")], "id", [{"id": "cat"}]))) == "minor"
+    assert (
+        bump(
+            BASE,
+            package(people=(PEOPLE, "id", [{"id": "a", "name": "Ann", "age": 30}]), pets=([field("id")], "id", [{"id": "cat"}])),
+        )
+        == "minor"
+    )
 
 
 def test_bump_a_field_added_is_minor() -> None:
@@ -248,8 +291,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def release(project: Path, *args: str) -> int:
-    return main(["release", "--content", str(project / "content"), "--out", str(project / "datapackage"),
-                 "--releases", str(project / "releases"), *args])
+    return main(
+        [
+            "release",
+            "--content",
+            str(project / "content"),
+            "--out",
+            str(project / "datapackage"),
+            "--releases",
+            str(project / "releases"),
+            *args,
+        ]
+    )
 
 
 def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
@@ -270,7 +323,7 @@ def test_first_release_then_a_correction(project: Path, capsys: pytest.CaptureFi
     assert first.notes == {"zh": "首次发布。", "en": "First release."}
     descriptor = json.loads((project / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
     assert (descriptor["version"], descriptor["created"]) == ("1.0.0", "2026-12-01T00:00:00Z")
-    assert "created: \"2026-12-01T00:00:00Z\"" in (project / "content" / "package.yaml").read_text(encoding="utf-8")
+    assert 'created: "2026-12-01T00:00:00Z"' in (project / "content" / "package.yaml").read_text(encoding="utf-8")
 
     edit(project, *CORRECTION)
     capsys.readouterr()
@@ -280,7 +333,11 @@ def test_first_release_then_a_correction(project: Path, capsys: pytest.CaptureFi
     second = store.get("1.0.1")
     assert second.previous == "1.0.0" and second.counts["tasks"] == {"added": 0, "removed": 0, "changed": 1}
     (change,) = [c for c in store.changes("1.0.1") if c.field == "title_en"]
-    assert (change.key, change.old, change.new) == ("nm-elderly-meals-3", "Diversified funding mechanism", "A diversified funding mechanism")
+    assert (change.key, change.old, change.new) == (
+        "nm-elderly-meals-3",
+        "Diversified funding mechanism",
+        "A diversified funding mechanism",
+    )
     assert actionplans.load(project / "datapackage").version == "1.0.1"
     assert store.dataset("1.0.0").task("nm-elderly-meals-3").title.en == "Diversified funding mechanism"
     assert store.dataset("1.0.1").task("nm-elderly-meals-3").title.en == "A diversified funding mechanism"
@@ -295,13 +352,18 @@ def test_nothing_changed_writes_nothing_and_says_so(project: Path, capsys: pytes
     assert sorted(p.as_posix() for p in (project / "releases").rglob("*")) == before
 
 
-def test_a_version_lower_than_the_change_needs_is_refused_with_the_reason(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_version_lower_than_the_change_needs_is_refused_with_the_reason(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     release(project)
     edit(project, "  - id: nm-elderly-meals-5\n", "  - id: nm-elderly-meals-five\n")  # a task's id: a row others point to removed
     capsys.readouterr()
     assert release(project, "--version", "1.1.0") == 1
     err = capsys.readouterr().err
-    assert "--version 1.1.0: a minor release, but the change needs a major one" in err and "removed that other rows pointed to" in err
+    assert (
+        "--version 1.1.0: a minor release, but the change needs a major one" in err
+        and "removed that other rows pointed to" in err
+    )
     assert "expected 2.0.0 or later" in err
     assert Store(project / "releases").versions() == ["1.0.0"]
 
@@ -351,8 +413,22 @@ def test_build_and_check_fail_naming_the_edited_file(project: Path, capsys: pyte
     assert main(["check", "--content", str(project / "content"), "--releases", str(project / "releases")]) == 1
     err = capsys.readouterr().err
     assert f"error: {descriptor}: changed after the release was made" in err and "restore the file from version control" in err
-    assert main(["render", "--content", str(project / "content"), "--datapackage", str(project / "datapackage"),
-                 "--out", str(project / "build" / "docs"), "--releases", str(project / "releases")]) == 1
+    assert (
+        main(
+            [
+                "render",
+                "--content",
+                str(project / "content"),
+                "--datapackage",
+                str(project / "datapackage"),
+                "--out",
+                str(project / "build" / "docs"),
+                "--releases",
+                str(project / "releases"),
+            ]
+        )
+        == 1
+    )
     assert f"error: {descriptor}: changed after the release was made" in capsys.readouterr().err
 
 
@@ -363,7 +439,8 @@ def test_diff_of_releases_and_of_the_working_data(project: Path, capsys: pytest.
     capsys.readouterr()
     assert main(["diff", "1.0.0", "working", *args]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "1.0.0 → working: a patch change (tasks: 1 row corrected)", "  tasks: 1 changed; fields title_en",
+        "1.0.0 → working: a patch change (tasks: 1 row corrected)",
+        "  tasks: 1 changed; fields title_en",
     ]
     assert main(["diff", "1.0.0", "working", "--json", *args]) == 0
     document = json.loads(capsys.readouterr().out)
@@ -393,7 +470,13 @@ KILL_POINTS = [
 def _hidden(project: Path) -> list[str]:
     """What a killed run may leave behind: hidden staging folders and temporary files."""
     folders = (project, project / "releases", project / "content")
-    return sorted(str(p) for folder in folders if folder.is_dir() for p in folder.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp"))
+    return sorted(
+        str(p)
+        for folder in folders
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if p.name.startswith(".") or p.name.endswith(".tmp")
+    )
 
 
 @pytest.mark.slow
@@ -411,11 +494,15 @@ def test_a_killed_release_leaves_the_old_state_or_the_new(project: Path, point: 
     assert versions == (["1.0.0", "1.0.1"] if recorded else ["1.0.0"])
     Store(project / "releases").snapshot(versions[-1])
     if recorded:
-        assert not [p for p in (project / "releases").iterdir() if p.name.startswith(".")], "a recorded release left its staging folder"
+        assert not [p for p in (project / "releases").iterdir() if p.name.startswith(".")], (
+            "a recorded release left its staging folder"
+        )
     done = subprocess.run([sys.executable, "-m", "actionplans", *args], cwd=project, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     if recorded:  # the interrupted release is finished, not made again
-        assert "datapackage: rewritten to match release 1.0.1 (an interrupted release had not written it)" in done.stdout, done.stdout
+        assert "datapackage: rewritten to match release 1.0.1 (an interrupted release had not written it)" in done.stdout, (
+            done.stdout
+        )
         assert "nothing changed since release 1.0.1; no release written" in done.stdout, done.stdout
     else:
         assert "released 1.0.1" in done.stdout and "after 1.0.0: tasks: 1 changed" in done.stdout, done.stdout
@@ -434,7 +521,9 @@ def test_releases_diff_and_load_from_python(project: Path) -> None:
     releases = actionplans.releases(project / "releases")
     assert [(r.version, r.previous) for r in releases] == [("1.0.0", None), ("1.0.1", "1.0.0")]
     changes = actionplans.diff("1.0.0", "1.0.1", releases=project / "releases")
-    assert list(changes) == [("tasks", "change", "nm-elderly-meals-3", "title_en", "Diversified funding mechanism", "A diversified funding mechanism")]
+    assert list(changes) == [
+        ("tasks", "change", "nm-elderly-meals-3", "title_en", "Diversified funding mechanism", "A diversified funding mechanism")
+    ]
     frame = changes.to_pandas()
     assert list(frame.columns) == ["table", "op", "key", "field", "old", "new"] and len(frame) == 1
     assert frame.loc[0, "new"] == "A diversified funding mechanism"
@@ -478,7 +567,9 @@ def test_load_a_downloaded_release_zip_checked_against_its_checksums(project: Pa
     edited = rezip(lambda name, data: data.replace(b"Diversified", b"Edited") if name.endswith("tasks.csv") else data)
     with pytest.raises(DataPackageError, match=r"tasks\.csv: its SHA-256 differs from the .* its descriptor states"):
         read_zip(edited, releases=project / "releases")
-    retitled = rezip(lambda name, data: data.replace(b'"title": "', b'"title": "Edited ', 1) if name.endswith("datapackage.json") else data)
+    retitled = rezip(
+        lambda name, data: data.replace(b'"title": "', b'"title": "Edited ', 1) if name.endswith("datapackage.json") else data
+    )
     with pytest.raises(DataPackageError, match=r"says it is release 1\.0\.0, but its descriptor differs"):
         read_zip(retitled, releases=project / "releases")
 

@@ -43,7 +43,7 @@ def _load(root: Path) -> Dataset | ContentError:
 
 
 def _outcome(root: Path) -> str:
-    """"model" or "errors" (see ``_load``)."""
+    """ "model" or "errors" (see ``_load``)."""
     return "errors" if isinstance(_load(root), ContentError) else "model"
 
 
@@ -93,7 +93,9 @@ _TEXT = (CONTENT / PLAN).read_text(encoding="utf-8")
 @example(cut=0, length=0, insert="")  # no edit: the model as before
 @example(cut=_TEXT.index("\ntasks:") + 7, length=0, insert=" [")  # YAML cannot read it: errors
 @example(cut=_TEXT.index("Quality Improvement Action") + 8, length=12, insert="")  # English shortened, as the rules allow
-@example(cut=_TEXT.index("children in difficult situations"), length=9, insert="")  # a glossary term's rendering cut, which they do not
+@example(
+    cut=_TEXT.index("children in difficult situations"), length=9, insert=""
+)  # a glossary term's rendering cut, which they do not
 def test_any_edit_of_a_real_plan_gives_a_model_or_errors(scratch, dataset, cut, length, insert) -> None:
     """Where the edit decides, the outcome it must give: a file that says what it said before
     loads as before, and a file YAML cannot read is an error of that file. Otherwise (most often
@@ -127,14 +129,21 @@ def test_any_edit_of_a_real_plan_gives_a_model_or_errors(scratch, dataset, cut, 
 
 # --- atomic outputs -----------------------------------------------------------------------------
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _changed_content(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     plan = content / PLAN
-    plan.write_text(plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1),
+        encoding="utf-8",
+    )
     return content
 
 
@@ -221,7 +230,9 @@ def test_package_killed_at_any_step_is_old_or_new(tmp_path, point: KillPoint, sw
         pytest.skip("no atomic exchange on this file system")
     code, output = run_killed(point, ["package"], project)
     assert code == -signal.SIGKILL, f"package was not killed {point} (it returned {code}): {output}"
-    assert _snapshot(out) == (new if swapped else old), f"killed {point}: expected the {'new' if swapped else 'old'} data package whole"
+    assert _snapshot(out) == (new if swapped else old), (
+        f"killed {point}: expected the {'new' if swapped else 'old'} data package whole"
+    )
     again = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _snapshot(out) == new
@@ -234,7 +245,9 @@ def test_build_failure_leaves_the_old_site(tmp_path, monkeypatch, stage) -> None
     from actionplans import site as site_module
     from actionplans.site import Layout, SiteError, build_site
 
-    layout = Layout(root=ROOT, datapackage=tmp_path / "datapackage", docs=tmp_path / "docs", site=tmp_path / "site", cache=tmp_path / "cache")
+    layout = Layout(
+        root=ROOT, datapackage=tmp_path / "datapackage", docs=tmp_path / "docs", site=tmp_path / "site", cache=tmp_path / "cache"
+    )
     build_site(layout)
     before = _snapshot(tmp_path / "site")
 
@@ -270,7 +283,10 @@ def built_twice(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]
     subprocess.run(command, cwd=project, check=True, capture_output=True, env=_BUILD_ENV)
     old = _snapshot(project / "site")
     plan = project / "content" / PLAN
-    plan.write_text(plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("Guardianship Quality Improvement Action", "Guardianship Quality Action", 1),
+        encoding="utf-8",
+    )
     reference = root / "reference"
     shutil.copytree(project, reference)
     subprocess.run(command, cwd=reference, check=True, capture_output=True, env=_BUILD_ENV)
@@ -292,7 +308,9 @@ def test_build_killed_at_any_step_leaves_the_old_site_or_the_new(built_twice, tm
     assert code == -signal.SIGKILL, f"the build was not killed {point} (it returned {code}): {output}"
     state = _snapshot(project / "site")
     assert state == (new if swapped else old), f"killed {point}: expected the {'new' if swapped else 'old'} site whole"
-    again = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, check=False, env=_BUILD_ENV)
+    again = subprocess.run(
+        [sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, check=False, env=_BUILD_ENV
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert _snapshot(project / "site") == new, "the build run again did not make the new site"
     assert _hidden(project) == [], "a staging folder was left behind"
@@ -318,8 +336,15 @@ def test_two_builds_are_byte_identical_and_honour_source_date_epoch(tmp_path, mo
     monkeypatch.setenv("SITE_URL", "https://example.org/actionplans/")
     snapshots = []
     for name in ("a", "b"):
-        build_site(Layout(root=ROOT, datapackage=tmp_path / name / "datapackage", docs=tmp_path / name / "docs", site=tmp_path / name / "site",
-                          cache=tmp_path / name / "cache"))
+        build_site(
+            Layout(
+                root=ROOT,
+                datapackage=tmp_path / name / "datapackage",
+                docs=tmp_path / name / "docs",
+                site=tmp_path / name / "site",
+                cache=tmp_path / name / "cache",
+            )
+        )
         snapshots.append(_snapshot(tmp_path / name / "site"))
     assert snapshots[0] == snapshots[1]
     site = tmp_path / "a" / "site"
@@ -332,7 +357,9 @@ def test_two_builds_are_byte_identical_and_honour_source_date_epoch(tmp_path, mo
 def _run_alone(command: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in a process group of its own, capturing its output as CI does; fail if it
     does not return, or if any process of its group outlives it."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, **kwargs)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, **kwargs
+    )
     try:
         output, _ = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
@@ -361,7 +388,9 @@ def test_no_process_is_left_behind_on_bad_content(tmp_path, verb) -> None:
     project = tmp_path / "project"
     shutil.copytree(CONTENT, project / "content")
     plan = project / "content" / PLAN
-    plan.write_text(plan.read_text(encoding="utf-8").replace("- id: nx-children-care-3\n", "- id: ../../escape\n", 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("- id: nx-children-care-3\n", "- id: ../../escape\n", 1), encoding="utf-8"
+    )
     result = _run_alone([sys.executable, "-m", "actionplans", *verb], project)
     assert result.returncode == 1, result.stdout
     assert "tasks[2].id: '../../escape' is not a valid id" in result.stdout and "[invalid-id]" in result.stdout
@@ -397,8 +426,12 @@ def test_ctrl_c_and_sigterm_stop_every_process_and_keep_the_old_package(large_pr
     plan.write_text(original.replace("Synthetic action plan", "Synthetic plan, changed", 1), encoding="utf-8")
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "actionplans", "package"], cwd=large_project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
+            [sys.executable, "-m", "actionplans", "package"],
+            cwd=large_project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         workers = _wait_for_children(process.pid)
         assert workers, "the package command never started worker processes"

@@ -35,7 +35,9 @@ def large(tmp_path_factory) -> tuple[Path, object]:
     from actionplans import load
 
     project = write_corpus(tmp_path_factory.mktemp("scale") / "project", TASKS)
-    result = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return project / "site", load(project / "datapackage")
 
@@ -117,7 +119,9 @@ def test_pager_links_are_labelled_in_the_page_language(large) -> None:
     zh, en = _read(site, f"themes/{concept}/page/2"), _read(site, f"en/themes/{concept}/page/2")
     assert 'aria-label="分页"' in zh and "上一页" in zh and 'aria-current="page"' in zh
     assert 'aria-label="Pages"' in en and "Previous page" in en and f"of {total}." in en
-    assert f"（{total} 项）" in _read(site, f"themes/{concept}") and f"Matching tasks ({total})" in _read(site, f"en/themes/{concept}")
+    assert f"（{total} 项）" in _read(site, f"themes/{concept}") and f"Matching tasks ({total})" in _read(
+        site, f"en/themes/{concept}"
+    )
     assert '<a rel="prev" href="../../">' in zh  # page 2 goes back to the list's own address
 
 
@@ -159,5 +163,7 @@ def test_paged_pages_are_clean_for_axe_and_the_nu_checker(large, chrome) -> None
         pytest.fail("the W3C Nu HTML Checker is not installed: set VNU_JAR to vnu.jar (npm install vnu-jar) and install Java")
     files = [str(site / k / "index.html") for k in kinds] + [str(site / "en" / k / "index.html") for k in kinds]
     result = subprocess.run([*command, "--format", "json", *files], capture_output=True, text=True, check=False)
-    errors = [m for m in json.loads(result.stderr)["messages"] if m["type"] == "error" or m.get("subType") in ("fatal", "warning")]
+    errors = [
+        m for m in json.loads(result.stderr)["messages"] if m["type"] == "error" or m.get("subType") in ("fatal", "warning")
+    ]
     assert not errors, json.dumps(errors[:10], ensure_ascii=False, indent=1)

@@ -93,7 +93,9 @@ def test_the_build_stops_before_any_work_without_pagefind(tmp_path) -> None:
 
     project = copy_project(tmp_path / "project")
     env = {k: v for k, v in os.environ.items() if k != "PAGEFIND_BINARY"}
-    result = subprocess.run([sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "actionplans", "build"], cwd=project, capture_output=True, text=True, env=env, check=False
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no Pagefind binary" in result.stderr and "npm ci" in result.stderr
     assert not (project / "site").exists() and not (project / "build").exists()
@@ -225,4 +227,6 @@ def test_the_search_dialog_has_no_axe_violation(tab, served, start) -> None:
     tab.wait_for_selector("pagefind-results a")
     result = Axe().run(tab)
     assert result.violations_count == 0, result.generate_report()
-    assert tab.locator("pagefind-modal dialog").get_attribute("aria-label") or tab.locator("pagefind-modal dialog").get_attribute("aria-labelledby")
+    assert tab.locator("pagefind-modal dialog").get_attribute("aria-label") or tab.locator("pagefind-modal dialog").get_attribute(
+        "aria-labelledby"
+    )

@@ -67,10 +67,16 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
     published = _snapshot(project / "datapackage")
     server = subprocess.Popen(
         [sys.executable, "-m", "actionplans", "serve", "--address", f"127.0.0.1:{port}"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )
     log_lines: list[str] = []  # the preview's log as it comes, read while it runs
-    reader = threading.Thread(target=lambda: log_lines.extend(line.decode("utf-8", "replace") for line in iter(server.stderr.readline, b"")), daemon=True)
+    reader = threading.Thread(
+        target=lambda: log_lines.extend(line.decode("utf-8", "replace") for line in iter(server.stderr.readline, b"")),
+        daemon=True,
+    )
     reader.start()
     try:
         assert _wait_for(url, OLD, 120), "the preview never came up"
@@ -92,7 +98,9 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         good = plan.read_text(encoding="utf-8")
         builds = _count(log_lines, "Building the preview")
         plan.write_text(good.replace("tasks:", "tasks: [", 1), encoding="utf-8")
-        assert _wait_until(lambda: _count(log_lines, "keeps showing the last good version") == 1, 60), "the broken edit was never built"
+        assert _wait_until(lambda: _count(log_lines, "keeps showing the last good version") == 1, 60), (
+            "the broken edit was never built"
+        )
         assert _count(log_lines, "Building the preview") > builds, "no rebuild ran for the broken edit"
         assert NEW in _fetch(url)
         plan.write_text(good.replace(NEW, NEWER, 1), encoding="utf-8")
@@ -111,7 +119,15 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
     # the task's two pages (both show the translation) and its source's English page (it lists the
     # quotes with their translations); the data and home pages, whose download checksums and sizes
     # changed; its plan's pages if the size of the plan's downloads did; nothing else
-    required = {f"tasks/{TASK}.en.md", f"tasks/{TASK}.zh.md", "sources/seed-page.en.md", "data.en.md", "data.zh.md", "index.en.md", "index.zh.md"}
+    required = {
+        f"tasks/{TASK}.en.md",
+        f"tasks/{TASK}.zh.md",
+        "sources/seed-page.en.md",
+        "data.en.md",
+        "data.zh.md",
+        "index.en.md",
+        "index.zh.md",
+    }
     assert required <= set(rewritten) <= required | {"plans/nx-children-care.en.md", "plans/nx-children-care.zh.md"}
     # the preview does not publish: datapackage/ is byte-for-byte what it was
     assert {k: v[1] for k, v in _snapshot(project / "datapackage").items()} == {k: v[1] for k, v in published.items()}

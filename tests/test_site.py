@@ -31,7 +31,20 @@ def page(site: Path, url: str) -> Path:
 
 
 def test_every_page_kind_in_both_languages(site, dataset) -> None:
-    kinds = ["", "plans/", "data/", "glossary/", "releases/", "about/", "accessibility/", "python/", "themes/", "groups/", "regions/", "actors/"]
+    kinds = [
+        "",
+        "plans/",
+        "data/",
+        "glossary/",
+        "releases/",
+        "about/",
+        "accessibility/",
+        "python/",
+        "themes/",
+        "groups/",
+        "regions/",
+        "actors/",
+    ]
     kinds += [f"releases/{v}/" for v in (p.name for p in (ROOT / "releases").iterdir() if p.is_dir())]
     kinds += [f"plans/{p}/" for p in dataset.plans] + [f"tasks/{t}/" for t in dataset.tasks]
     kinds += [f"themes/{t}/" for t in dataset.themes] + [f"groups/{g}/" for g in dataset.groups]
@@ -46,10 +59,18 @@ def test_every_page_kind_in_both_languages(site, dataset) -> None:
 def test_language_switch_keeps_the_page(site, dataset) -> None:
     for task in dataset.tasks:
         zh = parse(page(site, f"tasks/{task}/"))
-        switch = [url for tag, url, attrs in zh.links if tag == "a" and attrs.get("hreflang") == "en" and "md-select__link" in (attrs.get("class") or "")]
+        switch = [
+            url
+            for tag, url, attrs in zh.links
+            if tag == "a" and attrs.get("hreflang") == "en" and "md-select__link" in (attrs.get("class") or "")
+        ]
         assert switch == [f"../../en/tasks/{task}/"]
         en = parse(page(site, f"en/tasks/{task}/"))
-        back = [url for tag, url, attrs in en.links if tag == "a" and attrs.get("hreflang") == "zh" and "md-select__link" in (attrs.get("class") or "")]
+        back = [
+            url
+            for tag, url, attrs in en.links
+            if tag == "a" and attrs.get("hreflang") == "zh" and "md-select__link" in (attrs.get("class") or "")
+        ]
         assert back == [f"../../../tasks/{task}/"]
 
 
@@ -80,7 +101,7 @@ def test_no_broken_internal_link_or_anchor(site, record_property) -> None:
     targets = _internal_targets(site)
     for html, target, fragment in targets:
         if target.startswith(base):
-            resolved = (site / unquote(target[len(base):])).resolve()
+            resolved = (site / unquote(target[len(base) :])).resolve()
         else:
             resolved = (html.parent / unquote(target)).resolve() if target else html
         if resolved.is_dir():
@@ -106,7 +127,9 @@ def test_the_data_page_links_every_file_with_its_size_and_sha256sums_checks_them
         sums = re.search(r'<a href="([^"]+SHA256SUMS)">SHA256SUMS</a>', html)
         assert sums is not None
         listing = (data_page.parent / sums.group(1)).resolve()
-        listed = {name: digest for digest, name in (line.split("  ", 1) for line in listing.read_text(encoding="utf-8").splitlines())}
+        listed = {
+            name: digest for digest, name in (line.split("  ", 1) for line in listing.read_text(encoding="utf-8").splitlines())
+        }
         for href in links:
             path = (data_page.parent / href).resolve()
             assert path.is_file(), href
@@ -119,9 +142,9 @@ def test_the_data_page_links_every_file_with_its_size_and_sha256sums_checks_them
             csv_file = site / "downloads" / "csv" / f"{table.name}.csv"
             rows = len(_csv_rows(csv_file.read_bytes())) - 1
             assert f'<td class="ap-num">{rows:,}</td>' in row.group(0), table.name
-            assert f">CSV</a> <span class=\"ap-muted\">{human_size(csv_file.stat().st_size)}</span>" in row.group(0)
+            assert f'>CSV</a> <span class="ap-muted">{human_size(csv_file.stat().st_size)}</span>' in row.group(0)
             parquet = site / "downloads" / "parquet" / f"{table.name}.parquet"
-            assert f">Parquet</a> <span class=\"ap-muted\">{human_size(parquet.stat().st_size)}</span>" in row.group(0)
+            assert f'>Parquet</a> <span class="ap-muted">{human_size(parquet.stat().st_size)}</span>' in row.group(0)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -192,8 +215,17 @@ def test_dcat_catalogue_lists_every_main_download(site) -> None:
     catalogue = json.loads((site / "catalog.jsonld").read_text(encoding="utf-8"))
     described = {d["dcat:downloadURL"]["@id"]: d for d in catalogue["dcat:dataset"]["dcat:distribution"]}
     folder = site / "downloads"
-    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"}
-    main = ["downloads/datapackage.zip", "downloads/actionplans.xlsx", "downloads/actionplans.sqlite", "downloads/actionplans.json"]
+    files = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "SHA256SUMS"
+    }
+    main = [
+        "downloads/datapackage.zip",
+        "downloads/actionplans.xlsx",
+        "downloads/actionplans.sqlite",
+        "downloads/actionplans.json",
+    ]
     main += [f"downloads/{kind}/{table.name}.csv" for table in TABLES for kind in ("csv", "csv-excel")]
     assert set(main) <= set(files), sorted(set(main) - set(files))
     # every file offered for download, and nothing else, each with its own checksum and size
@@ -219,7 +251,9 @@ def test_site_requests_nothing_from_other_hosts(site) -> None:
     offenders = []
     for html in site.rglob("*.html"):
         for tag, url, attrs in parse(html).links:
-            fetched = tag in ("script", "img", "iframe", "source", "video", "audio") or (tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload", "icon", "manifest"))
+            fetched = tag in ("script", "img", "iframe", "source", "video", "audio") or (
+                tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload", "icon", "manifest")
+            )
             if fetched and urlparse(url).scheme in ("http", "https", "") and (urlparse(url).netloc or url.startswith("//")):
                 offenders.append(f"{html}: {url}")
     assert not offenders, offenders[:10]
@@ -237,7 +271,9 @@ def test_page_size_stays_bounded(site) -> None:
     sizes = [p.stat().st_size for p in (site / "tasks").glob("*/index.html")]
     assert max(sizes) < 60_000
     html = page(site, "tasks/sunshine-volunteers-1/").read_text(encoding="utf-8")
-    nav = html[html.find('<nav class="md-nav md-nav--primary"'):html.find("</nav>", html.find('<nav class="md-nav md-nav--primary"'))]
+    nav = html[
+        html.find('<nav class="md-nav md-nav--primary"') : html.find("</nav>", html.find('<nav class="md-nav md-nav--primary"'))
+    ]
     assert "tasks/" not in nav
 
 
@@ -250,7 +286,9 @@ def test_plan_pages_show_the_sizes_of_their_downloads(site) -> None:
         for href, size in re.findall(r'<li><a href="([^"]*downloads/plans/[^"]+)">[^<]+</a> \([^,]+, ([^)]+)\)</li>', html):
             assert human_size((html_path.parent / href).resolve().stat().st_size) == size, (html_path, href)
             checked += 1
-    assert checked == 2 * len(load(ROOT / "datapackage").plans) * 4  # two languages, every plan, four files each (CSV, JSON, Excel, Parquet)
+    assert (
+        checked == 2 * len(load(ROOT / "datapackage").plans) * 4
+    )  # two languages, every plan, four files each (CSV, JSON, Excel, Parquet)
 
 
 def test_a_site_without_an_address_names_no_host(dataset, tmp_path, monkeypatch, capsys) -> None:
@@ -287,7 +325,11 @@ def test_the_figure_cards_state_each_figure_of_the_plan(site, dataset) -> None:
             cards = re.findall(r'<li id="([^"]+)" class="ap-figure-card">(.*?)</li>', html, re.S)
             assert [card_id for card_id, _ in cards] == [f.id for f in plan.figures]
             for (_, card), figure in zip(cards, plan.figures, strict=True):
-                stated = stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
+                stated = (
+                    stated_number(figure.value, figure.quote.zh)
+                    if lang == "zh"
+                    else stated_number_en(figure.value, figure.quote.en)
+                )
                 # the number as its quote writes it, else as a number ("a hundred" → 100)
                 assert (stated or f"{figure.value:,}") in card, (figure.id, lang)
                 assert figure.measure.get(lang) in html_unescape(card) and figure.quote.zh in card
@@ -301,7 +343,8 @@ def test_the_timeline_states_each_plan_period_in_words(site, dataset) -> None:
             assert table is not None, prefix + folder
             rows = re.findall(
                 r'<tr><th scope="row"><a href="\.\./([^/"]+)/">[^<]+</a>(?: <span class="ap-muted">[^<]*</span>)?</th><td>([^<]+)</td>.*?grid-column: (\d+) / (\d+)',
-                table.group(0), re.S,
+                table.group(0),
+                re.S,
             )
             dated = [p for p in dataset.plans.values() if p.period_end]
             assert sorted(r[0] for r in rows) == sorted(p.id for p in dated)
@@ -310,7 +353,9 @@ def test_the_timeline_states_each_plan_period_in_words(site, dataset) -> None:
                 plan = dataset.plan(plan_id)
                 assert str(plan.period_end) in period
                 assert int(end) - 2 + first == plan.period_end and int(start) - 1 + first == (plan.period_start or first)
-                assert ("ap-bar-open" in table.group(0).split(f'{plan_id}/">')[1].split("</tr>")[0]) == (plan.period_start is None)
+                assert ("ap-bar-open" in table.group(0).split(f'{plan_id}/">')[1].split("</tr>")[0]) == (
+                    plan.period_start is None
+                )
 
 
 def test_each_facet_chart_counts_the_tasks_per_plan(site, dataset) -> None:
@@ -324,7 +369,9 @@ def test_each_facet_chart_counts_the_tasks_per_plan(site, dataset) -> None:
                 assert chart is None
                 continue
             assert chart is not None, (kind, concept)
-            counts = {k: int(v) for k, v in re.findall(r'plans/([^/"]+)/">.*?<td class="ap-num">(\d+)</td>', chart.group(0), re.S)}
+            counts = {
+                k: int(v) for k, v in re.findall(r'plans/([^/"]+)/">.*?<td class="ap-num">(\d+)</td>', chart.group(0), re.S)
+            }
             expected: dict[str, int] = {}
             for task in tasks:
                 expected[task.plan_id] = expected.get(task.plan_id, 0) + 1
@@ -367,7 +414,9 @@ def test_the_python_pages_duckdb_example_queries_the_served_site_by_url(site, se
     finally:
         duckdb.unregister_filesystem("http")
     out = capsys.readouterr().out
-    expected = sorted(((p.id, p.title.get(lang), len(p.tasks)) for p in dataset.plans.values() if p.tasks), key=lambda r: (-r[2], r[0]))
+    expected = sorted(
+        ((p.id, p.title.get(lang), len(p.tasks)) for p in dataset.plans.values() if p.tasks), key=lambda r: (-r[2], r[0])
+    )
     assert per_plan == expected
     assert expected[0][0] in out and "measure_" in out  # both results printed
     assert targets == sum(1 for f in dataset.figures.values() if f.kind == "target") > 0

@@ -55,4 +55,6 @@ def test_the_documented_regeneration_command_writes_the_generated_pages(tmp_path
     for command in commands:
         subprocess.run([sys.executable, *command[1:]], cwd=tmp_path, env=env, check=True, capture_output=True)
     for name, path in generated.items():
-        assert (tmp_path / name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), f"{name}: not what {REGENERATE} writes"
+        assert (tmp_path / name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"{name}: not what {REGENERATE} writes"
+        )

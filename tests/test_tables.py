@@ -50,8 +50,12 @@ def test_json_names_are_the_column_names(dataset) -> None:
     assert record["plan_id"] == "nx-children-care" and record["theme_ids"] == list(task.theme_ids)
     assert "plan" not in record and "themes" not in record
     plan = record_json(TABLES_BY_NAME["plans"], dataset.plan("nm-elderly-meals"))
-    assert plan["issuer_ids"] == ["nm-civil-affairs"] and [t["id"] for t in plan["tasks"]] == [t.id for t in dataset.plan("nm-elderly-meals").tasks]
-    assert {s["kind"] for s in plan["statements"]} >= {"announcement", "aim"} and plan["figures"][0]["plan_id"] == "nm-elderly-meals"
+    assert plan["issuer_ids"] == ["nm-civil-affairs"] and [t["id"] for t in plan["tasks"]] == [
+        t.id for t in dataset.plan("nm-elderly-meals").tasks
+    ]
+    assert {s["kind"] for s in plan["statements"]} >= {"announcement", "aim"} and plan["figures"][0][
+        "plan_id"
+    ] == "nm-elderly-meals"
     source = record_json(TABLES_BY_NAME["sources"], dataset.sources["seed-page"])
     assert source["authors"] == [{"name_zh": "李庆", "name_en": "Li Qing"}, {"name_zh": "皮磊", "name_en": "Pi Lei"}]
 

@@ -53,6 +53,20 @@ def test_fresh_venv_loads_the_bundled_data(wheel, tmp_path, dataset) -> None:
     assert latest == version and oldest == "1.0.0" and (int(changes) > 0) == (latest != oldest)
     assert str(env_dir) in where and str(ROOT) not in where
     assert heavy.strip() == "[]"
-    installed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True, text=True).stdout
-    for tool in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pandas", "openpyxl", "XlsxWriter", "arro3-core", "arro3-io", "pyarrow", "duckdb", "datasette"):
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True, text=True
+    ).stdout
+    for tool in (
+        "mkdocs",
+        "mkdocs-material",
+        "mkdocs-static-i18n",
+        "pandas",
+        "openpyxl",
+        "XlsxWriter",
+        "arro3-core",
+        "arro3-io",
+        "pyarrow",
+        "duckdb",
+        "datasette",
+    ):
         assert f"{tool.lower()}==" not in installed.lower(), f"{tool} is not a core dependency"

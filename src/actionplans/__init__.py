@@ -57,7 +57,25 @@ def diff(old: str, new: str, *, releases: Path | str | None = None) -> Changes:
 
 
 __all__ = [
-    "ActionplansError", "Concept", "ContentError", "DataPackageError", "Dataset", "Figure", "Organization", "Plan",
-    "Region", "Source", "Span", "Statement", "Task", "Term", "Text", "__version__", "diff", "load", "releases", "to_frictionless",
+    "ActionplansError",
+    "Concept",
+    "ContentError",
+    "DataPackageError",
+    "Dataset",
+    "Figure",
+    "Organization",
+    "Plan",
+    "Region",
+    "Source",
+    "Span",
+    "Statement",
+    "Task",
+    "Term",
+    "Text",
+    "__version__",
+    "diff",
+    "load",
+    "releases",
+    "to_frictionless",
     "to_pandas",
 ]

@@ -29,8 +29,16 @@ def to_frictionless(dataset: m.Dataset) -> frictionless.Package:
     descriptor = json.loads(package[DESCRIPTOR_NAME].decode("utf-8"))
     resources = [
         Resource(
-            package[r["path"]], scheme="buffer", format="csv", encoding="utf-8", mediatype="text/csv", name=r["name"], title=r.get("title"),
-            schema=Schema.from_descriptor(r["schema"]), hash=r.get("hash"), bytes=r.get("bytes"),
+            package[r["path"]],
+            scheme="buffer",
+            format="csv",
+            encoding="utf-8",
+            mediatype="text/csv",
+            name=r["name"],
+            title=r.get("title"),
+            schema=Schema.from_descriptor(r["schema"]),
+            hash=r.get("hash"),
+            bytes=r.get("bytes"),
         )
         for r in descriptor["resources"]
     ]

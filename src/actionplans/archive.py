@@ -70,7 +70,9 @@ def publish(store: Store, cache: Path | None = None) -> list[Published]:
     published = []
     for release in store.releases():
         downloads = release_files(store, release, cache)
-        published.append(Published(release, store.changes(release.version), downloads, store.snapshot(release.version, verify=False)))
+        published.append(
+            Published(release, store.changes(release.version), downloads, store.snapshot(release.version, verify=False))
+        )
     return published
 
 
@@ -82,7 +84,12 @@ def release_files(store: Store, release: Release, cache: Path | None = None) -> 
     A release never changes, so its files are made once: with ``cache``, they are kept in
     ``cache/<version>/`` with what they were made from (the release's two files' SHA-256, and
     the code and libraries that made them; see ``kept``)."""
-    made_from = {"version": release.version, "date": release.date, "datapackage": release.sha256, "changes": release.changes_sha256}
+    made_from = {
+        "version": release.version,
+        "date": release.date,
+        "datapackage": release.sha256,
+        "changes": release.changes_sha256,
+    }
     folder = cache / release.version if cache is not None else None
     return kept_or_made(folder, f"releases/{release.version}/", made_from, lambda: _release_files(store, release))
 
@@ -101,7 +108,11 @@ def _release_files(store: Store, release: Release) -> list[Download]:
         ("actionplans.xlsx", "XLSX", xlsx_bytes(rows, when, schema)),
         ("actionplans.sqlite", "SQLite", sqlite_bytes(rows, schema)),
         ("actionplans.json", "JSON", json_bytes(head, rows)),
-        ("actionplans-parquet.zip", "ZIP (Parquet)", parquet_zip(rows, when, f"{descriptor.get('name', 'data')}-{release.version}-parquet", schema)),
+        (
+            "actionplans-parquet.zip",
+            "ZIP (Parquet)",
+            parquet_zip(rows, when, f"{descriptor.get('name', 'data')}-{release.version}-parquet", schema),
+        ),
         ("changes.json", "JSON", changes.json_bytes(release.version, release.previous)),
         ("changes.csv", "CSV", changes_csv(changes)),
         *(("csv/" + r["path"], "CSV", package[r["path"]]) for r in descriptor["resources"]),
@@ -141,18 +152,29 @@ def releases_json(published: Sequence[Published], base: str) -> bytes:
     document = []
     for p in published:
         package = p.download("datapackage.zip")
-        document.append({
-            "version": p.version, "date": p.release.date, "previous": p.release.previous, "url": base + p.path,
-            "datapackage_zip": {"url": base + package.path, "sha256": package.sha256, "bytes": package.size},
-            "changes": p.release.counts, "notes": p.release.notes, "bump": p.release.bump,
-        })
+        document.append(
+            {
+                "version": p.version,
+                "date": p.release.date,
+                "previous": p.release.previous,
+                "url": base + p.path,
+                "datapackage_zip": {"url": base + package.path, "sha256": package.sha256, "bytes": package.size},
+                "changes": p.release.counts,
+                "notes": p.release.notes,
+                "bump": p.release.bump,
+            }
+        )
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # --- catalogues and citation ------------------------------------------------------------------------
 _CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "adms": "http://www.w3.org/ns/adms#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "spdx": "http://spdx.org/rdf/terms#", "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "adms": "http://www.w3.org/ns/adms#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
 }
 
 
@@ -170,13 +192,22 @@ def release_catalog(p: Published, base: str) -> bytes:
         "@type": "dcat:Dataset",
         "dct:identifier": f"{descriptor.get('name')}@{p.version}",
         "dct:title": [
-            {"@value": descriptions()["release_title"]["zh"].format(title=descriptor.get("title_zh", ""), version=p.version), "@language": "zh-Hans"},
-            {"@value": descriptions()["release_title"]["en"].format(title=descriptor.get("title", ""), version=p.version), "@language": "en"},
+            {
+                "@value": descriptions()["release_title"]["zh"].format(title=descriptor.get("title_zh", ""), version=p.version),
+                "@language": "zh-Hans",
+            },
+            {
+                "@value": descriptions()["release_title"]["en"].format(title=descriptor.get("title", ""), version=p.version),
+                "@language": "en",
+            },
         ],
         "dcat:version": p.version,
         "dct:issued": {"@value": p.release.date, "@type": "xsd:date"},
         "dct:isVersionOf": {"@id": base + "#dataset"},
-        "adms:versionNotes": [{"@value": p.release.notes.get("zh", ""), "@language": "zh-Hans"}, {"@value": p.release.notes.get("en", ""), "@language": "en"}],
+        "adms:versionNotes": [
+            {"@value": p.release.notes.get("zh", ""), "@language": "zh-Hans"},
+            {"@value": p.release.notes.get("en", ""), "@language": "en"},
+        ],
         "dcat:distribution": [distribution(d, base) for d in p.downloads],  # each with its own checksum
     }
     if licence.get("path"):

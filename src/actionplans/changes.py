@@ -37,7 +37,15 @@ class TableChanges:
     fields_changed: list[dict[str, Any]] = field(default_factory=list)  # {"name", "old", "new"} (schema)
 
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.order or self.fields_added or self.fields_removed or self.fields_changed)
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.order
+            or self.fields_added
+            or self.fields_removed
+            or self.fields_changed
+        )
 
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "removed": len(self.removed), "changed": len(self.changed)}
@@ -68,7 +76,12 @@ class Changes:
             if t.fields_added or t.fields_removed or t.fields_changed:
                 entry["fields"] = {"added": t.fields_added, "removed": t.fields_removed, "changed": t.fields_changed}
             tables[name] = entry
-        return {"tables": tables, "tables_added": self.tables_added, "tables_removed": self.tables_removed, "metadata": self.metadata}
+        return {
+            "tables": tables,
+            "tables_added": self.tables_added,
+            "tables_removed": self.tables_removed,
+            "metadata": self.metadata,
+        }
 
     def json_bytes(self, version: str, previous: str | None) -> bytes:
         """``changes.json`` of release ``version``: its numbers by ``files.json_number``."""
@@ -82,12 +95,22 @@ class Changes:
         file holds it as a number or, as the first releases did, as text)."""
         if types is not None:
             data = _typed_log(data, types)
-        out = cls(tables_added=list(data.get("tables_added", [])), tables_removed=list(data.get("tables_removed", [])), metadata=data.get("metadata", {}))
+        out = cls(
+            tables_added=list(data.get("tables_added", [])),
+            tables_removed=list(data.get("tables_removed", [])),
+            metadata=data.get("metadata", {}),
+        )
         for name, t in data.get("tables", {}).items():
             fields_ = t.get("fields", {})
             out.tables[name] = TableChanges(
-                t["key"], t["added"], t["removed"], t["changed"], t.get("order"),
-                fields_.get("added", []), fields_.get("removed", []), fields_.get("changed", []),
+                t["key"],
+                t["added"],
+                t["removed"],
+                t["changed"],
+                t.get("order"),
+                fields_.get("added", []),
+                fields_.get("removed", []),
+                fields_.get("changed", []),
             )
         return out
 
@@ -170,7 +193,9 @@ def diff(old: Snapshot, new: Snapshot) -> Changes:
             changes.tables[name] = result
     for name in changes.tables_removed:  # every row of a removed table is removed
         table = old.tables[name]
-        changes.tables[name] = TableChanges(table.key, removed=[{"key": list(table.key_of(r)), "row": dict(r)} for r in table.rows])
+        changes.tables[name] = TableChanges(
+            table.key, removed=[{"key": list(table.key_of(r)), "row": dict(r)} for r in table.rows]
+        )
     for prop in sorted(set(old.descriptor) | set(new.descriptor)):
         if prop in RELEASE_PROPERTIES:
             continue
@@ -203,7 +228,8 @@ def _diff_table(old: TableData, new: TableData) -> TableChanges:
         else:
             fields_ = {
                 n: {"old": before.get(n), "new": row.get(n)}
-                for n in new.fields if not _equal(before.get(n), row.get(n))  # a field added: its values, from none
+                for n in new.fields
+                if not _equal(before.get(n), row.get(n))  # a field added: its values, from none
             }
             if fields_:
                 result.changed.append({"key": list(key), "fields": fields_})
@@ -256,15 +282,23 @@ def apply(old: Snapshot, changes: Changes, descriptor: dict[str, Any]) -> Snapsh
 
 def _apply_table(table: TableData, before: TableData | None, change: TableChanges, types: dict[str, str]) -> None:
     if before is not None and before.key == change.key:
-        removed = {tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, e["key"], strict=True)) for e in change.removed}
+        removed = {
+            tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, e["key"], strict=True))
+            for e in change.removed
+        }
         table.rows = [r for r in table.rows if before.key_of(r) not in removed]
     elif before is not None:  # the key itself changed: every old row was removed
         table.rows = []
     if change.changed:
         position = {tuple(r.get(k) for k in change.key): i for i, r in enumerate(table.rows)}
         for entry in change.changed:
-            at = position[tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, entry["key"], strict=True))]
-            table.rows[at] = {**table.rows[at], **{n: files.from_json(v["new"], types.get(n, "string")) for n, v in entry["fields"].items()}}
+            at = position[
+                tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, entry["key"], strict=True))
+            ]
+            table.rows[at] = {
+                **table.rows[at],
+                **{n: files.from_json(v["new"], types.get(n, "string")) for n, v in entry["fields"].items()},
+            }
     if change.added:
         # Each added row stands right after the row named in "after" (None: at the start); the
         # kept rows keep their order. Emitted in one pass, so large tables take linear time.
@@ -291,9 +325,10 @@ def _apply_table(table: TableData, before: TableData | None, change: TableChange
         table.rows = ordered
     if change.order is not None:
         by_key = {tuple(r[k] for k in change.key): r for r in table.rows}
-        table.rows = [by_key[tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, key, strict=True))] for key in change.order]
-
-
+        table.rows = [
+            by_key[tuple(files.from_json(v, types.get(k, "string")) for k, v in zip(change.key, key, strict=True))]
+            for key in change.order
+        ]
 
 
 def _typed_log(data: dict[str, Any], types: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -314,13 +349,28 @@ def _typed_log(data: dict[str, Any], types: dict[str, dict[str, str]]) -> dict[s
         kinds = types.get(name, {})
         tables[name] = {
             **t,
-            "added": [{**e, "key": key(name, t["key"], e["key"]), "row": row(name, e["row"]), "after": key(name, t["key"], e.get("after"))} for e in t["added"]],
+            "added": [
+                {
+                    **e,
+                    "key": key(name, t["key"], e["key"]),
+                    "row": row(name, e["row"]),
+                    "after": key(name, t["key"], e.get("after")),
+                }
+                for e in t["added"]
+            ],
             "removed": [{**e, "key": key(name, t["key"], e["key"]), "row": row(name, e.get("row", {}))} for e in t["removed"]],
             "changed": [
-                {**e, "key": key(name, t["key"], e["key"]), "fields": {
-                    f: {"old": files.from_json(v["old"], kinds.get(f, "string")), "new": files.from_json(v["new"], kinds.get(f, "string"))}
-                    for f, v in e["fields"].items()
-                }}
+                {
+                    **e,
+                    "key": key(name, t["key"], e["key"]),
+                    "fields": {
+                        f: {
+                            "old": files.from_json(v["old"], kinds.get(f, "string")),
+                            "new": files.from_json(v["new"], kinds.get(f, "string")),
+                        }
+                        for f, v in e["fields"].items()
+                    },
+                }
                 for e in t["changed"]
             ],
             **({"order": [key(name, t["key"], k) for k in t["order"]]} if t.get("order") is not None else {}),

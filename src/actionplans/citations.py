@@ -64,8 +64,11 @@ class Citations:
         gbt = f"{author}. {meta.title.get(lang)}: V{meta.version}[DS/OL]. ({day})" + (f"[{day}]. {url}." if url else ".")
         apa = f"{author}. ({year}). {meta.title.en} (Version {meta.version}) [Data set]." + (f" {url}" if url else "")
         bibtex = [
-            f"@misc{{{meta.name}_{year},", f"  author = {{{{{author}}}}},", f"  title = {{{meta.title.en}}},",
-            f"  year = {{{year}}},", f"  version = {{{meta.version}}},",
+            f"@misc{{{meta.name}_{year},",
+            f"  author = {{{{{author}}}}},",
+            f"  title = {{{meta.title.en}}},",
+            f"  year = {{{year}}},",
+            f"  version = {{{meta.version}}},",
         ]
         if url:
             bibtex.append(f"  url = {{{url}}},")
@@ -96,14 +99,29 @@ class Citations:
             # each source while they are few; past that, the table that lists them (a page carries
             # no list that grows with the corpus)
             "isBasedOn": [
-                {"@type": "CreativeWork", "name": s.title.get(lang), "publisher": s.publisher.get(lang), "datePublished": str(s.year or "")}
+                {
+                    "@type": "CreativeWork",
+                    "name": s.title.get(lang),
+                    "publisher": s.publisher.get(lang),
+                    "datePublished": str(s.year or ""),
+                }
                 for s in self.ds.sources.values()
-            ] if len(self.ds.sources) <= JSONLD_SOURCES else {
-                "@type": "Dataset", "name": f"sources ({len(self.ds.sources)})", "url": link("downloads/csv/sources.csv"),
+            ]
+            if len(self.ds.sources) <= JSONLD_SOURCES
+            else {
+                "@type": "Dataset",
+                "name": f"sources ({len(self.ds.sources)})",
+                "url": link("downloads/csv/sources.csv"),
             },
             "keywords": [c.label.get(lang) for c in self.ds.themes.values()],
             "distribution": [
-                {"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": link(d.path), "contentSize": f"{d.size} B", "name": d.name}
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": d.media_type,
+                    "contentUrl": link(d.path),
+                    "contentSize": f"{d.size} B",
+                    "name": d.name,
+                }
                 for d in self.downloads
                 if "/plans/" not in d.path and "/csv" not in d.path
             ],
@@ -117,5 +135,3 @@ def script_json(document: Any) -> str:
     """JSON that cannot end a <script> element or open a comment, whatever its strings hold."""
     text = json.dumps(document, ensure_ascii=False, sort_keys=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-

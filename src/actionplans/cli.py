@@ -40,12 +40,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     drafts = f" ({len(dataset.drafts)} of them drafts, {len(dataset.todos)} to-dos)" if dataset.drafts or dataset.todos else ""
     print(f"{args.content}: ok: {dataset.summary()}{drafts} ({time.perf_counter() - started:.2f} s)")
     if args.releases.is_dir():
-
         store = Store(args.releases)
         versions = store.versions()
         if versions:
             store.snapshot(versions[-1])  # rebuilds every release, each checked against its checksums
-        print(f"{args.releases}: ok: {len(versions)} release{'s' if len(versions) != 1 else ''}, every file as released" + (f" (latest {versions[-1]})" if versions else ""))
+        print(
+            f"{args.releases}: ok: {len(versions)} release{'s' if len(versions) != 1 else ''}, every file as released"
+            + (f" (latest {versions[-1]})" if versions else "")
+        )
     return 0
 
 
@@ -66,7 +68,9 @@ def cmd_package(args: argparse.Namespace) -> int:
     size = sum(len(data) for data in files.values())
     drafts = sum(1 for todo in dataset.todos if todo.code == REVIEW_DRAFT.code)
     left_out = f"; {drafts} draft plan{'s' if drafts != 1 else ''} left out (status: draft)" if drafts else ""
-    print(f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)")
+    print(
+        f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)"
+    )
     return 0
 
 
@@ -74,8 +78,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .site import Layout, given_address, load_history, render, render_options, site_address, write_files
 
     started = time.perf_counter()
-    layout = Layout(content=args.content, datapackage=args.datapackage, docs=args.out, files=args.out.parent / "files", releases=args.releases,
-                    cache=args.out.parent / "releases")
+    layout = Layout(
+        content=args.content,
+        datapackage=args.datapackage,
+        docs=args.out,
+        files=args.out.parent / "files",
+        releases=args.releases,
+        cache=args.out.parent / "releases",
+    )
     dataset = load(layout.datapackage)
     history = load_history(layout)
     base = site_address(dataset, given_address())
@@ -105,7 +115,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         from .importer import import_texts
     except ModuleNotFoundError as error:
-        raise ActionplansError(f"importing needs {error.name}: pip install 'actionplans[import]'", code=MISSING_DEPENDENCY) from None
+        raise ActionplansError(
+            f"importing needs {error.name}: pip install 'actionplans[import]'", code=MISSING_DEPENDENCY
+        ) from None
     started = time.perf_counter()
     report = import_texts(args.paths, args.into, source_id=args.source_id, force=args.force)
     for line in report.lines():
@@ -132,9 +144,14 @@ def cmd_release(args: argparse.Namespace) -> int:
         rows = sum(c["added"] for c in release.counts.values())
         changed = f"{rows:,} rows in {len(release.counts)} tables"
     else:
-        changed = "; ".join(
-            f"{t}: " + ", ".join(f"{n:,} {op}" for op, n in c.items() if n) for t, c in release.counts.items() if any(c.values())
-        ) or "the package's description only"
+        changed = (
+            "; ".join(
+                f"{t}: " + ", ".join(f"{n:,} {op}" for op, n in c.items() if n)
+                for t, c in release.counts.items()
+                if any(c.values())
+            )
+            or "the package's description only"
+        )
     print(f"{release.folder}: released {release.version} ({release.date}) after {outcome.previous or 'nothing'}: {changed}")
     if outcome.suggested and outcome.previous is not None:
         print(f"  a {outcome.suggested} release: {'; '.join(outcome.reasons[:5])}")
@@ -144,7 +161,6 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
 
-
     store = Store(args.releases)
 
     def snapshot(name: str) -> Snapshot:
@@ -153,7 +169,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = snapshot(args.old), snapshot(args.new)
     changes = diff(old, new)
     if args.json:
-        print(json.dumps({"old": args.old, "new": args.new, **changes.to_json()}, ensure_ascii=False, indent=1, default=json_default))
+        print(
+            json.dumps(
+                {"old": args.old, "new": args.new, **changes.to_json()}, ensure_ascii=False, indent=1, default=json_default
+            )
+        )
         return 0
     if changes.empty():
         print(f"{args.old} → {args.new}: no change")
@@ -221,8 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = verbs.add_parser("render", help="render the site's pages and files from the data package, for MkDocs")
     content(render)
-    render.add_argument("--datapackage", type=Path, default=DATAPACKAGE_DIR, help=f"data package to read (default: {DATAPACKAGE_DIR})")
-    render.add_argument("--out", type=Path, default=DOCS_DIR, help=f"folder of the pages (default: {DOCS_DIR}; files go beside it)")
+    render.add_argument(
+        "--datapackage", type=Path, default=DATAPACKAGE_DIR, help=f"data package to read (default: {DATAPACKAGE_DIR})"
+    )
+    render.add_argument(
+        "--out", type=Path, default=DOCS_DIR, help=f"folder of the pages (default: {DOCS_DIR}; files go beside it)"
+    )
     releases(render)
     render.set_defaults(run=cmd_render)
 
@@ -234,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = verbs.add_parser("import", help="turn raw plan texts (TXT, HTML, DOCX, PDF) into draft plans in a content folder")
     import_.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="the files to import")
-    import_.add_argument("--into", type=Path, default=CONTENT_DIR, help=f"content folder to write the drafts into (default: {CONTENT_DIR})")
+    import_.add_argument(
+        "--into", type=Path, default=CONTENT_DIR, help=f"content folder to write the drafts into (default: {CONTENT_DIR})"
+    )
     import_.add_argument("--source-id", help="the id of the source (one file only; default: from the file's name)")
     import_.add_argument("--force", action="store_true", help="replace files that already exist")
     import_.set_defaults(run=cmd_import)
@@ -257,11 +283,20 @@ def build_parser() -> argparse.ArgumentParser:
     diff_.add_argument("--json", action="store_true", help="print the change log as changes.json has it")
     diff_.set_defaults(run=cmd_diff)
 
-    assets = verbs.add_parser("assets", help="copy a release's files from the built site, each checked against its SHA256SUMS, to attach them")
+    assets = verbs.add_parser(
+        "assets", help="copy a release's files from the built site, each checked against its SHA256SUMS, to attach them"
+    )
     assets.add_argument("tag", metavar="TAG", help="the release's tag: v and its version (v1.2.0)")
     assets.add_argument("--site", type=Path, default=SITE_DIR, help=f"the built site (default: {SITE_DIR})")
-    assets.add_argument("--out", type=Path, required=True, help="folder to copy the files into (created; must hold no other file)")
-    assets.add_argument("--zenodo", type=Path, default=ZENODO_JSON, help=f"checked to state the tag's version, if it exists (default: {ZENODO_JSON})")
+    assets.add_argument(
+        "--out", type=Path, required=True, help="folder to copy the files into (created; must hold no other file)"
+    )
+    assets.add_argument(
+        "--zenodo",
+        type=Path,
+        default=ZENODO_JSON,
+        help=f"checked to state the tag's version, if it exists (default: {ZENODO_JSON})",
+    )
     assets.set_defaults(run=cmd_assets)
 
     serve = verbs.add_parser("serve", help="preview the site, rebuilding when content or templates change")

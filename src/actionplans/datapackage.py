@@ -135,8 +135,15 @@ def validate_package(source: files.Source) -> None:
         Package.from_descriptor(descriptor).to_descriptor(validate=True)
         resources = [
             Resource(
-                files.read(source, r["path"]), scheme="buffer", format="csv", encoding="utf-8", mediatype="text/csv",
-                name=r["name"], schema=Schema.from_descriptor(r["schema"]), hash=r.get("hash"), bytes=r.get("bytes"),
+                files.read(source, r["path"]),
+                scheme="buffer",
+                format="csv",
+                encoding="utf-8",
+                mediatype="text/csv",
+                name=r["name"],
+                schema=Schema.from_descriptor(r["schema"]),
+                hash=r.get("hash"),
+                bytes=r.get("bytes"),
             )
             for r in descriptor["resources"]
         ]
@@ -166,7 +173,9 @@ def descriptor_of(data: bytes, where: str) -> dict[str, Any]:
     try:
         descriptor = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DataPackageError(f"{where}: not a JSON descriptor ({error}); expected {DESCRIPTOR_NAME} as written by actionplans") from None
+        raise DataPackageError(
+            f"{where}: not a JSON descriptor ({error}); expected {DESCRIPTOR_NAME} as written by actionplans"
+        ) from None
     if not isinstance(descriptor, dict) or descriptor.get("format") != FORMAT:
         found = descriptor.get("format") if isinstance(descriptor, dict) else None
         raise DataPackageError(f"{where}: not an actionplans data package (format {found!r}); expected format {FORMAT!r}")
@@ -180,7 +189,9 @@ def package_source(path: Path | str | files.Files) -> files.Source:
     path = Path(path)
     folder = path if path.is_dir() else path.parent
     if not (folder / DESCRIPTOR_NAME).is_file() or (not path.is_dir() and path.name != DESCRIPTOR_NAME):
-        raise DataPackageError(f"{folder / DESCRIPTOR_NAME if path.is_dir() else path}: no data package here; expected a folder with {DESCRIPTOR_NAME}")
+        raise DataPackageError(
+            f"{folder / DESCRIPTOR_NAME if path.is_dir() else path}: no data package here; expected a folder with {DESCRIPTOR_NAME}"
+        )
     return folder
 
 
@@ -201,7 +212,9 @@ def read_rows(source: files.Source) -> tuple[dict[str, Any], dict[str, list[dict
         fields = [str(f.get("name")) for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
         declared = {c.name: c.type for c in table.columns}
         if any(field not in declared for field in fields) or len(set(fields)) != len(fields):
-            raise DataPackageError(f"{files.where(source, name)}:1: fields {fields}; expected those of {list(table.column_names)}")
+            raise DataPackageError(
+                f"{files.where(source, name)}:1: fields {fields}; expected those of {list(table.column_names)}"
+            )
         absent = {c.name: None for c in table.columns if c.name not in fields}
         rows = files.read_table(files.read(source, name), files.where(source, name), fields, declared)
         tables[table.name] = [absent | row for row in rows] if absent else rows
@@ -216,9 +229,15 @@ def read_package(path: Path | str | files.Files) -> m.Dataset:
     try:
         licence = data["licenses"][0]
         meta = m.PackageMeta(
-            name=data["name"], version=data["version"], created=data["created"],
-            title=m.Text(data["title_zh"], data["title"]), description=m.Text(data["description_zh"], data["description"]),
-            homepage=data.get("homepage"), licence_name=licence["name"], licence_path=licence["path"], licence_title=licence["title"],
+            name=data["name"],
+            version=data["version"],
+            created=data["created"],
+            title=m.Text(data["title_zh"], data["title"]),
+            description=m.Text(data["description_zh"], data["description"]),
+            homepage=data.get("homepage"),
+            licence_name=licence["name"],
+            licence_path=licence["path"],
+            licence_title=licence["title"],
             contributors=tuple(m.Contributor(c["title"], c["roles"][0], c.get("path")) for c in data.get("contributors", [])),
         )
         records = records_from_rows(rows)
@@ -226,7 +245,9 @@ def read_package(path: Path | str | files.Files) -> m.Dataset:
         collections["tasks"] = m.TaskTable(collections["tasks"])
         return m.Dataset(meta=meta, **collections)
     except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise DataPackageError(f"{files.where(source, DESCRIPTOR_NAME)}: inconsistent data package ({error!r}); expected one written by actionplans") from None
+        raise DataPackageError(
+            f"{files.where(source, DESCRIPTOR_NAME)}: inconsistent data package ({error!r}); expected one written by actionplans"
+        ) from None
 
 
 def zip_files(path: Path, *, sha256: str | None = None) -> dict[str, bytes]:
@@ -239,13 +260,17 @@ def zip_files(path: Path, *, sha256: str | None = None) -> dict[str, bytes]:
         raise DataPackageError(f"{path}: cannot read it ({error.strerror}); expected a datapackage.zip") from None
     digest = hashlib.sha256(data).hexdigest()
     if sha256 is not None and digest != sha256.strip().lower():
-        raise DataPackageError(f"{path}: SHA-256 {digest}; expected {sha256.strip().lower()}: the file is not the one published (download it again)")
+        raise DataPackageError(
+            f"{path}: SHA-256 {digest}; expected {sha256.strip().lower()}: the file is not the one published (download it again)"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DataPackageError(f"{path}: not a zip file; expected a datapackage.zip") from None
     with archive:
-        descriptors = sorted((n for n in archive.namelist() if n.rsplit("/", 1)[-1] == DESCRIPTOR_NAME), key=lambda n: n.count("/"))
+        descriptors = sorted(
+            (n for n in archive.namelist() if n.rsplit("/", 1)[-1] == DESCRIPTOR_NAME), key=lambda n: n.count("/")
+        )
         if not descriptors:
             raise DataPackageError(f"{path}: holds no {DESCRIPTOR_NAME}; expected a data package's zip")
         prefix = descriptors[0][: -len(DESCRIPTOR_NAME)]

@@ -117,7 +117,9 @@ def make_downloads(package_dir: Path, dataset: m.Dataset, base: str = "") -> lis
         data[f"downloads/parquet/{table.name}.parquet"] = parquet_bytes(table, rows[table.name])
     for plan_id, subset in plan_subsets(rows).items():
         at = f"downloads/plans/{plan_id}"
-        data[f"{at}.zip"] = zip_bytes({f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id)
+        data[f"{at}.zip"] = zip_bytes(
+            {f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id
+        )
         data[f"{at}.json"] = json_bytes(_head(dataset.meta), subset)
         data[f"{at}.xlsx"] = xlsx_bytes(subset, when)
         data[f"{at}.parquet.zip"] = parquet_zip(subset, when, folder=plan_id)
@@ -217,7 +219,11 @@ def plan_subsets(rows: Rows) -> dict[str, Rows]:
             subsets[pid].setdefault(table.name, []).append(row)
             if ids is not None:
                 ids[row["id"]] = pid
-    position = {t.name: {r["id"]: i for i, r in enumerate(rows[t.name])} for t in TABLES if t.name not in owned and t.primary_key == ("id",)}
+    position = {
+        t.name: {r["id"]: i for i, r in enumerate(rows[t.name])}
+        for t in TABLES
+        if t.name not in owned and t.primary_key == ("id",)
+    }
     out: dict[str, Rows] = {}
     for pid, subset in subsets.items():
         wanted: dict[str, set[str]] = {}
@@ -239,7 +245,9 @@ def plan_subsets(rows: Rows) -> dict[str, Rows]:
             elif table.name in wanted:
                 result[table.name] = [rows[table.name][i] for i in sorted(position[table.name][k] for k in wanted[table.name])]
             else:
-                part = next((k for k in table.foreign_keys if k.resource in wanted and set(k.columns) <= set(table.primary_key)), None)
+                part = next(
+                    (k for k in table.foreign_keys if k.resource in wanted and set(k.columns) <= set(table.primary_key)), None
+                )
                 if part is not None:
                     keys = wanted[part.resource]
                     result[table.name] = [r for r in rows[table.name] if r[part.columns[0]] in keys]
@@ -277,7 +285,11 @@ def _csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
 
 
 def _head(meta: m.PackageMeta) -> dict[str, Any]:
-    return {"name": meta.name, "version": meta.version, "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}]}
+    return {
+        "name": meta.name,
+        "version": meta.version,
+        "licenses": [{"name": meta.licence_name, "path": meta.licence_path, "title": meta.licence_title}],
+    }
 
 
 def json_bytes(head: dict[str, Any], rows: Rows) -> bytes:
@@ -456,8 +468,11 @@ def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str, versi
     meta = dataset.meta
     document = {
         "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
-            "xsd": "http://www.w3.org/2001/XMLSchema#", "spdx": "http://spdx.org/rdf/terms#",
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "spdx": "http://spdx.org/rdf/terms#",
         },
         "@id": base + "catalog.jsonld",
         "@type": "dcat:Catalog",
@@ -468,7 +483,10 @@ def dcat_catalog(dataset: m.Dataset, downloads: list[Download], base: str, versi
             "@type": "dcat:Dataset",
             "dct:identifier": meta.name,
             "dct:title": [{"@value": meta.title.zh, "@language": "zh-Hans"}, {"@value": meta.title.en, "@language": "en"}],
-            "dct:description": [{"@value": meta.description.zh, "@language": "zh-Hans"}, {"@value": meta.description.en, "@language": "en"}],
+            "dct:description": [
+                {"@value": meta.description.zh, "@language": "zh-Hans"},
+                {"@value": meta.description.en, "@language": "en"},
+            ],
             "dct:license": {"@id": meta.licence_path},
             "dct:language": ["zh", "en"],
             "dcat:version": meta.version,
@@ -499,8 +517,12 @@ def distribution(download: Download, base: str) -> dict[str, Any]:
 
 
 _MEDIA_TYPES = {
-    ".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".sqlite": "application/vnd.sqlite3", ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain",
+    ".zip": "application/zip",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".sqlite": "application/vnd.sqlite3",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
     ".parquet": "application/vnd.apache.parquet",
 }
 

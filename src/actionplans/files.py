@@ -87,7 +87,9 @@ def typed(text: str, kind: str, where: str = "", name: str = "") -> Any:
             return number
     except (ValueError, InvalidOperation):
         article = "an" if kind == "integer" else "a"
-        raise DataPackageError(f"{where}: {name}: {text!r} is not {article} {kind}; expected a value of the field's type") from None
+        raise DataPackageError(
+            f"{where}: {name}: {text!r} is not {article} {kind}; expected a value of the field's type"
+        ) from None
     return text  # string, date (ISO text, as the CSV holds it)
 
 
@@ -134,7 +136,9 @@ def read_table(data: bytes, where: str, fields: Sequence[str], types: Mapping[st
     for number, cells in enumerate(reader, start=2):
         if len(cells) != len(header):
             raise DataPackageError(f"{where}:{number}: {len(cells)} cells; expected {len(header)}")
-        rows.append({name: typed(text, kind, f"{where}:{number}", name) for name, kind, text in zip(header, kinds, cells, strict=True)})
+        rows.append(
+            {name: typed(text, kind, f"{where}:{number}", name) for name, kind, text in zip(header, kinds, cells, strict=True)}
+        )
     return rows
 
 
@@ -150,7 +154,9 @@ def read(source: Source, name: str) -> bytes:
         try:
             return (source / name).read_bytes()
         except OSError as error:
-            raise DataPackageError(f"{source / name}: cannot read it ({error.strerror}); expected the file its package names") from None
+            raise DataPackageError(
+                f"{source / name}: cannot read it ({error.strerror}); expected the file its package names"
+            ) from None
     try:
         return source[name]
     except KeyError:
@@ -249,7 +255,9 @@ def staged_folder(target: Path, marker: str | None = None) -> Iterator[Path]:
     if target.exists() and not target.is_dir():
         raise DataPackageError(f"{target}: exists and is not a folder; expected a folder to write into")
     if target.is_dir() and marker and any(target.iterdir()) and not (target / marker).exists():
-        raise DataPackageError(f"{target}: is not empty and has no {marker}; refusing to replace a folder this program did not write")
+        raise DataPackageError(
+            f"{target}: is not empty and has no {marker}; refusing to replace a folder this program did not write"
+        )
     for leftover in (*target.parent.glob(f".{target.name}.tmp-*"), *target.parent.glob(f".{target.name}.old-*")):
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

@@ -205,7 +205,9 @@ def field_label(descriptor_field: dict[str, Any]) -> m.Text:
 def table_views(p: Published, previous: Snapshot | None) -> list[TableView]:
     """What the release page of ``p`` shows, table by table, in the release's table order. The
     first release added every row: its page counts them and lists none."""
-    titles = {r["name"]: m.Text(r.get("title_zh", r["name"]), r.get("title", r["name"])) for r in p.snapshot.descriptor["resources"]}
+    titles = {
+        r["name"]: m.Text(r.get("title_zh", r["name"]), r.get("title", r["name"])) for r in p.snapshot.descriptor["resources"]
+    }
     if previous is not None:
         for r in previous.descriptor["resources"]:
             titles.setdefault(r["name"], m.Text(r.get("title_zh", r["name"]), r.get("title", r["name"])))
@@ -235,10 +237,17 @@ def table_views(p: Published, previous: Snapshot | None) -> list[TableView]:
         listed = name in LISTED_TABLES
         added = () if first or not listed else tuple(view(e, e.get("row"), True) for e in t.added[:LISTED_SHOWN])
         removed = tuple(view(e, e.get("row"), True) for e in t.removed[:LISTED_SHOWN]) if listed else ()
-        out.append(TableView(
-            name, titles.get(name, m.Text(name, name)), t.counts(), tuple(changed), added, removed,
-            tuple(t.fields_added), tuple(t.fields_removed), tuple(c["name"] for c in t.fields_changed),
-        ))
+        out.append(
+            TableView(
+                name,
+                titles.get(name, m.Text(name, name)),
+                t.counts(),
+                tuple(changed),
+                added,
+                removed,
+                tuple(t.fields_added),
+                tuple(t.fields_removed),
+                tuple(c["name"] for c in t.fields_changed),
+            )
+        )
     return out
-
-

@@ -27,7 +27,9 @@ from .downloads import Download
 MANIFEST = "KEPT.json"
 
 
-def kept_or_made(folder: Path | None, prefix: str, made_from: dict[str, Any], make: Callable[[], list[Download]]) -> list[Download]:
+def kept_or_made(
+    folder: Path | None, prefix: str, made_from: dict[str, Any], make: Callable[[], list[Download]]
+) -> list[Download]:
     """The downloads kept in ``folder`` for ``made_from``, or ``make()``'s, which are then kept
     there (without ``folder``, always ``make()``'s). Every download's path starts with
     ``prefix``; it is kept in ``folder`` under the rest of its path."""
@@ -74,7 +76,9 @@ def _kept(folder: Path, prefix: str, inputs: dict[str, Any]) -> list[Download] |
             path = folder / entry["name"]
             if path.stat().st_size != entry["size"] or file_sha256(path) != entry["sha256"]:
                 return None
-            out.append(Download(prefix + entry["name"], entry["format"], entry["zh"], entry["en"], path, entry["sha256"], entry["size"]))
+            out.append(
+                Download(prefix + entry["name"], entry["format"], entry["zh"], entry["en"], path, entry["sha256"], entry["size"])
+            )
         return out
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -89,5 +93,7 @@ def _keep(folder: Path, prefix: str, inputs: dict[str, Any], downloads: list[Dow
         name = d.path.removeprefix(prefix)
         contents[name] = d.data
         entries.append({"name": name, "format": d.format, "zh": d.zh, "en": d.en, "sha256": d.sha256, "size": d.size})
-    contents[MANIFEST] = (json.dumps({"made_from": inputs, "files": entries}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    contents[MANIFEST] = (json.dumps({"made_from": inputs, "files": entries}, ensure_ascii=False, indent=1) + "\n").encode(
+        "utf-8"
+    )
     files.write_folder(folder, contents, marker=MANIFEST)

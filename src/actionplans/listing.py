@@ -41,7 +41,10 @@ def paginate(base: str, items: Sequence[Any], size: int) -> Iterator[tuple[Pager
     pages = max(1, -(-len(items) // size))
     for number in range(1, pages + 1):
         chunk = items[(number - 1) * size : number * size]
-        yield Pager(number, pages, (number - 1) * size + 1 if chunk else 0, (number - 1) * size + len(chunk), len(items), base), chunk
+        yield (
+            Pager(number, pages, (number - 1) * size + 1 if chunk else 0, (number - 1) * size + len(chunk), len(items), base),
+            chunk,
+        )
 
 
 def group_by_plan(tasks: Iterable[m.Task]) -> list[tuple[m.Plan, list[m.Task]]]:
@@ -76,14 +79,21 @@ def corpus_counts(ds: m.Dataset) -> dict[str, int]:
     national = sum(1 for p in ds.plans.values() if p.level == "national")
     provinces = {r.id for p in ds.plans.values() if (r := ds.province_of(p.region_id)) is not None}
     return {
-        "plans": len(ds.plans), "national": national, "local": len(ds.plans) - national, "provinces": len(provinces),
-        "sources": len(ds.sources), "tasks": len(ds.tasks), "figures": len(ds.figures),
+        "plans": len(ds.plans),
+        "national": national,
+        "local": len(ds.plans) - national,
+        "provinces": len(provinces),
+        "sources": len(ds.sources),
+        "tasks": len(ds.tasks),
+        "figures": len(ds.figures),
     }
 
 
 def plans_per(ds: m.Dataset, kind: str) -> list[tuple[m.Concept, int]]:
     """Each entry of a vocabulary with the number of plans that have it, most first."""
-    counts = [(c, sum(1 for p in ds.plans.values() if c.id in getattr(p, kind[:-1] + "_ids"))) for c in getattr(ds, kind).values()]
+    counts = [
+        (c, sum(1 for p in ds.plans.values() if c.id in getattr(p, kind[:-1] + "_ids"))) for c in getattr(ds, kind).values()
+    ]
     return sorted((item for item in counts if item[1]), key=lambda item: -item[1])
 
 

@@ -38,7 +38,18 @@ def quotes_of(plans: Iterable[m.Plan]) -> list[Quote]:
         page = f"plans/{plan.id}/"
         out.append(Quote(f"{plan.id}-title", "title", plan, plan.title, plan.title_span, page))
         for s in plan.statements:
-            out.append(Quote(s.id, s.kind, plan, s.text, s.span, page, s.id if s.kind in ("aim", "principle", "safeguard") else "", s.ordinal))
+            out.append(
+                Quote(
+                    s.id,
+                    s.kind,
+                    plan,
+                    s.text,
+                    s.span,
+                    page,
+                    s.id if s.kind in ("aim", "principle", "safeguard") else "",
+                    s.ordinal,
+                )
+            )
         for task in plan.tasks:
             out.append(Quote(task.id, "task", plan, task.text, task.span, f"tasks/{task.id}/", "", task.ordinal))
         for f in plan.figures:
@@ -96,7 +107,10 @@ def marked_lines(raw: str, quotes: list[Quote]) -> list[list[Segment]]:
                 last = segments[-1]
     if last is not None:
         last[3].extend(active)
-    return [[Segment("".join(chars), covered, opened, tuple(closed)) for chars, covered, opened, closed in segments] for segments in lines]
+    return [
+        [Segment("".join(chars), covered, opened, tuple(closed)) for chars, covered, opened, closed in segments]
+        for segments in lines
+    ]
 
 
 def numbered(lines: list[list[Segment]]) -> Iterator[tuple[int, list[Segment]]]:

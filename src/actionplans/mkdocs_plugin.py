@@ -144,7 +144,6 @@ def _languages(config: Any) -> tuple[str | None, str | None]:
     return getattr(i18n, "current_language", None), getattr(i18n, "default_language", None)
 
 
-
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in memory; Jinja checks each against its source's checksum."""
 

@@ -383,9 +383,7 @@ class TaskTable(dict[str, "Task"]):
     ) -> tuple[Task, ...]:
         if self._dataset is None:
             raise LookupError("this task table is not part of a Dataset")
-        return self._dataset.select_tasks(
-            plan=plan, theme=theme, group=group, actor=actor, region=region
-        )
+        return self._dataset.select_tasks(plan=plan, theme=theme, group=group, actor=actor, region=region)
 
 
 @dataclass(frozen=True)
@@ -400,7 +398,9 @@ class Summary:
     quotes: int
 
     def __str__(self) -> str:
-        return f"{self.plans} plans, {self.tasks} tasks, {self.figures} figures, {self.terms} terms, {self.quotes} quotes verified"
+        return (
+            f"{self.plans} plans, {self.tasks} tasks, {self.figures} figures, {self.terms} terms, {self.quotes} quotes verified"
+        )
 
 
 @dataclass(frozen=True)

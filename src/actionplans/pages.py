@@ -226,7 +226,11 @@ class Renderer:
             if plan.task_count is None:
                 return t["task_count_none"] if long else tasks_n(described) if described else t["tasks_none"]
             if not long:
-                return t["task_count_short_at_most"].format(n=plan.task_count, d=described) if plan.task_count_rule == "at-most" else tasks_n(plan.task_count)
+                return (
+                    t["task_count_short_at_most"].format(n=plan.task_count, d=described)
+                    if plan.task_count_rule == "at-most"
+                    else tasks_n(plan.task_count)
+                )
             key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
             return t[key].format(n=plan.task_count, d=described)
 
@@ -235,19 +239,35 @@ class Renderer:
             return t["source_line"].format(
                 where=t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end),
                 chars=t["source_chars"].format(start=span.start, end=span.end),
-                publisher=source.publisher.get(lang), authors=authors, year=source.year or t["not_stated"],
+                publisher=source.publisher.get(lang),
+                authors=authors,
+                year=source.year or t["not_stated"],
             )
 
         return {
-            "lang": lang, "t": t, "ds": self.ds, "url": url, "asset": asset, "period": period,
-            "task_count": task_count, "tasks_n": tasks_n, "source_line": source_line, "num": _num,
+            "lang": lang,
+            "t": t,
+            "ds": self.ds,
+            "url": url,
+            "asset": asset,
+            "period": period,
+            "task_count": task_count,
+            "tasks_n": tasks_n,
+            "source_line": source_line,
+            "num": _num,
             "stated": lambda figure: (
                 stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
             ),
-            "cite_task": lambda task: self.cite.task(task, lang), "cite_plan": lambda plan: self.cite.plan(plan, lang),
-            "base": self.base, "is_draft": lambda plan: plan.id in self.options.drafts,
-            "history": self.history, "events": self.history.of_record, "value_text": value_text, "marked": marked,
-            "views_of": lambda p: self.history.views.get(p.version, []), "field_names": lambda table, event: self._field_names(table, event, lang),
+            "cite_task": lambda task: self.cite.task(task, lang),
+            "cite_plan": lambda plan: self.cite.plan(plan, lang),
+            "base": self.base,
+            "is_draft": lambda plan: plan.id in self.options.drafts,
+            "history": self.history,
+            "events": self.history.of_record,
+            "value_text": value_text,
+            "marked": marked,
+            "views_of": lambda p: self.history.views.get(p.version, []),
+            "field_names": lambda table, event: self._field_names(table, event, lang),
             "live": self._has_page,
             "notes": lambda p: Markup(notes_html(p.release.notes.get(lang, ""))),  # written by the publisher, trusted
         }
@@ -325,7 +345,9 @@ class Renderer:
             except yaml.YAMLError as error:
                 mark = getattr(error, "problem_mark", None)
                 line = mark.line + 2 if mark is not None else 1
-                raise TemplateError(f"{path}:{line}: front matter is not valid YAML ({getattr(error, 'problem', error)}); expected key: value lines, quoted where a value holds a colon") from None
+                raise TemplateError(
+                    f"{path}:{line}: front matter is not valid YAML ({getattr(error, 'problem', error)}); expected key: value lines, quoted where a value holds a colon"
+                ) from None
             text = text[match.end() :]
         return meta, text
 
@@ -333,28 +355,54 @@ class Renderer:
         ds, t = self.ds, self.labels[lang]
         intro_meta, intro = self._prose("home", lang)
         yield Job(
-            "home.md.j2", "index", lang,
-            {"title": intro_meta.get("title", t["site_name"]), "description": intro_meta.get("description", ""), "jsonld": self.cite.jsonld(lang, "index")},
+            "home.md.j2",
+            "index",
+            lang,
+            {
+                "title": intro_meta.get("title", t["site_name"]),
+                "description": intro_meta.get("description", ""),
+                "jsonld": self.cite.jsonld(lang, "index"),
+            },
             # intro: hand-written Markdown, trusted
             {
-                "intro": Markup(intro), "recent": self.recent_plans()[:HOME_PLAN_CARDS], "counts": corpus_counts(ds),
-                "by_theme": plans_per(ds, "themes"), "by_province": plans_per_province(ds),
+                "intro": Markup(intro),
+                "recent": self.recent_plans()[:HOME_PLAN_CARDS],
+                "counts": corpus_counts(ds),
+                "by_theme": plans_per(ds, "themes"),
+                "by_province": plans_per_province(ds),
             },
         )
         plans = listed_plans(ds)
         levels = [level for level in m.PLAN_LEVELS if any(p.level == level for p in plans)]
-        provinces = sorted({r.id: r for p in plans if (r := ds.province_of(p.region_id)) is not None}.values(), key=lambda r: r.code_gb2260 or "")
+        provinces = sorted(
+            {r.id: r for p in plans if (r := ds.province_of(p.region_id)) is not None}.values(), key=lambda r: r.code_gb2260 or ""
+        )
         themes = [c for c in ds.themes.values() if any(c.id in p.theme_ids for p in plans)]
         years = sorted({y for p in plans if p.period_end for y in range(p.period_start or p.period_end, p.period_end + 1)})
         for pager, chunk in paginate("plans", plans, PAGE_SIZE):
             path = "plans/index" if pager.page == 1 else pager.path  # the folder's own page
             yield Job(
-                "plans_index.md.j2", path, lang, {"title": pager.title(t["plans"], t), "hide": ["toc"], **HTML},
+                "plans_index.md.j2",
+                path,
+                lang,
+                {"title": pager.title(t["plans"], t), "hide": ["toc"], **HTML},
                 {"pager": pager, "plans": chunk, "levels": levels, "provinces": provinces, "themes": themes, "years": years},
             )
-        yield Job("timeline.md.j2", "plans/timeline", lang, {"title": t["timeline_page"], "hide": ["toc"], **HTML}, {"timeline": timeline(plans)})
+        yield Job(
+            "timeline.md.j2",
+            "plans/timeline",
+            lang,
+            {"title": t["timeline_page"], "hide": ["toc"], **HTML},
+            {"timeline": timeline(plans)},
+        )
         for plan in ds.plans.values():
-            yield Job("plan.md.j2", f"plans/{plan.id}", lang, {"title": plan.title.get(lang), **HTML}, {"plan": plan, "plan_downloads": self.by_plan.get(plan.id, [])})
+            yield Job(
+                "plan.md.j2",
+                f"plans/{plan.id}",
+                lang,
+                {"title": plan.title.get(lang), **HTML},
+                {"plan": plan, "plan_downloads": self.by_plan.get(plan.id, [])},
+            )
         for task in ds.iter_tasks():
             title = f"{task.label or ''} {task.title.get(lang)}".strip()
             yield Job("task.md.j2", f"tasks/{task.id}", lang, {"title": title, **HTML}, {"task": task, "plan": task.plan})
@@ -370,29 +418,54 @@ class Renderer:
                 chart = sorted(by_plan, key=lambda item: -len(item[1]))
                 for pager, chunk in paginate(f"{kind}/{concept.id}", ordered, PAGE_SIZE):
                     yield Job(
-                        "facet.md.j2", pager.path, lang, {"title": pager.title(concept.label.get(lang), t), **HTML},
-                        {"kind": kind, "concept": concept, "tasks": tasks, "by_plan": group_by_plan(chunk), "pager": pager,
-                         "chart": chart[:CHART_PLANS] if pager.page == 1 else [], "chart_rest": len(chart) - CHART_PLANS},
+                        "facet.md.j2",
+                        pager.path,
+                        lang,
+                        {"title": pager.title(concept.label.get(lang), t), **HTML},
+                        {
+                            "kind": kind,
+                            "concept": concept,
+                            "tasks": tasks,
+                            "by_plan": group_by_plan(chunk),
+                            "pager": pager,
+                            "chart": chart[:CHART_PLANS] if pager.page == 1 else [],
+                            "chart_rest": len(chart) - CHART_PLANS,
+                        },
                     )
-        yield Job("data.md.j2", "data", lang, {"title": t["data"], "jsonld": self.cite.jsonld(lang, "data")}, self._data_values(lang))
+        yield Job(
+            "data.md.j2", "data", lang, {"title": t["data"], "jsonld": self.cite.jsonld(lang, "data")}, self._data_values(lang)
+        )
         published = list(self.history.published)
         yield Job(
-            "releases_index.md.j2", "releases/index", lang, {"title": t["releases"], "description": t["releases_description"], **HTML},
+            "releases_index.md.j2",
+            "releases/index",
+            lang,
+            {"title": t["releases"], "description": t["releases_description"], **HTML},
             {"releases": list(reversed(published))},
         )
         for p in published:
             yield Job(
-                "release.md.j2", f"releases/{p.version}", lang, {"title": t["release_n"].format(version=p.version), **HTML},
+                "release.md.j2",
+                f"releases/{p.version}",
+                lang,
+                {"title": t["release_n"].format(version=p.version), **HTML},
                 {"p": p, "views": self.history.views.get(p.version, []), "current": p is self.history.current},
             )
         sources = sorted(ds.sources.values(), key=lambda source: (-(source.year or 0), source.id))
         yield Job(
-            "sources_index.md.j2", "sources/index", lang, {"title": t["sources"], "description": t["sources_description"], "hide": ["toc"], **HTML},
+            "sources_index.md.j2",
+            "sources/index",
+            lang,
+            {"title": t["sources"], "description": t["sources_description"], "hide": ["toc"], **HTML},
             {"sources": sources},
         )
         for source in ds.sources.values():
             yield Job(
-                "source.md.j2", f"sources/{source.id}", lang, {"title": source.title.get(lang) or source.title.zh, **HTML}, {"source": source},
+                "source.md.j2",
+                f"sources/{source.id}",
+                lang,
+                {"title": source.title.get(lang) or source.title.zh, **HTML},
+                {"source": source},
                 functools.partial(self._source_values, source),
             )
         terms = sorted(ds.terms.values(), key=lambda term: term.zh)
@@ -409,13 +482,16 @@ class Renderer:
         site's address and folder, or nothing when the site has no address, for files beside
         the script). A page names only blocks it may have."""
         blocks = {
-            "results": lambda: self.accessibility_results(lang), "sources": lambda: self.sources_summary(lang),
+            "results": lambda: self.accessibility_results(lang),
+            "sources": lambda: self.sources_summary(lang),
             "parquet_url": lambda: self.base + "downloads/parquet/" if self.base else "",
             "csv_url": lambda: self.base + "downloads/csv/" if self.base else "",
         }
         for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}", body):
             if match.group(1) not in blocks:
-                raise TemplateError(f"{self.options.content / 'pages' / f'{name}.{lang}.md'}: {{{{ {match.group(1)} }}}} is no block of the page; expected one of {', '.join(blocks)}")
+                raise TemplateError(
+                    f"{self.options.content / 'pages' / f'{name}.{lang}.md'}: {{{{ {match.group(1)} }}}} is no block of the page; expected one of {', '.join(blocks)}"
+                )
         return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda match: blocks[match.group(1)](), body)
 
     def sources_summary(self, lang: str) -> str:
@@ -423,8 +499,11 @@ class Renderer:
         sources = list(self.ds.sources.values())
         official = [s for s in sources if s.kind == "official-document"]
         return self.labels[lang]["sources_summary"].format(
-            n=len(sources), official=len(official), whole=sum(1 for s in sources if s.republish == "whole"),
-            news=sum(1 for s in sources if s.kind == "news-report"), beginning=sum(1 for s in sources if s.extent == "beginning"),
+            n=len(sources),
+            official=len(official),
+            whole=sum(1 for s in sources if s.republish == "whole"),
+            news=sum(1 for s in sources if s.kind == "news-report"),
+            beginning=sum(1 for s in sources if s.extent == "beginning"),
         )
 
     def recent_plans(self) -> list[m.Plan]:
@@ -440,9 +519,13 @@ class Renderer:
 
     def _data_values(self, lang: str) -> dict[str, Any]:
         return {
-            "tables": TABLES, "citation": self.cite.citations(lang), "downloads": self.downloads, "table_rows": self.table_rows,
+            "tables": TABLES,
+            "citation": self.cite.citations(lang),
+            "downloads": self.downloads,
+            "table_rows": self.table_rows,
             # the sources' rights statements, each once; past a few, each plan's page shows its own
-            "rights": list(dict.fromkeys(source.rights for source in self.ds.sources.values())), "rights_shown": RIGHTS_SHOWN,
+            "rights": list(dict.fromkeys(source.rights for source in self.ds.sources.values())),
+            "rights_shown": RIGHTS_SHOWN,
             # the tables readers look for first, then the rest in the package's order
             "download_tables": sorted(TABLES, key=lambda table: DATA_PAGE_FIRST.get(table.name, len(DATA_PAGE_FIRST))),
         }
@@ -468,12 +551,17 @@ class Renderer:
         if self.options.report is None or not self.options.report.is_file():
             return t["a11y_no_report"]
         report = json.loads(self.options.report.read_text(encoding="utf-8"))
-        lines = [t["a11y_report_intro"].format(date=report["date"], data=report["data_version"], code=report["code_version"], pages=report["pages"])]
+        lines = [
+            t["a11y_report_intro"].format(
+                date=report["date"], data=report["data_version"], code=report["code_version"], pages=report["pages"]
+            )
+        ]
         for check in report["checks"]:
             label = t[f"a11y_check_{check['id']}"]
             outcome = t["a11y_passed"] if check["passed"] else t["a11y_failed"]
             lines.append(f"- {label}: {outcome}" + (f" ({check['measured']})" if check.get("measured") else ""))
         return "\n".join(lines)
+
 
 def notes_html(text: str) -> str:
     """Release notes (Markdown, written by the publisher) as HTML."""

@@ -58,7 +58,10 @@ def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]]) ->
         elif kind == "boolean":
             array = Array(values, type=DataType.bool())
         elif kind == "date":
-            days = [None if v is None else (date.fromisoformat(v) if isinstance(v, str) else v).toordinal() - _EPOCH.toordinal() for v in values]
+            days = [
+                None if v is None else (date.fromisoformat(v) if isinstance(v, str) else v).toordinal() - _EPOCH.toordinal()
+                for v in values
+            ]
             array = Array(days, type=DataType.int32()).cast(DataType.date32())
         elif kind == "number":
             # Arrow builds a decimal array from text (exactly, at a scale that holds every value)

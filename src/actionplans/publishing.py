@@ -81,7 +81,9 @@ def release_assets(site: Path, tag: str) -> list[Asset]:
     listed = _published_versions(site)
     if version not in listed:
         known = ", ".join(listed) or "none"
-        raise PublishError(f"tag {tag}: {site} publishes no release {version}; expected one of its releases ({known})", code=RELEASE_TAG_UNKNOWN)
+        raise PublishError(
+            f"tag {tag}: {site} publishes no release {version}; expected one of its releases ({known})", code=RELEASE_TAG_UNKNOWN
+        )
     folder = site / "releases" / version
     sums_path = folder / SUMS
     if not sums_path.is_file():
@@ -92,11 +94,15 @@ def release_assets(site: Path, tag: str) -> list[Asset]:
     for pattern, required in ASSETS:
         matched = sorted(name for name in sums if fnmatch.fnmatchcase(name, pattern))
         unlisted = sorted(
-            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and fnmatch.fnmatchcase(p.relative_to(folder).as_posix(), pattern)
+            p.relative_to(folder).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and fnmatch.fnmatchcase(p.relative_to(folder).as_posix(), pattern)
         )
         for name in unlisted:
             if name not in sums:
-                problems.append(f"{folder / name}: not listed in {sums_path}; expected every file of the release listed with its SHA-256")
+                problems.append(
+                    f"{folder / name}: not listed in {sums_path}; expected every file of the release listed with its SHA-256"
+                )
         if required and not matched:
             problems.append(f"{sums_path}: lists no {pattern}; expected the release to have one")
         for name in matched:
@@ -126,7 +132,9 @@ def copy_assets(assets: list[Asset], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     others = sorted(p.name for p in out.iterdir() if p.name not in {a.name for a in assets})
     if others:
-        raise PublishError(f"{out}: holds other files ({', '.join(others[:5])}); expected an empty folder, all of which is attached")
+        raise PublishError(
+            f"{out}: holds other files ({', '.join(others[:5])}); expected an empty folder, all of which is attached"
+        )
     copied = []
     for asset in assets:
         target = out / asset.name
@@ -165,7 +173,7 @@ def zenodo_metadata(dataset: m.Dataset) -> dict[str, Any]:
         "upload_type": "dataset",
         "access_right": "open",
         "title": meta.title.en,
-        "description": f"<p>{html.escape(meta.description.en)}</p>\n<p lang=\"zh-Hans\">{html.escape(meta.description.zh)}</p>",
+        "description": f'<p>{html.escape(meta.description.en)}</p>\n<p lang="zh-Hans">{html.escape(meta.description.zh)}</p>',
         "creators": [_person(c) for c in authors],
         "license": meta.licence_name.lower(),
         "keywords": [*(t.label.en for t in dataset.themes.values()), *(t.label.zh for t in dataset.themes.values())],
@@ -178,7 +186,12 @@ def zenodo_metadata(dataset: m.Dataset) -> dict[str, Any]:
     if meta.homepage:
         base = meta.homepage if meta.homepage.endswith("/") else meta.homepage + "/"
         document["related_identifiers"] = [
-            {"identifier": f"{base}releases/{meta.version}/", "relation": "isIdenticalTo", "resource_type": "dataset", "scheme": "url"},
+            {
+                "identifier": f"{base}releases/{meta.version}/",
+                "relation": "isIdenticalTo",
+                "resource_type": "dataset",
+                "scheme": "url",
+            },
             {"identifier": base, "relation": "isVersionOf", "resource_type": "dataset", "scheme": "url"},
         ]
     return document
@@ -201,7 +214,9 @@ def check_zenodo(path: Path, tag: str) -> None:
     except (OSError, ValueError, AttributeError):
         raise PublishError(f"{path}: unreadable; expected JSON (nox -s docs writes it)") from None
     if stated != version:
-        raise PublishError(f"{path}: version {stated!r}; expected {version!r}, the version tag {tag} names (nox -s docs rewrites it)")
+        raise PublishError(
+            f"{path}: version {stated!r}; expected {version!r}, the version tag {tag} names (nox -s docs rewrites it)"
+        )
 
 
 def _person(contributor: m.Contributor) -> dict[str, str]:

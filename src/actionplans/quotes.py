@@ -78,4 +78,3 @@ class SourceText:
             f"the first {low} characters match at line {self.line_of(at)}, then the source has "
             f"{source_next!r} where the quote has {quote_next!r}"
         )
-

@@ -31,7 +31,13 @@ class Outcome:
 
 
 def make_release(
-    content: Path, datapackage: Path, folder: Path, *, version: str | None = None, notes: dict[str, str] | None = None, date: str | None = None,
+    content: Path,
+    datapackage: Path,
+    folder: Path,
+    *,
+    version: str | None = None,
+    notes: dict[str, str] | None = None,
+    date: str | None = None,
 ) -> Outcome:
     """Release the content's data: compare it with the latest release, choose (or check) the
     version, validate the package, record the release, then stamp ``content/package.yaml``
@@ -67,11 +73,15 @@ def make_release(
         version = bumped(latest.version, suggested or "patch") if latest is not None else dataset.meta.version
     parse_version(version)
     if version in store.versions():
-        raise ReleaseError(f"{folder / version}: release {version} exists already; expected a new version (a release is never replaced)")
+        raise ReleaseError(
+            f"{folder / version}: release {version} exists already; expected a new version (a release is never replaced)"
+        )
     if latest is not None:
         given = bump_of(latest.version, version)
         if given is None:
-            raise ReleaseError(f"--version {version}: not after the latest release {latest.version}; expected a later version such as {bumped(latest.version, suggested or 'patch')}")
+            raise ReleaseError(
+                f"--version {version}: not after the latest release {latest.version}; expected a later version such as {bumped(latest.version, suggested or 'patch')}"
+            )
         if BUMPS.index(given) < BUMPS.index(suggested or "patch"):
             raise ReleaseError(
                 f"--version {version}: a {given} release, but the change needs a {suggested} one ({'; '.join(reasons[:3])}); "
@@ -83,7 +93,9 @@ def make_release(
     except ValueError:
         raise ReleaseError(f"--date {day}: not a date; expected YYYY-MM-DD") from None
     if latest is not None and day < latest.date:
-        raise ReleaseError(f"--date {day}: before the latest release {latest.version} ({latest.date}); expected {latest.date} or later")
+        raise ReleaseError(
+            f"--date {day}: before the latest release {latest.version} ({latest.date}); expected {latest.date} or later"
+        )
     created = f"{day}T00:00:00Z"
     stamped = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, version=version, created=created))
     package = build_files(stamped)
@@ -102,4 +114,3 @@ def _stamp(path: Path, version: str, created: str) -> None:
     if not (versions and dates):
         raise ReleaseError(f"{path}: no version: or created: line to set; expected the package.yaml of the content")
     files.write_atomic(path, text.encode("utf-8"))
-

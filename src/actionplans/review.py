@@ -31,7 +31,9 @@ def todos_of(plan: m.Plan, todos: Iterable[Problem]) -> list[Problem]:
 
 def review_pages(dataset: m.Dataset, texts: dict[str, str], todos: Iterable[Problem], templates: Path) -> dict[str, bytes]:
     """The review pages of every plan of ``dataset`` (drafts first), by path under the preview."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / "review"), undefined=jinja2.StrictUndefined, autoescape=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates / "review"), undefined=jinja2.StrictUndefined, autoescape=True
+    )
     todos = list(todos)
     plans = sorted(dataset.plans.values(), key=lambda p: (p.id not in dataset.drafts, p.id))
     pages: dict[str, bytes] = {}
@@ -41,7 +43,12 @@ def review_pages(dataset: m.Dataset, texts: dict[str, str], todos: Iterable[Prob
         own = todos_of(plan, todos)
         lines = list(numbered(marked_lines(texts.get(plan.source_id, ""), quotes)))
         page = env.get_template("plan.html.j2").render(
-            plan=plan, draft=plan.id in dataset.drafts, quotes=quotes, lines=lines, todos=own, by_id=_by_id(quotes),
+            plan=plan,
+            draft=plan.id in dataset.drafts,
+            quotes=quotes,
+            lines=lines,
+            todos=own,
+            by_id=_by_id(quotes),
         )
         pages[f"{FOLDER}/{plan.id}/index.html"] = page.encode("utf-8")
         rows.append({"plan": plan, "draft": plan.id in dataset.drafts, "todos": len(own), "quotes": len(quotes)})

@@ -44,11 +44,15 @@ class SearchError(ActionplansError):
 class Pagefind:
     binary: Path
 
-    def command(self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()) -> list[str] | None:
+    def command(
+        self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()
+    ) -> list[str] | None:
         """The command that indexes the pages under ``root`` (leaving out its 404 page, its
         bundles and the top-level folders in ``exclude``) into the bundle ``output``; None when
         there is nothing to index."""
-        entries = sorted(p.name for p in root.iterdir() if p.name not in exclude and not p.name.startswith(BUNDLE) and p.name != "404.html")
+        entries = sorted(
+            p.name for p in root.iterdir() if p.name not in exclude and not p.name.startswith(BUNDLE) and p.name != "404.html"
+        )
         if not entries:
             return None
         pattern = "{" + ",".join(f"{name}/**/*.html" if (root / name).is_dir() else name for name in entries) + "}"

@@ -146,14 +146,23 @@ def load_history(layout: Layout) -> History:
 
 
 def render_options(
-    layout: Layout, dataset: m.Dataset, base: str, *, drafts: frozenset[str] = frozenset(), history: History | None = None,
+    layout: Layout,
+    dataset: m.Dataset,
+    base: str,
+    *,
+    drafts: frozenset[str] = frozenset(),
+    history: History | None = None,
     texts: dict[str, str] | None = None,
 ) -> RenderOptions:
     """What ``dataset``'s pages are rendered with in ``layout``: the sources' texts are read from
     the content (and checked against the package) when not given."""
     return RenderOptions(
-        templates=layout.at(layout.templates), content=layout.at(layout.content), base=base, report=layout.at(layout.report),
-        drafts=drafts, history=history or History(),
+        templates=layout.at(layout.templates),
+        content=layout.at(layout.content),
+        base=base,
+        report=layout.at(layout.report),
+        drafts=drafts,
+        history=history or History(),
         texts=texts if texts is not None else read_source_texts(layout.at(layout.content), dataset.sources),
         template_cache=layout.at(layout.template_cache),
     )
@@ -172,7 +181,9 @@ def render(
     return downloads, render_pages(dataset, downloads, layout.at(layout.docs), options)
 
 
-def site_files(dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "") -> dict[str, bytes | Path]:
+def site_files(
+    dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = ""
+) -> dict[str, bytes | Path]:
     """The files served beside the pages, by path from the site root (shared by both languages):
     the current downloads with their ``SHA256SUMS``, the JSON endpoints, the DCAT catalogue,
     ``CITATION.cff``; and every release's permanent files, its catalogue and ``SHA256SUMS``,
@@ -194,7 +205,13 @@ def site_files(dataset: m.Dataset, downloads: list[Download], history: History |
 
 
 def write_files(
-    folder: Path, dataset: m.Dataset, downloads: list[Download], history: History | None = None, base: str = "", *, staged: bool = False
+    folder: Path,
+    dataset: m.Dataset,
+    downloads: list[Download],
+    history: History | None = None,
+    base: str = "",
+    *,
+    staged: bool = False,
 ) -> int:
     """Write ``site_files`` into ``folder``, rewriting only files that changed (a kept file is
     linked where the file system allows, else copied). A ``staged`` folder, which no one reads
@@ -296,7 +313,9 @@ def build_site(layout: Layout | None = None) -> BuildReport:
     with report.timed("releases"):
         history = load_history(layout)
     if history.current is None:
-        report.warnings.append(f"{layout.at(layout.releases)}: no release yet; `actionplans release` records the data as its first")
+        report.warnings.append(
+            f"{layout.at(layout.releases)}: no release yet; `actionplans release` records the data as its first"
+        )
     elif unreleased(history.current.snapshot, package):
         report.warnings.append(
             f"{layout.at(layout.content)}: the data differs from release {history.current.version}; the site shows it as "

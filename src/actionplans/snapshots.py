@@ -70,5 +70,3 @@ class Snapshot:
         out = {r["path"]: self.tables[r["name"]].csv() for r in self.descriptor["resources"]}
         out[DESCRIPTOR_NAME] = (json.dumps(self.descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         return out
-
-

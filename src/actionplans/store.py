@@ -64,7 +64,9 @@ def record_digest(record: dict[str, Any]) -> str:
     """The SHA-256 a release.json states of itself: of its content without that field, as
     sorted, compact JSON (so that an edit by hand is detected, whatever the formatting)."""
     content = {k: v for k, v in record.items() if k != "sha256"}
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
 
 
 class Store:
@@ -80,7 +82,11 @@ class Store:
 
     def releases(self) -> list[Release]:
         """Every release, oldest first, each read and checked once per store."""
-        names = sorted((p.name for p in self.folder.iterdir() if p.is_dir() and VERSION.match(p.name)), key=parse_version) if self.folder.is_dir() else []
+        names = (
+            sorted((p.name for p in self.folder.iterdir() if p.is_dir() and VERSION.match(p.name)), key=parse_version)
+            if self.folder.is_dir()
+            else []
+        )
         self._releases = {name: self._releases.get(name) or self._read(self.folder / name) for name in names}
         return list(self._releases.values())
 
@@ -103,7 +109,9 @@ class Store:
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise ReleaseError(f"{file}: cannot read it ({error}); expected the release.json that actionplans release wrote") from None
+            raise ReleaseError(
+                f"{file}: cannot read it ({error}); expected the release.json that actionplans release wrote"
+            ) from None
         for name in (CHANGES_FILE, DESCRIPTOR_FILE):
             digest = _sha256(path / name)
             if digest != data.get("files", {}).get(name):
@@ -119,8 +127,16 @@ class Store:
         if data.get("version") != path.name:
             raise ReleaseError(f"{file}: says version {data.get('version')!r}; expected {path.name!r}, the name of its folder")
         return Release(
-            data["version"], data["date"], data.get("previous"), data["notes"], data.get("bump"), tuple(data.get("reasons", [])),
-            data.get("counts", {}), data["files"][DESCRIPTOR_FILE], path, data["files"][CHANGES_FILE],
+            data["version"],
+            data["date"],
+            data.get("previous"),
+            data["notes"],
+            data.get("bump"),
+            tuple(data.get("reasons", [])),
+            data.get("counts", {}),
+            data["files"][DESCRIPTOR_FILE],
+            path,
+            data["files"][CHANGES_FILE],
         )
 
     def changes(self, version: str) -> Changes:
@@ -132,7 +148,9 @@ class Store:
             for known in (release.previous, version):
                 if known is not None:
                     for resource in self._descriptor(self.get(known))["resources"]:
-                        types.setdefault(resource["name"], {}).update({f["name"]: f["type"] for f in resource["schema"]["fields"]})
+                        types.setdefault(resource["name"], {}).update(
+                            {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+                        )
             data = json.loads((release.folder / CHANGES_FILE).read_text(encoding="utf-8"), parse_float=Decimal)
             self._changes[version] = Changes.from_json(data, types)
         return self._changes[version]
@@ -188,7 +206,9 @@ class Store:
         if not VERSION.match(version) or not (self.folder / version).is_dir():
             return
         if hashlib.sha256(data).hexdigest() != self.get(version).sha256:
-            raise DataPackageError(f"{where}: says it is release {version}, but its descriptor differs from that release's; expected the file as published")
+            raise DataPackageError(
+                f"{where}: says it is release {version}, but its descriptor differs from that release's; expected the file as published"
+            )
 
     def record(self, snapshot: Snapshot, version: str, date: str, notes: dict[str, str]) -> Release:
         """Store ``snapshot`` as release ``version`` (atomically: the folder appears whole or not at all)."""
@@ -198,21 +218,35 @@ class Store:
         bump, reasons = suggest_bump(previous, changes) if latest is not None else ("major", ["the first release"])
         target = self.folder / version
         if target.exists():
-            raise ReleaseError(f"{target}: release {version} exists already; expected a new version (a release is never replaced)")
+            raise ReleaseError(
+                f"{target}: release {version} exists already; expected a new version (a release is never replaced)"
+            )
         previous_version = latest.version if latest else None
         descriptor = (json.dumps(snapshot.descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         change_log = changes.json_bytes(version, previous_version)
         record = {
-            "version": version, "date": date, "previous": previous_version, "notes": notes,
-            "bump": bump, "reasons": reasons, "counts": changes.counts(),
-            "files": {DESCRIPTOR_FILE: hashlib.sha256(descriptor).hexdigest(), CHANGES_FILE: hashlib.sha256(change_log).hexdigest()},
+            "version": version,
+            "date": date,
+            "previous": previous_version,
+            "notes": notes,
+            "bump": bump,
+            "reasons": reasons,
+            "counts": changes.counts(),
+            "files": {
+                DESCRIPTOR_FILE: hashlib.sha256(descriptor).hexdigest(),
+                CHANGES_FILE: hashlib.sha256(change_log).hexdigest(),
+            },
         }
         record["sha256"] = record_digest(record)
         # the folder appears whole or not at all (the one step that makes the release)
-        files.write_folder(target, {
-            DESCRIPTOR_FILE: descriptor, CHANGES_FILE: change_log,
-            RELEASE_FILE: (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-        })
+        files.write_folder(
+            target,
+            {
+                DESCRIPTOR_FILE: descriptor,
+                CHANGES_FILE: change_log,
+                RELEASE_FILE: (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+            },
+        )
         for leftover in self.folder.glob(".*.tmp-*"):  # of releases interrupted before
             shutil.rmtree(leftover, ignore_errors=True)
         return self.get(version)
@@ -235,8 +269,6 @@ def unreleased(release: Snapshot, package: files.Source) -> bool:
         return meta, [(r["name"], r.get("hash"), r.get("schema")) for r in d["resources"]]
 
     return shape(descriptor) != shape(release.descriptor)
-
-
 
 
 def read_zip(path: Path, *, sha256: str | None = None, releases: Path | None = None) -> m.Dataset:

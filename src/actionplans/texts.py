@@ -23,7 +23,10 @@ def text(key: str, **values: Any) -> dict[str, str]:
     """The text ``key`` in both languages (``zh``, ``en``), its ``{names}`` filled from ``values``:
     a value with ``zh`` and ``en`` attributes (a ``Text``) gives each language its own."""
     entry = descriptions()[key]
-    return {lang: str(entry[lang]).format(**{name: getattr(value, lang, value) for name, value in values.items()}) for lang in ("zh", "en")}
+    return {
+        lang: str(entry[lang]).format(**{name: getattr(value, lang, value) for name, value in values.items()})
+        for lang in ("zh", "en")
+    }
 
 
 __all__ = ["DESCRIPTIONS", "descriptions", "text"]

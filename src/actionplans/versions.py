@@ -49,7 +49,6 @@ def bump_of(old: str, new: str) -> str | None:
     return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
 
 
-
 # --- the version bump the change calls for (the Data Package Version recipe) ------------------------
 def suggest_bump(old: Snapshot, changes: Changes) -> tuple[str | None, list[str]]:
     """The weakest bump the change allows, and why: major for a field renamed, removed or
@@ -137,5 +136,3 @@ def _tightened(old: dict[str, Any], new: dict[str, Any]) -> bool:
         if bound in new and (bound not in old or new[bound] > old[bound]):
             return True
     return any(bound in new and (bound not in old or new[bound] < old[bound]) for bound in ("maximum", "maxLength"))
-
-

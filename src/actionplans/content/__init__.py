@@ -60,14 +60,27 @@ def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dat
     todos = tuple(sort_problems(p for p in folder.problems if p.severity == "todo"))
     records: dict[str, dict[str, Any]] = {"sources": sources, "organizations": organizations, **vocabularies}
     if not drafts:
-        records = {table: {k: v for k, v in values.items() if k not in draft_ids.get(table, ())} for table, values in records.items()}
+        records = {
+            table: {k: v for k, v in values.items() if k not in draft_ids.get(table, ())} for table, values in records.items()
+        }
         plans = {k: v for k, v in plans.items() if k not in draft_plans}
         tasks = {k: v for k, v in tasks.items() if v.plan_id not in draft_plans}
         figures = {k: v for k, v in figures.items() if v.plan_id not in draft_plans}
     return m.Dataset(
-        meta=meta, sources=records["sources"], regions=records["regions"], groups=records["groups"], themes=records["themes"],
-        actors=records["actors"], units=records["units"], organizations=records["organizations"], plans=plans,
-        tasks=m.TaskTable(tasks), figures=figures, terms=terms, drafts=frozenset(draft_plans) if drafts else frozenset(), todos=todos,
+        meta=meta,
+        sources=records["sources"],
+        regions=records["regions"],
+        groups=records["groups"],
+        themes=records["themes"],
+        actors=records["actors"],
+        units=records["units"],
+        organizations=records["organizations"],
+        plans=plans,
+        tasks=m.TaskTable(tasks),
+        figures=figures,
+        terms=terms,
+        drafts=frozenset(draft_plans) if drafts else frozenset(),
+        todos=todos,
     )
 
 
@@ -83,13 +96,21 @@ def _package(folder: Folder, path: Path) -> m.PackageMeta | None:
         where.add(line_of(data, "version"), "version", INVALID_VERSION(value=checked["version"]))
         return None
     if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", checked["created"]):
-        where.add(line_of(data, "created"), "created", INVALID_DATE(value=checked["created"], expected=PACKAGE["created"].describe()))
+        where.add(
+            line_of(data, "created"), "created", INVALID_DATE(value=checked["created"], expected=PACKAGE["created"].describe())
+        )
         return None
     licence = checked["licence"]
     return m.PackageMeta(
-        name=checked["name"], version=checked["version"], created=checked["created"], title=checked["title"],
-        description=checked["description"], homepage=checked["homepage"], licence_name=licence["name"],
-        licence_path=licence["path"], licence_title=licence["title"],
+        name=checked["name"],
+        version=checked["version"],
+        created=checked["created"],
+        title=checked["title"],
+        description=checked["description"],
+        homepage=checked["homepage"],
+        licence_name=licence["name"],
+        licence_path=licence["path"],
+        licence_title=licence["title"],
         contributors=tuple(m.Contributor(c["title"], c["role"], c["path"]) for c, _ in checked["contributors"]),
     )
 
@@ -118,7 +139,9 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
     return sources, texts, unverifiable
 
 
-def _plans(folder: Folder, path: Path, context: PlanContext) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure], set[str]]:
+def _plans(
+    folder: Folder, path: Path, context: PlanContext
+) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure], set[str]]:
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not paths:
         folder.problems.append(Problem.of(Location(folder.shown(path)), "", NO_PLAN()))

@@ -19,7 +19,9 @@ def read_glossary(folder: Folder, path: Path) -> dict[str, m.Term]:
         unique = ids.claim(checked["id"], where, line_of(raw, "id"))
         if not terms.claim(checked["zh"], where, line_of(raw, "zh"), "zh") or not unique:
             continue
-        out[checked["id"]] = m.Term(checked["id"], checked["zh"], checked["en"], checked["en_variants"] or (), checked["note"], checked["source"])
+        out[checked["id"]] = m.Term(
+            checked["id"], checked["zh"], checked["en"], checked["en_variants"] or (), checked["note"], checked["source"]
+        )
     return out
 
 

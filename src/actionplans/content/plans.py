@@ -138,7 +138,9 @@ class _PlanChecker:
             return None
         span = source.locate(text.zh)
         if span is None:
-            self.fail(lang_line(at, "zh"), f"{name}.zh", QUOTE_NOT_FOUND(source=self.c["source"], miss=source.explain_miss(text.zh)))
+            self.fail(
+                lang_line(at, "zh"), f"{name}.zh", QUOTE_NOT_FOUND(source=self.c["source"], miss=source.explain_miss(text.zh))
+            )
         return span
 
     def check_glossary(self, text: m.Text, name: str, at: int | Map) -> None:
@@ -224,10 +226,21 @@ class _PlanChecker:
         if not self.ok or self.incomplete or title_span is None or c["region"] is None or c["level"] is None:
             return None
         plan = m.Plan(
-            id=plan_id, source_id=c["source"], title=c["title"], title_span=title_span, issuer_ids=c["issuers"],
-            issuer_count=c["issuer_count"], level=c["level"], region_id=c["region"], period_start=c["period_start"],
-            period_end=c["period_end"], group_ids=c["groups"], theme_ids=c["themes"], task_count=c["task_count"],
-            task_count_rule=c["task_count_rule"], statements=tuple(statements),
+            id=plan_id,
+            source_id=c["source"],
+            title=c["title"],
+            title_span=title_span,
+            issuer_ids=c["issuers"],
+            issuer_count=c["issuer_count"],
+            level=c["level"],
+            region_id=c["region"],
+            period_start=c["period_start"],
+            period_end=c["period_end"],
+            group_ids=c["groups"],
+            theme_ids=c["themes"],
+            task_count=c["task_count"],
+            task_count_rule=c["task_count_rule"],
+            statements=tuple(statements),
         )
         return plan, tasks, figures
 
@@ -298,7 +311,20 @@ class _PlanChecker:
                 if before != squeeze(label):
                     self.fail(line_of(raw, "label"), f"{name}.label", LABEL_NOT_PRINTED(label=label, printed=before))
             if self.ok and span is not None:
-                out.append(m.Task(task_id, plan_id, ordinal, label, checked["title"], checked["text"], span, checked["themes"], checked["actors"], checked["groups"]))
+                out.append(
+                    m.Task(
+                        task_id,
+                        plan_id,
+                        ordinal,
+                        label,
+                        checked["title"],
+                        checked["text"],
+                        span,
+                        checked["themes"],
+                        checked["actors"],
+                        checked["groups"],
+                    )
+                )
             self.ok = ok_before and self.ok
         return out
 
@@ -317,14 +343,29 @@ class _PlanChecker:
             for key in ("value", "value_to"):
                 value = checked[key]
                 if value is not None and not is_readable(value, checked["quote"].zh):
-                    self.fail(line_of(raw, key), f"{name}.{key}", VALUE_NOT_IN_QUOTE(value=format_number(value), quote=checked["quote"].zh))
+                    self.fail(
+                        line_of(raw, key),
+                        f"{name}.{key}",
+                        VALUE_NOT_IN_QUOTE(value=format_number(value), quote=checked["quote"].zh),
+                    )
             if checked["value_to"] is not None and checked["value_to"] < checked["value"]:
                 self.fail(line_of(raw, "value_to"), f"{name}.value_to", VALUE_TO_BELOW_VALUE())
             if self.ok and span is not None:
                 out.append(
                     m.Figure(
-                        checked["id"], plan_id, checked["task"], checked["kind"], checked["value"], checked["value_to"], checked["unit"],
-                        checked["year"], checked["region"], checked["qualifier"], checked["measure"], checked["quote"], span,
+                        checked["id"],
+                        plan_id,
+                        checked["task"],
+                        checked["kind"],
+                        checked["value"],
+                        checked["value_to"],
+                        checked["unit"],
+                        checked["year"],
+                        checked["region"],
+                        checked["qualifier"],
+                        checked["measure"],
+                        checked["quote"],
+                        span,
                     )
                 )
             self.ok = ok_before and self.ok

@@ -74,14 +74,29 @@ class SourceFile:
             return result
         digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         if digest != checked["sha256"].lower():
-            where.add(line_of(data, "sha256"), "sha256", SOURCE_CHANGED(path=folder.shown(text_path), digest=digest, stated=checked["sha256"]))
+            where.add(
+                line_of(data, "sha256"),
+                "sha256",
+                SOURCE_CHANGED(path=folder.shown(text_path), digest=digest, stated=checked["sha256"]),
+            )
             return result
         result.text = SourceText(raw)
         unknown = m.Text("", "")  # a draft's field still to fill in (a to-do says so)
         result.source = m.Source(
-            id=checked["id"], title=checked["title"], publisher=checked["publisher"] or unknown, authors=tuple(checked["authors"]),
-            year=checked["year"], year_note=checked["year_note"], sha256=digest, characters=len(result.text), rights=checked["rights"] or unknown,
-            kind=checked["kind"], republish=checked["republish"], extent=checked["extent"], url=checked["url"], date=checked["date"],
+            id=checked["id"],
+            title=checked["title"],
+            publisher=checked["publisher"] or unknown,
+            authors=tuple(checked["authors"]),
+            year=checked["year"],
+            year_note=checked["year_note"],
+            sha256=digest,
+            characters=len(result.text),
+            rights=checked["rights"] or unknown,
+            kind=checked["kind"],
+            republish=checked["republish"],
+            extent=checked["extent"],
+            url=checked["url"],
+            date=checked["date"],
         )
         return result
 
@@ -100,13 +115,15 @@ def read_source_texts(root: Path, sources: dict[str, m.Source]) -> dict[str, str
             data = (described.parent / str(name)).read_bytes()
         except (OSError, yaml.YAMLError) as error:
             raise ActionplansError(
-                f"{described}: cannot read the source's text ({error}); expected the content the data package was made from", code=SOURCE_TEXT_UNREADABLE,
+                f"{described}: cannot read the source's text ({error}); expected the content the data package was made from",
+                code=SOURCE_TEXT_UNREADABLE,
             ) from None
         digest = hashlib.sha256(data).hexdigest()
         if digest != source.sha256:
             raise ActionplansError(
                 f"{described.parent / str(name)}: SHA-256 {digest} differs from the data package's {source.sha256}; "
-                "expected the text the data was checked against (run actionplans package)", code=SOURCE_TEXT_DIFFERS,
+                "expected the text the data was checked against (run actionplans package)",
+                code=SOURCE_TEXT_DIFFERS,
             )
         out[source_id] = data.decode("utf-8")
     return out

@@ -86,29 +86,50 @@ def _s(kind: str, doc: str, **options: Any) -> Spec:
 
 PACKAGE = {
     "name": _s("slug", "The data package's name, as in datapackage.json."),
-    "version": _s("str", "The version of the data, MAJOR.MINOR.PATCH: the latest release's, set by `actionplans release`.", expected="a version such as 1.0.0"),
-    "created": _s("str", "When this version of the data was released (UTC), set by `actionplans release`.", expected="an ISO 8601 date-time such as 2024-12-01T00:00:00Z"),
+    "version": _s(
+        "str",
+        "The version of the data, MAJOR.MINOR.PATCH: the latest release's, set by `actionplans release`.",
+        expected="a version such as 1.0.0",
+    ),
+    "created": _s(
+        "str",
+        "When this version of the data was released (UTC), set by `actionplans release`.",
+        expected="an ISO 8601 date-time such as 2024-12-01T00:00:00Z",
+    ),
     "title": _s("text", "The data set's title."),
     "description": _s("text", "What the data set holds, in a few sentences."),
     "homepage": _s(
-        "url", "The site's public address. Canonical links, citations, the sitemap and the catalogue use it; "
+        "url",
+        "The site's public address. Canonical links, citations, the sitemap and the catalogue use it; "
         "SITE_URL overrides it. Leave it empty until there is a real address: the site then links relatively.",
-        required=False, nullable=True,
+        required=False,
+        nullable=True,
     ),
-    "licence": _s("record", "The licence the data is published under.", record={
-        "name": _s("str", "SPDX identifier, such as CC-BY-4.0."),
-        "path": _s("url", "Address of the licence text."),
-        "title": _s("str", "The licence's full name."),
-    }),
-    "contributors": _s("records", "Who is credited for the data set.", record={
-        "title": _s("str", "Name of the person or group."),
-        "role": _s("str", "Their role, such as author."),
-        "path": _s("url", "Their address, if any.", required=False),
-    }),
+    "licence": _s(
+        "record",
+        "The licence the data is published under.",
+        record={
+            "name": _s("str", "SPDX identifier, such as CC-BY-4.0."),
+            "path": _s("url", "Address of the licence text."),
+            "title": _s("str", "The licence's full name."),
+        },
+    ),
+    "contributors": _s(
+        "records",
+        "Who is credited for the data set.",
+        record={
+            "title": _s("str", "Name of the person or group."),
+            "role": _s("str", "Their role, such as author."),
+            "path": _s("url", "Their address, if any.", required=False),
+        },
+    ),
 }
 _STATUS = _s(
-    "enum", "draft while a person still has to review it: checked, but never published. Remove the field to publish it.",
-    choices=("draft",), required=False, nullable=True,
+    "enum",
+    "draft while a person still has to review it: checked, but never published. Remove the field to publish it.",
+    choices=("draft",),
+    required=False,
+    nullable=True,
 )
 
 SOURCE = {
@@ -119,39 +140,69 @@ SOURCE = {
     "authors": _s("texts", "The byline, in order; empty when the source names no one."),
     "year": _s("year", "Year of publication, or null when unknown.", nullable=True),
     "year_note": _s("text", "How the year was established, when the source does not print it.", required=False, nullable=True),
-    "file": _s("str", "The file beside this one that holds the source's verbatim text.", expected="the name of a text file beside this one"),
-    "sha256": _s("str", "SHA-256 of that text file: a changed source is refused until every quote is reviewed.", expected="the 64 hex digits of the file's SHA-256"),
+    "file": _s(
+        "str",
+        "The file beside this one that holds the source's verbatim text.",
+        expected="the name of a text file beside this one",
+    ),
+    "sha256": _s(
+        "str",
+        "SHA-256 of that text file: a changed source is refused until every quote is reviewed.",
+        expected="the 64 hex digits of the file's SHA-256",
+    ),
     "rights": _s("text", "Who holds which rights in the source, and how it may be used."),
     "kind": _s(
-        "enum", "official-document: a document as a state organ issued it (a plan, or the notice that issues one); "
+        "enum",
+        "official-document: a document as a state organ issued it (a plan, or the notice that issues one); "
         "news-report: a report of a plan by a newspaper, a news agency or a government site's news page.",
         choices=m.SOURCE_KINDS,
     ),
     "republish": _s(
-        "enum", "whole: the full text may be republished (a document of a state organ, to which the PRC Copyright Law does not "
+        "enum",
+        "whole: the full text may be republished (a document of a state organ, to which the PRC Copyright Law does not "
         "apply under its Article 5, or a text whose licence allows it); quotes: only the quotes the records cite are shown.",
         choices=m.REPUBLISH,
     ),
     "extent": _s(
-        "enum", "whole: the text is the whole page or document; beginning: only its beginning could be found (the plans "
+        "enum",
+        "whole: the text is the whole page or document; beginning: only its beginning could be found (the plans "
         "it reports are reported in part, and the rest is not reconstructed).",
         choices=m.EXTENTS,
     ),
     "date": _s("str", "The date the source states for itself (YYYY-MM-DD), if any.", required=False, nullable=True),
     "url": _s("url", "The address the source states for itself, if any.", required=False, nullable=True),
-    "original": _s("record", "The file the text was extracted from, for provenance.", required=False, nullable=True, record={
-        "file": _s("str", "Its name."),
-        "sha256": _s("str", "Its SHA-256.", expected="the 64 hex digits of the file's SHA-256"),
-    }),
+    "original": _s(
+        "record",
+        "The file the text was extracted from, for provenance.",
+        required=False,
+        nullable=True,
+        record={
+            "file": _s("str", "Its name."),
+            "sha256": _s("str", "Its SHA-256.", expected="the 64 hex digits of the file's SHA-256"),
+        },
+    ),
 }
 REGION = {
     "id": _s("slug", "The region's id."),
     "status": _STATUS,
     "label": _s("text", "The region's name."),
-    "level": _s("enum", "Its level of government: national, provincial, municipal (a prefecture-level city) or county (a county-level city, county or district).", choices=m.PLAN_LEVELS),
-    "code_gb2260": _s("str", "The GB/T 2260 code, empty for China as a whole.", nullable=True, expected="a six-digit GB/T 2260 code or empty"),
-    "code_iso": _s("str", "The ISO 3166-1 or 3166-2 code; null below the provincial level, which ISO 3166-2 does not code.", nullable=True, expected="an ISO 3166-1 or 3166-2 code"),
-    "parent": _s("slug", "The region it is part of (a city's province, a province's cn); null for China as a whole.", nullable=True),
+    "level": _s(
+        "enum",
+        "Its level of government: national, provincial, municipal (a prefecture-level city) or county (a county-level city, county or district).",
+        choices=m.PLAN_LEVELS,
+    ),
+    "code_gb2260": _s(
+        "str", "The GB/T 2260 code, empty for China as a whole.", nullable=True, expected="a six-digit GB/T 2260 code or empty"
+    ),
+    "code_iso": _s(
+        "str",
+        "The ISO 3166-1 or 3166-2 code; null below the provincial level, which ISO 3166-2 does not code.",
+        nullable=True,
+        expected="an ISO 3166-1 or 3166-2 code",
+    ),
+    "parent": _s(
+        "slug", "The region it is part of (a city's province, a province's cn); null for China as a whole.", nullable=True
+    ),
 }
 CONCEPT = {
     "id": _s("slug", "The entry's id."),
@@ -177,7 +228,12 @@ TERM = {
 TASK = {
     "id": _s("slug", "The task's id, unique across all plans."),
     "ordinal": _s("int", "Its position in the plan: 1, 2, 3 … in source order."),
-    "label": _s("str", "The number exactly as printed before its text (一是, （一）), or empty when the source prints none.", nullable=True, expected="the number as printed (一是, （一）) or empty"),
+    "label": _s(
+        "str",
+        "The number exactly as printed before its text (一是, （一）), or empty when the source prints none.",
+        nullable=True,
+        expected="the number as printed (一是, （一）) or empty",
+    ),
     "title": _s("text", "A short title; the Chinese an excerpt of the task's text."),
     "text": _s("text", "The task's whole text; the Chinese verbatim from the source."),
     "themes": _s("slugs", "Its themes (ids from vocabularies/themes.yaml), at least one."),
@@ -186,14 +242,24 @@ TASK = {
 }
 FIGURE = {
     "id": _s("slug", "The figure's id, unique across all plans."),
-    "task": _s("slug", "The task of this plan the figure belongs to, or null for the plan as a whole.", required=False, nullable=True),
-    "kind": _s("enum", "statistic (a measured fact), target (what the plan aims for), count (how many) or period (years).", choices=m.FIGURE_KINDS),
+    "task": _s(
+        "slug", "The task of this plan the figure belongs to, or null for the plan as a whole.", required=False, nullable=True
+    ),
+    "kind": _s(
+        "enum",
+        "statistic (a measured fact), target (what the plan aims for), count (how many) or period (years).",
+        choices=m.FIGURE_KINDS,
+    ),
     "value": _s("number", "The value, readable from the quote (Arabic or Chinese numerals, 万 and 亿 included)."),
     "value_to": _s("number", "The end of a range, for ranges only.", required=False, nullable=True),
     "unit": _s("slug", "Its unit (an id from vocabularies/units.yaml)."),
     "year": _s("year", "The year the figure refers to, or null when the source does not say.", nullable=True),
     "region": _s("slug", "The region the figure refers to (an id from vocabularies/regions.yaml)."),
-    "qualifier": _s("enum", "exact, at-least (至少, 以上, 不少于), at-most (以下, 以内, 不超过: a ceiling) or approximately (约, 左右, 多, 余).", choices=m.QUALIFIERS),
+    "qualifier": _s(
+        "enum",
+        "exact, at-least (至少, 以上, 不少于), at-most (以下, 以内, 不超过: a ceiling) or approximately (约, 左右, 多, 余).",
+        choices=m.QUALIFIERS,
+    ),
     "measure": _s("text", "What the figure measures."),
     "quote": _s("text", "The words it is read from; the Chinese verbatim from the source."),
 }
@@ -202,16 +268,28 @@ PLAN = {
     "status": _STATUS,
     "source": _s("slug", "The source that reports the plan (an id from sources/)."),
     "title": _s("text", "The plan's title; the Chinese as printed inside 《》."),
-    "issuers": _s("slugs", "The issuing organizations the source names, in order (ids from organizations.yaml); empty when it names none."),
+    "issuers": _s(
+        "slugs", "The issuing organizations the source names, in order (ids from organizations.yaml); empty when it names none."
+    ),
     "issuer_count": _s("int", "The number of issuing departments the announcement states (等16部门), or null.", nullable=True),
-    "level": _s("enum", "The level of government that issued it: national, provincial, municipal or county.", choices=m.PLAN_LEVELS),
+    "level": _s(
+        "enum", "The level of government that issued it: national, provincial, municipal or county.", choices=m.PLAN_LEVELS
+    ),
     "region": _s("slug", "The region the plan applies to."),
-    "period_start": _s("year", "The first year as stated, or null. A five-year-plan period states its years: 十四五 is 2021–2025, 十一五 2006–2010.", nullable=True),
+    "period_start": _s(
+        "year",
+        "The first year as stated, or null. A five-year-plan period states its years: 十四五 is 2021–2025, 十一五 2006–2010.",
+        nullable=True,
+    ),
     "period_end": _s("year", "The target or last year as stated, or null.", nullable=True),
     "groups": _s("slugs", "Whom the plan is for."),
     "themes": _s("slugs", "What the plan is about."),
     "task_count": _s("int", "The number of tasks the source states, or null.", nullable=True),
-    "task_count_rule": _s("enum", "equal when every stated task is described; at-most when the source describes only some.", choices=m.TASK_COUNT_RULES),
+    "task_count_rule": _s(
+        "enum",
+        "equal when every stated task is described; at-most when the source describes only some.",
+        choices=m.TASK_COUNT_RULES,
+    ),
     "task_count_quote": _s("text", "The sentence that states the number of tasks, or null.", nullable=True),
     "announcement": _s("text", "The sentence that says who issued the plan and when."),
     "aims": _s("texts", "Sentences stating the plan's aims."),
@@ -404,8 +482,19 @@ def _records(value: Any, spec: Spec, where: Where, name: str, line: int) -> Any:
 
 
 _CHECKERS = {
-    "slug": _slug, "slugs": _slugs, "text": _text_value, "texts": _texts, "str": _str, "url": _str, "strs": _strs,
-    "int": _int, "year": _int, "number": _number, "enum": _enum, "record": _record, "records": _records,
+    "slug": _slug,
+    "slugs": _slugs,
+    "text": _text_value,
+    "texts": _texts,
+    "str": _str,
+    "url": _str,
+    "strs": _strs,
+    "int": _int,
+    "year": _int,
+    "number": _number,
+    "enum": _enum,
+    "record": _record,
+    "records": _records,
 }
 
 
@@ -443,7 +532,7 @@ def text_pair(value: Any, where: Where, name: str, line: int) -> Any:
 
 
 def hint(word: str, choices: Iterable[str]) -> str:
-    """"; did you mean 'x'?" for the closest choice (case aside), or nothing."""
+    """ "; did you mean 'x'?" for the closest choice (case aside), or nothing."""
     options = list(choices)
     same_case = [c for c in options if c.lower() == word.lower()]
     close = same_case or difflib.get_close_matches(word, options, n=1) or difflib.get_close_matches(word.lower(), options, n=1)

@@ -23,7 +23,9 @@ def read_vocabularies(folder: Folder, path: Path) -> dict[str, dict[str, Any]]:
         for extra in sorted(path.glob("*.yaml")):
             if extra.stem not in VOCABULARIES:
                 files = ", ".join(f"{name}.yaml" for name in VOCABULARIES)
-                folder.where(extra).add(None, "", UNKNOWN_VOCABULARY(name=extra.stem, hint=hint(extra.stem, VOCABULARIES), files=files))
+                folder.where(extra).add(
+                    None, "", UNKNOWN_VOCABULARY(name=extra.stem, hint=hint(extra.stem, VOCABULARIES), files=files)
+                )
     return out
 
 
@@ -41,11 +43,20 @@ def read_vocabulary(folder: Folder, path: Path, name: str) -> dict[str, Any]:
                 continue
         if name == "regions":
             if checked["level"] in ("national", "provincial") and not checked["code_iso"]:
-                where.add(line_of(raw, "code_iso"), "code_iso", EMPTY_VALUE(expected="the ISO 3166 code of a national or provincial region"))
+                where.add(
+                    line_of(raw, "code_iso"),
+                    "code_iso",
+                    EMPTY_VALUE(expected="the ISO 3166 code of a national or provincial region"),
+                )
                 continue
             parents.append((checked["id"], checked["parent"], line_of(raw, "parent"), where))
             out[checked["id"]] = m.Region(
-                checked["id"], checked["label"], checked["level"], checked["code_gb2260"], checked["code_iso"], checked["parent"],
+                checked["id"],
+                checked["label"],
+                checked["level"],
+                checked["code_gb2260"],
+                checked["code_iso"],
+                checked["parent"],
             )
         else:
             out[checked["id"]] = m.Concept(checked["id"], checked["label"], checked["description"])
@@ -64,7 +75,9 @@ def _check_parent(regions: dict[str, m.Region], region_id: str, parent: str | No
     if not reference(parent, regions, "region", where, line, "parent"):
         return
     if m.PLAN_LEVELS.index(regions[parent].level) >= level:
-        where.add(line, "parent", PARENT_NOT_ABOVE(parent=parent, parent_level=regions[parent].level, level=regions[region_id].level))
+        where.add(
+            line, "parent", PARENT_NOT_ABOVE(parent=parent, parent_level=regions[parent].level, level=regions[region_id].level)
+        )
 
 
 def read_organizations(folder: Folder, path: Path, vocabularies: dict[str, dict[str, Any]]) -> dict[str, m.Organization]:

@@ -72,9 +72,14 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
     """Import every file of ``paths`` into the content folder ``into``; write nothing unless all
     of them import. Raises ``ImportFailed`` naming the file and what is wrong."""
     if source_id is not None and len(paths) != 1:
-        raise ImportFailed(f"--source-id {source_id}: names one source; expected exactly one file to import with it", code=IMPORT_SOURCE_ID)
+        raise ImportFailed(
+            f"--source-id {source_id}: names one source; expected exactly one file to import with it", code=IMPORT_SOURCE_ID
+        )
     if source_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
-        raise ImportFailed(f"--source-id {source_id!r}: not a valid id; expected lowercase ASCII letters, digits and single hyphens", code=IMPORT_SOURCE_ID)
+        raise ImportFailed(
+            f"--source-id {source_id!r}: not a valid id; expected lowercase ASCII letters, digits and single hyphens",
+            code=IMPORT_SOURCE_ID,
+        )
     vocabulary = Vocabulary(into)
     gazetteer = Gazetteer(vocabulary.organizations)
     files: dict[Path, str] = {}
@@ -89,7 +94,8 @@ def import_texts(paths: Sequence[Path], into: Path, *, source_id: str | None = N
         if not found:
             raise ImportFailed(
                 f"{path}: no plan found (no title in 《》 issued as a 方案, 计划, 规划, 意见 or 通知, and no such heading); "
-                "expected the text of a plan, or of a report that names one", code=IMPORT_NO_PLAN,
+                "expected the text of a plan, or of a report that names one",
+                code=IMPORT_NO_PLAN,
             )
         files[into / "sources" / f"{sid}.txt"] = extracted.text
         files[into / "sources" / f"{sid}.yaml"] = _source_yaml(sid, extracted, document, found)
@@ -130,10 +136,10 @@ def _source_yaml(sid: str, extracted: Extracted, document: Document, found: list
         f"# Imported from {extracted.path.name} by actionplans import; review it, then remove status: draft.",
         f"id: {sid}",
         "status: draft",
-        f"title: {{zh: {q(title)}, en: \"\"}}",
+        f'title: {{zh: {q(title)}, en: ""}}',
         f"publisher: {_text_or_null(extracted.publisher or _publisher(document))}",
         "authors:" + ("" if authors else " []"),
-        *[f"  - {{zh: {q(a)}, en: \"\"}}" for a in authors],
+        *[f'  - {{zh: {q(a)}, en: ""}}' for a in authors],
         f"year: {extracted.date[:4] if extracted.date else _year(document) or 'null'}",
         f"date: {q(extracted.date or _date(document))}",
         f"url: {q(extracted.url)}",
@@ -153,7 +159,9 @@ def _source_yaml(sid: str, extracted: Extracted, document: Document, found: list
 #: What a news report prints: a dateline (新华社北京4月8日电), a reporter, a paper's own news tag.
 _NEWS = re.compile(r"(?:新华社|中新社|本报|人民网|央视网|中国网)[^。，,]{0,12}?(?:电|讯)|记者|通讯员|责任编辑|责编|编辑[:：]")
 #: What an official document prints: its notice, its addressees, its document number.
-_OFFICIAL = re.compile(r"关于印发.{2,80}?的通知|现将.{0,40}?印发给你们|〔20\d\d〕\d+号|\[20\d\d\]\d+号|各(?:省|市|县|区|自治区|有关)[^。]{0,40}?[:：]")
+_OFFICIAL = re.compile(
+    r"关于印发.{2,80}?的通知|现将.{0,40}?印发给你们|〔20\d\d〕\d+号|\[20\d\d\]\d+号|各(?:省|市|县|区|自治区|有关)[^。]{0,40}?[:：]"
+)
 
 
 def _kind(document: Document, found: list[PlanFound]) -> str:
@@ -180,7 +188,7 @@ def _ending_note(document: Document) -> str:
 
 
 def _text_or_null(zh: str | None) -> str:
-    return f"{{zh: {q(zh)}, en: \"\"}}" if zh else "null"
+    return f'{{zh: {q(zh)}, en: ""}}' if zh else "null"
 
 
 #: A byline's names; 记者从民政部获悉 ("the reporter learned from …") names no one.
@@ -215,7 +223,9 @@ def _publisher(document: Document) -> str | None:
 def _date(document: Document) -> str | None:
     for paragraph in document.paragraphs[:12]:
         text = document.text(paragraph.start, paragraph.end)
-        match = re.search(r"(?:发布时间|發布時間|发布日期|时间|日期)?[:：]?(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})", text)
+        match = re.search(
+            r"(?:发布时间|發布時間|发布日期|时间|日期)?[:：]?(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})", text
+        )
         if match and paragraph.kind in ("furniture", "heading"):
             return f"{match.group('y')}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"
     return None
@@ -299,7 +309,7 @@ def _plan_yaml(plan_id: str, sid: str, document: Document, plan: PlanFound, voca
             f"    qualifier: {figure.qualifier}",
             "    measure:",
             f"      zh: {q(_measure(document, figure))}",
-            "      en: \"\"",
+            '      en: ""',
             *_text_field("quote", quote, vocabulary, indent="    "),
         ]
     todos = [
@@ -311,7 +321,9 @@ def _plan_yaml(plan_id: str, sid: str, document: Document, plan: PlanFound, voca
         todos.append("name the issuers (none was recognised)")
     if region is None:
         todos.append("choose the plan's region and level (its issuers' region was not recognised)")
-    summary = PlanSummary(plan_id, title, len(plan.tasks), plan.task_count.value if plan.task_count else None, len(plan.figures), todos)
+    summary = PlanSummary(
+        plan_id, title, len(plan.tasks), plan.task_count.value if plan.task_count else None, len(plan.figures), todos
+    )
     return "\n".join(out) + "\n", summary
 
 
@@ -322,8 +334,8 @@ def _text_field(key: str | None, zh: str, vocabulary: Vocabulary, indent: str = 
     note = f"  # glossary: {'; '.join(f'{t.zh} = {t.en}' for t in terms)}" if terms else ""
     if key is None:  # an item of a list of texts
         inner = " " * len(indent)
-        return [f"{indent}zh: {q(zh)}", f"{inner}en: \"\"{note}"]
-    return [f"{indent}{key}:", f"{indent}  zh: {q(zh)}", f"{indent}  en: \"\"{note}"]
+        return [f"{indent}zh: {q(zh)}", f'{inner}en: ""{note}']
+    return [f"{indent}{key}:", f"{indent}  zh: {q(zh)}", f'{indent}  en: ""{note}']
 
 
 def _clause(document: Document, start: int, end: int) -> str:
@@ -356,5 +368,3 @@ def _region(plan: PlanFound, vocabulary: Vocabulary) -> str | None:
         return None
     vocabulary.region(region)
     return region.id
-
-

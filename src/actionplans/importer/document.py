@@ -37,7 +37,9 @@ FURNITURE = re.compile(
 
 
 #: A line that ends an article on a web page: what follows is other articles' teasers.
-ARTICLE_END = re.compile(r"^(?:TheEnd|THEEND|[（(]完[）)]|相关阅读|相關閱讀|推荐阅读|推薦閱讀|热门阅读|延伸阅读|今日看点|猜你喜欢|精彩推荐|相关新闻|相关文章)[:：]?$")
+ARTICLE_END = re.compile(
+    r"^(?:TheEnd|THEEND|[（(]完[）)]|相关阅读|相關閱讀|推荐阅读|推薦閱讀|热门阅读|延伸阅读|今日看点|猜你喜欢|精彩推荐|相关新闻|相关文章)[:：]?$"
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,10 @@ class Document:
         return self.joined[start:end]
 
     def _paragraphs(self, raw: str) -> list[Paragraph]:
-        lines = [(self.source._starts[i] if i < len(self.source._starts) else len(self.joined), squeeze(line)) for i, line in enumerate(raw.split("\n"))]
+        lines = [
+            (self.source._starts[i] if i < len(self.source._starts) else len(self.joined), squeeze(line))
+            for i, line in enumerate(raw.split("\n"))
+        ]
         lines = [(start, text) for start, text in lines if text]
         if not lines:
             return []
@@ -86,7 +91,10 @@ class Document:
                 short = len(text) < width
                 brk = (
                     not following
-                    or (bool(_ENDS_LINE.search(text)) and (short or bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
+                    or (
+                        bool(_ENDS_LINE.search(text))
+                        and (short or bool(OPENERS.match(following)) or bool(BYLINE.match(following)))
+                    )
                     or (not _ENDS_LINE.search(text) and (bool(OPENERS.match(following)) or bool(BYLINE.match(following))))
                     or bool(BYLINE.match(text))
                     or (bool(FURNITURE.search(text)) and len(text) < 60)
@@ -106,7 +114,11 @@ class Document:
             return "byline"
         if _URL.search(text) or (FURNITURE.search(text) and len(text) < 120) or text.count("|") >= 3:
             return "furniture"
-        if not SENTENCE_END.search(text) and not text.endswith(("：", ":")) and (len(text) < 60 or not re.search(r"[。！？；，,]", text)):
+        if (
+            not SENTENCE_END.search(text)
+            and not text.endswith(("：", ":"))
+            and (len(text) < 60 or not re.search(r"[。！？；，,]", text))
+        ):
             return "heading"
         return "text"
 

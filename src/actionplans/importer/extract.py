@@ -61,9 +61,13 @@ def extract(path: Path) -> Extracted:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFailed(f"{path}: cannot read it ({error.strerror}); expected a readable file", code=IMPORT_UNREADABLE) from None
+        raise ImportFailed(
+            f"{path}: cannot read it ({error.strerror}); expected a readable file", code=IMPORT_UNREADABLE
+        ) from None
     if len(data) > MAX_BYTES:
-        raise ImportFailed(f"{path}: {len(data):,} bytes, over the limit of {MAX_BYTES:,}; expected a smaller file", code=IMPORT_TOO_LARGE)
+        raise ImportFailed(
+            f"{path}: {len(data):,} bytes, over the limit of {MAX_BYTES:,}; expected a smaller file", code=IMPORT_TOO_LARGE
+        )
     if not data.strip():
         raise ImportFailed(f"{path}: the file is empty; expected the text of a plan or of a report about one", code=IMPORT_EMPTY)
     digest = hashlib.sha256(data).hexdigest()
@@ -73,7 +77,10 @@ def extract(path: Path) -> Extracted:
         # found), its line ends made LF as the content requires
         text = decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
         if not _CJK.search(text):
-            raise ImportFailed(f"{path}: no Chinese text found; expected the Chinese text of a plan or of a report about one", code=IMPORT_NO_CHINESE)
+            raise ImportFailed(
+                f"{path}: no Chinese text found; expected the Chinese text of a plan or of a report about one",
+                code=IMPORT_NO_CHINESE,
+            )
         return Extracted(path, text, digest, "txt")
     if suffix in (".html", ".htm", ".xhtml"):
         extracted = _html(path, data, digest)
@@ -82,10 +89,15 @@ def extract(path: Path) -> Extracted:
     elif suffix == ".pdf":
         extracted = _pdf(path, data, digest)
     else:
-        raise ImportFailed(f"{path}: unknown kind of file {suffix or '(no extension)'!r}; expected .txt, .html, .htm, .docx or .pdf", code=IMPORT_UNKNOWN_KIND)
+        raise ImportFailed(
+            f"{path}: unknown kind of file {suffix or '(no extension)'!r}; expected .txt, .html, .htm, .docx or .pdf",
+            code=IMPORT_UNKNOWN_KIND,
+        )
     extracted.text = normalise(extracted.text)
     if not _CJK.search(extracted.text):
-        raise ImportFailed(f"{path}: no Chinese text found; expected the Chinese text of a plan or of a report about one", code=IMPORT_NO_CHINESE)
+        raise ImportFailed(
+            f"{path}: no Chinese text found; expected the Chinese text of a plan or of a report about one", code=IMPORT_NO_CHINESE
+        )
     return extracted
 
 
@@ -104,7 +116,8 @@ def decode(path: Path, data: bytes) -> str:
     if best is None or best.chaos > 0.2 or not _CJK.search(str(best)):
         raise ImportFailed(
             f"{path}: cannot tell the text's encoding (not UTF-8, and no encoding reads it as Chinese text with confidence); "
-            "expected UTF-8 or GB18030 text (convert it with iconv -f GB18030 -t UTF-8)", code=IMPORT_UNKNOWN_ENCODING,
+            "expected UTF-8 or GB18030 text (convert it with iconv -f GB18030 -t UTF-8)",
+            code=IMPORT_UNKNOWN_ENCODING,
         )
     encoding = best.encoding
     if encoding in ("gb2312", "gbk", "hz"):
@@ -130,11 +143,21 @@ def _html(path: Path, data: bytes, digest: str) -> Extracted:
     )
     text = getattr(document, "text", None) if document is not None else None
     if not text or not _CJK.search(text):
-        raise ImportFailed(f"{path}: no main text found in the page; expected a saved page whose body is the plan or a report about it", code=IMPORT_NO_MAIN_TEXT)
+        raise ImportFailed(
+            f"{path}: no main text found in the page; expected a saved page whose body is the plan or a report about it",
+            code=IMPORT_NO_MAIN_TEXT,
+        )
     authors = [a for a in re.split(r"[;；,，、\s]+", getattr(document, "author", None) or "") if a]
     return Extracted(
-        path, text, digest, "html", title=getattr(document, "title", None) or None, publisher=getattr(document, "sitename", None) or None,
-        date=getattr(document, "date", None) or None, authors=authors, url=getattr(document, "url", None) or None,
+        path,
+        text,
+        digest,
+        "html",
+        title=getattr(document, "title", None) or None,
+        publisher=getattr(document, "sitename", None) or None,
+        date=getattr(document, "date", None) or None,
+        authors=authors,
+        url=getattr(document, "url", None) or None,
     )
 
 
@@ -154,7 +177,11 @@ def _docx(path: Path, data: bytes, digest: str) -> Extracted:
             paragraphs.append("\t".join(cell.text for cell in row.cells))
     properties = document.core_properties
     return Extracted(
-        path, "\n".join(paragraphs), digest, "docx", title=properties.title or None,
+        path,
+        "\n".join(paragraphs),
+        digest,
+        "docx",
+        title=properties.title or None,
         authors=[properties.author] if properties.author else [],
     )
 
@@ -170,5 +197,8 @@ def _pdf(path: Path, data: bytes, digest: str) -> Extracted:
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as error:
         raise ImportFailed(f"{path}: not a readable PDF ({error}); expected a PDF file", code=IMPORT_NOT_PDF) from None
     if not text.strip():
-        raise ImportFailed(f"{path}: the PDF has no text layer (a scan?); expected a PDF with text: run OCR on it first", code=IMPORT_NO_TEXT_LAYER)
+        raise ImportFailed(
+            f"{path}: the PDF has no text layer (a scan?); expected a PDF with text: run OCR on it first",
+            code=IMPORT_NO_TEXT_LAYER,
+        )
     return Extracted(path, text.replace("\x0c", "\n"), digest, "pdf")

@@ -24,9 +24,51 @@ _NUMBER = (
 )
 #: What may follow a number for it to be a figure, longest first.
 UNITS = (
-    "个百分点", "百分点", "万人次", "人次", "万元", "亿元", "元", "%", "％", "部门", "个部门", "人", "名", "户", "家", "所", "个", "项",
-    "条", "次", "批", "类", "张", "床", "座", "处", "件", "份", "支", "辆", "台", "天", "小时", "周", "公里", "平方米", "亩", "倍", "年", "大",
-    "例", "部門", "個", "項", "萬人",
+    "个百分点",
+    "百分点",
+    "万人次",
+    "人次",
+    "万元",
+    "亿元",
+    "元",
+    "%",
+    "％",
+    "部门",
+    "个部门",
+    "人",
+    "名",
+    "户",
+    "家",
+    "所",
+    "个",
+    "项",
+    "条",
+    "次",
+    "批",
+    "类",
+    "张",
+    "床",
+    "座",
+    "处",
+    "件",
+    "份",
+    "支",
+    "辆",
+    "台",
+    "天",
+    "小时",
+    "周",
+    "公里",
+    "平方米",
+    "亩",
+    "倍",
+    "年",
+    "大",
+    "例",
+    "部門",
+    "個",
+    "項",
+    "萬人",
 )
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 FIGURE = re.compile(
@@ -95,7 +137,11 @@ def quantities(text: str, offset: int = 0) -> list[Quantity]:
     for match in TARGET_YEAR.finditer(text):
         start = match.start("year")
         if not blocked[start]:
-            out.append(Quantity(offset + match.start(), offset + match.end(), Decimal(match.group("year")), None, "年", "exact", "period"))
+            out.append(
+                Quantity(
+                    offset + match.start(), offset + match.end(), Decimal(match.group("year")), None, "年", "exact", "period"
+                )
+            )
             for i in range(match.start(), match.end()):
                 blocked[i] = True
     for match in FIGURE.finditer(text):
@@ -132,7 +178,9 @@ def quantities(text: str, offset: int = 0) -> list[Quantity]:
 def periods(text: str, offset: int = 0) -> list[Quantity]:
     """Periods written as a span of years (2024年-2026年, (2022-2024年), 2023—2025年)."""
     return [
-        Quantity(offset + m.start(), offset + m.end(), Decimal(m.group("start")), Decimal(m.group("end")), "年", "exact", "period")
+        Quantity(
+            offset + m.start(), offset + m.end(), Decimal(m.group("start")), Decimal(m.group("end")), "年", "exact", "period"
+        )
         for m in PERIOD.finditer(text)
         if int(m.group("start")) <= int(m.group("end"))
     ]

@@ -146,7 +146,9 @@ class Gazetteer:
                 if following:
                     _, d_end, d_name, (d_kind, d_value) = max(following, key=lambda h: h[1])
                     full = text[start:d_end]
-                    body = self._known(full) or self._department(d_value if d_kind == "department" else self.departments.get(d_name, {}), value, full)
+                    body = self._known(full) or self._department(
+                        d_value if d_kind == "department" else self.departments.get(d_name, {}), value, full
+                    )
                     if body is not None:
                         out.append(Found(start, d_end, full, body))
                         region, position = value, d_end
@@ -168,7 +170,9 @@ class Gazetteer:
                     # a city or county and its department: 东阳市人民政府办公室
                     name = local.group("name")
                     place = Region("", name, "", None, "")
-                    body = self._known(name + text[start:end]) or Body(name + text[start:end], "", value["kind"], place, self.known.get(name + text[start:end]))
+                    body = self._known(name + text[start:end]) or Body(
+                        name + text[start:end], "", value["kind"], place, self.known.get(name + text[start:end])
+                    )
                     out.append(Found(start - len(name), end, name + text[start:end], body))
                     position = end
                     continue
@@ -250,4 +254,3 @@ _PREFIXED = re.compile(
 
 #: A city, county or district named right before one of its departments.
 _LOCAL = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,6}?(?:市|县|区|州|盟|旗))$")
-

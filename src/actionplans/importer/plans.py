@@ -20,14 +20,22 @@ from . import tasks as t
 from .document import Document, quote_depth
 from .issuers import Found, Gazetteer, Region
 
-_PLAN_WORD = r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動|任务清单|任務清單)"
+_PLAN_WORD = (
+    r"(?:方案|计划|計劃|规划|規劃|意见|意見|通知|办法|辦法|措施|纲要|綱要|细则|細則|决定|決定|指南|行动|行動|任务清单|任務清單)"
+)
 TITLE = re.compile(rf"《(?P<inner>[^《》]{{2,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)》")
-ISSUED_BEFORE = re.compile(r"(印发|印發|出台|出臺|发布|發布|制定|公布|下发|下發|颁布|頒布|发出|發出|推出|审议通过|審議通過|现将|現將)了?$")
-ISSUED_AFTER = re.compile(r"^(?:近日|日前|近期|正式|对外|對外|已|于近日|昨日|今日)?(发布|發布|印发|印發|出台|出臺|公布|颁布|頒布|正式实施|出炉)|^已经[^，,。]{1,12}同意")
+ISSUED_BEFORE = re.compile(
+    r"(印发|印發|出台|出臺|发布|發布|制定|公布|下发|下發|颁布|頒布|发出|發出|推出|审议通过|審議通過|现将|現將)了?$"
+)
+ISSUED_AFTER = re.compile(
+    r"^(?:近日|日前|近期|正式|对外|對外|已|于近日|昨日|今日)?(发布|發布|印发|印發|出台|出臺|公布|颁布|頒布|正式实施|出炉)|^已经[^，,。]{1,12}同意"
+)
 CITED_BEFORE = re.compile(r"(根据|按照|贯彻|落实|依据|对照|参照|依照|結合|结合)$")
 ALIAS = re.compile(r"[（(]以下简称[“\"《](?P<alias>[^”\"》]{1,20})[”\"》][）)]")
 NOTICE = re.compile(rf"关于印发《?(?P<inner>[^《》]{{2,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)》?的通知")
-HEADING_TITLE = re.compile(rf"^(?:[\u4e00-\u9fff]{{2,20}}[:：])?(?P<inner>[\u4e00-\u9fff“”（）()—\-0-9年、]{{4,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)$")
+HEADING_TITLE = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{2,20}}[:：])?(?P<inner>[\u4e00-\u9fff“”（）()—\-0-9年、]{{4,80}}?{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?)$"
+)
 #: A news report's dateline and credit before its first sentence: 新华社北京4月8日电, 本报讯（记者张婷）.
 DATELINE = re.compile(
     r"(?:(?:新华社|中新社|中新网|人民网|央视网|本报|[\u4e00-\u9fff]{2,6}网)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日电|[\u4e00-\u9fff]{1,6}讯)"
@@ -92,7 +100,9 @@ def _cited(joined: str, position: int) -> bool:
     comma or full stop) says the text follows it (根据, 贯彻落实 …) or names it as issued before
     (…印发的《…》 after 为落实)."""
     clause = joined[max(0, position - 80) : position]
-    clause = re.sub(r"《[^《》]*》", "", clause[max(clause.rfind(mark) for mark in "，,。；;：:！？") + 1 :])  # not the words of titles
+    clause = re.sub(
+        r"《[^《》]*》", "", clause[max(clause.rfind(mark) for mark in "，,。；;：:！？") + 1 :]
+    )  # not the words of titles
     return bool(_CITING.search(clause))
 
 
@@ -124,9 +134,16 @@ def _titles(document: Document) -> list[PlanFound]:
             continue
         before = joined[max(0, match.start() - 12) : match.start()]
         after = joined[match.end() : match.end() + 8]
-        reported = bool(ISSUED_BEFORE.search(before.rstrip("，,的")) or ISSUED_AFTER.match(after) or re.search(r"(印发|印發|出台|发布|制定)[^，。]{0,10}$", before))
+        reported = bool(
+            ISSUED_BEFORE.search(before.rstrip("，,的"))
+            or ISSUED_AFTER.match(after)
+            or re.search(r"(印发|印發|出台|发布|制定)[^，。]{0,10}$", before)
+        )
         # a title right after a reported one: 印发《A》和《B》, 印发《A》《B》
-        coordinated = 0 <= match.start() - last_reported_end <= 3 and re.fullmatch(r"(和|及|与|、|以及|，|,)?", joined[last_reported_end : match.start()]) is not None
+        coordinated = (
+            0 <= match.start() - last_reported_end <= 3
+            and re.fullmatch(r"(和|及|与|、|以及|，|,)?", joined[last_reported_end : match.start()]) is not None
+        )
         cited = _cited(joined, match.start())
         if not cited:
             uncited.append(match)
@@ -145,13 +162,21 @@ def _titles(document: Document) -> list[PlanFound]:
     for match in reversed(uncited):
         after = joined[match.end() : match.end() + 2]
         following = TITLE.match(joined, match.end() + (1 if after[:1] in "和及与、" else 0))
-        if following is not None and title_key(following.group("inner")) in plans and title_key(match.group("inner")) not in plans:
+        if (
+            following is not None
+            and title_key(following.group("inner")) in plans
+            and title_key(match.group("inner")) not in plans
+        ):
             add(match.start("inner"), match.end("inner"), match.start())
     # a heading that is nothing but a title: 一、《上海市促进残疾人就业三年行动方案》
     for paragraph in document.paragraphs:
         line = joined[paragraph.start : paragraph.end]
         heading = re.fullmatch(r"(?:[一二三四五六七八九十]+、|\d+[.、])?《(?P<inner>[^《》]{4,80})》", line)
-        if paragraph.kind in ("heading", "text") and heading and re.search(rf"{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?$", heading.group("inner")):
+        if (
+            paragraph.kind in ("heading", "text")
+            and heading
+            and re.search(rf"{_PLAN_WORD}(?:[（(][^（）()]{{2,20}}[）)])?$", heading.group("inner"))
+        ):
             at = paragraph.start + heading.start("inner")
             if title_key(heading.group("inner")) not in plans:
                 add(at, at + len(heading.group("inner")), paragraph.start)
@@ -159,7 +184,9 @@ def _titles(document: Document) -> list[PlanFound]:
         for start, text in _headings(document):
             heading = HEADING_TITLE.match(text)
             if heading:
-                plans[title_key(heading.group("inner"))] = PlanFound((start + heading.start("inner"), start + heading.end("inner")), [start])
+                plans[title_key(heading.group("inner"))] = PlanFound(
+                    (start + heading.start("inner"), start + heading.end("inner")), [start]
+                )
                 break
     if not plans and uncited:  # a plan the text is about, named without a verb of issuing: 《X》包括…
         # the one the text gives a short name (以下简称), else the first
@@ -275,7 +302,9 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
         issued.sort(key=lambda s: -len(gazetteer.find(joined[s[0] : s[1]].split(f"《{title}》")[0])))
     plan.announcement = (issued or candidates or [None])[0]  # type: ignore[list-item]
     if plan.announcement is None:
-        plan.announcement = document.sentence_at(plan.title[0]) if document.sentence_at(plan.title[0])[1] > plan.title[0] else plan.title
+        plan.announcement = (
+            document.sentence_at(plan.title[0]) if document.sentence_at(plan.title[0])[1] > plan.title[0] else plan.title
+        )
     a_start, a_end = plan.announcement
     dateline = DATELINE.match(joined, a_start, a_end)
     if dateline is not None:  # 新华社北京4月8日电 日前，…: the news agency's words, not the announcement's
@@ -285,7 +314,15 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     head = announcement[: max(0, announcement.find(title) - 1)] if title in announcement else announcement
     # a meeting that reviewed a plan did not issue it: 国务院常务会议审议通过《…》
     home = gazetteer.region_in(title)  # a bare 省 or 自治区 in the text is the plan's own
-    plan.issuers = [] if reviewed_only else [Found(a_start + x.start, a_start + x.end, x.printed, x.body) for x in gazetteer.find(head, home) if x.body.kind != "media"]
+    plan.issuers = (
+        []
+        if reviewed_only
+        else [
+            Found(a_start + x.start, a_start + x.end, x.printed, x.body)
+            for x in gazetteer.find(head, home)
+            if x.body.kind != "media"
+        ]
+    )
     count = DUE_COUNT.search(head)
     if count and not re.search(r"联合.{0,60}等\s*$", head[: count.start() + 1]):  # X联合Y等N部门: N counts X's partners
         raw = count.group("n")
@@ -295,7 +332,10 @@ def _describe(document: Document, plan: PlanFound, gazetteer: Gazetteer) -> None
     if len(signed) > len(plan.issuers):  # a plan text signed by every issuer, above its date
         plan.issuers = signed
     if not plan.issuers and "关于" in title:  # 国务院办公厅关于…的意见: the title names its issuer
-        plan.issuers = [Found(plan.title[0] + x.start, plan.title[0] + x.end, x.printed, x.body) for x in gazetteer.find(title[: title.index("关于")])]
+        plan.issuers = [
+            Found(plan.title[0] + x.start, plan.title[0] + x.end, x.printed, x.body)
+            for x in gazetteer.find(title[: title.index("关于")])
+        ]
     notice_issuers, notice_count, notice_span = _notice(joined, title, gazetteer)
     if not plan.issuers:  # a notice that issues the plan: X关于印发《Y》的通知
         plan.issuers = notice_issuers
@@ -334,7 +374,9 @@ def _notice(joined: str, title: str, gazetteer: Gazetteer) -> tuple[list[Found],
     return [], None, (0, 0)
 
 
-_DATE_LINE = re.compile(r"^(?:20\d\d|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
+_DATE_LINE = re.compile(
+    r"^(?:20\d\d|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$"
+)
 
 
 def _signatures(document: Document, plan: PlanFound, gazetteer: Gazetteer, home: Region | None = None) -> list[Found]:
@@ -367,7 +409,11 @@ def _tasks(document: Document, plan: PlanFound) -> None:
     stated = t.counts(document, spans)
     plan_text_sections = [c for c in all_chains if c.style == "dun"]
     chain = t.choose(document, all_chains, stated, spans)
-    if plan_text_sections and (chain is None or chain.style == "dun") and not any(c.value == len(chain.markers) for c in stated if chain):
+    if (
+        plan_text_sections
+        and (chain is None or chain.style == "dun")
+        and not any(c.value == len(chain.markers) for c in stated if chain)
+    ):
         by_section = t.sections(document, all_chains, found, spans)
         if by_section:
             plan.tasks = by_section
@@ -375,7 +421,9 @@ def _tasks(document: Document, plan: PlanFound) -> None:
         plan.tasks = t.spans_of(document, chain, spans, stop)
     if stated:
         matching = [c for c in stated if c.value == len(plan.tasks)]
-        plan.task_count = matching[0] if matching else (stated[0] if not plan.tasks or len(plan.tasks) < stated[0].value else None)
+        plan.task_count = (
+            matching[0] if matching else (stated[0] if not plan.tasks or len(plan.tasks) < stated[0].value else None)
+        )
     if not plan.tasks and plan.task_count is not None:
         plan.tasks = t.named(document, plan.task_count) or t.passages(document, plan.task_count, spans, stop)
     if not plan.tasks:
@@ -440,4 +488,3 @@ def _figures(document: Document, plan: PlanFound, title: str) -> None:
                 continue  # inside a cited title
             keep(q)
     plan.figures = sorted(out, key=lambda q: q.start)
-

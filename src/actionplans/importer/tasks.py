@@ -40,7 +40,9 @@ NOT_TASK_SECTIONS = re.compile(
     r"组织保障|组织领导|工作要求|活动要求|实施步骤|工作步骤|工作安排|适用范围|附则"
 )
 #: Lead-in words of a report before it quotes the plan: 其中提到，《方案》提出，
-LEAD_IN = re.compile(r"^(?:其中(?:提到|明确|要求|指出)?|此外|同时|另外|据悉|据介绍|据了解)?[，,]?(?:《[^》]{1,30}》)?(?:还)?(?:提出|强调|要求|明确|指出|规定|提到)?[，,：:]?")
+LEAD_IN = re.compile(
+    r"^(?:其中(?:提到|明确|要求|指出)?|此外|同时|另外|据悉|据介绍|据了解)?[，,]?(?:《[^》]{1,30}》)?(?:还)?(?:提出|强调|要求|明确|指出|规定|提到)?[，,：:]?"
+)
 #: Words of safeguards (保障措施): funding, coordination, organization, supervision.
 SAFEGUARD = re.compile(r"保障|协调|合力|资金|经费|组织领导|督促|督导检查|考核|评估|宣传引导|研究制定实施方案|落实责任")
 
@@ -154,7 +156,9 @@ def choose(document: Document, found: list[Chain], stated: list[Count], spans: l
         elif any(c.value == len(chain.markers) for c in stated):
             score += 4
         intro = _intro(document.joined, chain.start)
-        if re.search(r"[：:]$", intro) or re.search(r"包括|如下|以下|主要任务|重点任务|具体措施|主要措施|重点工作|工作任务", intro):
+        if re.search(r"[：:]$", intro) or re.search(
+            r"包括|如下|以下|主要任务|重点任务|具体措施|主要措施|重点工作|工作任务", intro
+        ):
             score += 3
         if chain.style in ("shi", "paren", "dun"):
             score += 2
@@ -297,7 +301,11 @@ def named(document: Document, count: Count) -> list[TaskSpan]:
         return []
     begin = sentence[0] + listed.start("items")
     parts = list(re.finditer(r"[^、]+", listed.group("items")))
-    out = [TaskSpan(None, begin + part.start(), begin + part.end()) for part in parts if part.group().endswith(noun.group()) and len(part.group()) >= 4]
+    out = [
+        TaskSpan(None, begin + part.start(), begin + part.end())
+        for part in parts
+        if part.group().endswith(noun.group()) and len(part.group()) >= 4
+    ]
     if not out and len(parts) == count.value:  # 实施A、B、C五大行动: each item without the shared noun
         out = [TaskSpan(None, begin + part.start(), begin + part.end()) for part in parts if len(part.group()) >= 2]
     return out if len(out) >= 2 else []
@@ -330,7 +338,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def title_of(text: str) -> str:
     """A task's title: the action's name where the text gives one (实施…行动, …工程), else its
     first clause."""
-    match = re.match(r"^(?:实施|开展|推进|启动|深化|组织|打造)?(?P<name>[\u4e00-\u9fff“”]{2,24}?(?:专项行动|行动|工程|计划))[。，；：]", text)
+    match = re.match(
+        r"^(?:实施|开展|推进|启动|深化|组织|打造)?(?P<name>[\u4e00-\u9fff“”]{2,24}?(?:专项行动|行动|工程|计划))[。，；：]", text
+    )
     if match:
         return match.group("name")
     # the first clause with a Chinese character, without stray brackets around it (a cut-off

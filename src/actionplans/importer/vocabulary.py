@@ -49,7 +49,8 @@ class Vocabulary:
         self.records = {name: _load(path) for name, path in self.paths.items()}
         self.organizations = {
             r["id"]: _Organization(m.Text(r["name"]["zh"], r["name"].get("en") or ""), r.get("region", "cn"))
-            for r in self.records["organizations"] if isinstance(r.get("name"), dict) and r.get("id")
+            for r in self.records["organizations"]
+            if isinstance(r.get("name"), dict) and r.get("id")
         }
         self.added: dict[str, list[str]] = {}
         self.ids = {name: {r.get("id") for r in records} for name, records in self.records.items()}
