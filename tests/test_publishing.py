@@ -99,27 +99,26 @@ def test_release_assets_are_the_package_workbooks_and_sums(tmp_path: Path) -> No
     assert raised.value.code is RELEASE_ASSET_UNVERIFIED
 
 
-def test_parquet_files_are_attached_when_a_release_has_them(tmp_path: Path) -> None:
+def test_the_parquet_zip_is_attached_when_a_release_has_one(tmp_path: Path) -> None:
     files = {
         "datapackage.zip": b"zip",
         "actionplans.xlsx": b"x",
         "actionplans.sqlite": b"s",
-        "parquet/tasks.parquet": b"PAR1",
-        "plans.parquet": b"PAR1p",
+        "actionplans-parquet.zip": b"PK-parquet",
+        "parquet/tasks.parquet": b"PAR1",  # a table's own file stays on the site: assets are flat
     }
     assets = release_assets(_fake_site(tmp_path, files), "v1.2.0")
     assert [a.name for a in assets] == [
         "datapackage.zip",
         "actionplans.xlsx",
         "actionplans.sqlite",
-        "tasks.parquet",
-        "plans.parquet",
+        "actionplans-parquet.zip",
         "SHA256SUMS",
-    ]  # in the order SHA256SUMS paths sort
+    ]
 
 
 def test_every_unverified_file_is_reported_at_once(tmp_path: Path) -> None:
-    files = {"datapackage.zip": b"zip", "actionplans.sqlite": b"changed", "tasks.parquet": b"PAR1"}
+    files = {"datapackage.zip": b"zip", "actionplans.sqlite": b"changed", "actionplans-parquet.zip": b"PK"}
     listed = {"datapackage.zip": b"zip", "actionplans.sqlite": b"as released"}
     with pytest.raises(ActionplansError) as raised:
         release_assets(_fake_site(tmp_path, files, listed=listed), "v1.2.0")
@@ -127,7 +126,7 @@ def test_every_unverified_file_is_reported_at_once(tmp_path: Path) -> None:
     assert raised.value.code is RELEASE_ASSET_UNVERIFIED
     assert "lists no *.xlsx" in message
     assert f"actionplans.sqlite: SHA-256 {_sha256(b'changed')}; expected {_sha256(b'as released')}" in message
-    assert "tasks.parquet: not listed in" in message
+    assert "actionplans-parquet.zip: not listed in" in message
     assert len(message.splitlines()) == 3
 
 
@@ -213,9 +212,7 @@ def test_the_build_script_builds_the_site_and_the_release_files_verify(tmp_path:
     dist = tmp_path / "dist"
     names = sorted(p.name for p in dist.iterdir())
     assert {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite"} <= set(names)
-    assert set(names) - {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite"} <= {
-        n for n in names if n.endswith(".parquet")
-    }
+    assert set(names) == {"SHA256SUMS", "datapackage.zip", "actionplans.xlsx", "actionplans.sqlite", "actionplans-parquet.zip"}
     sums = read_sums(dist / "SHA256SUMS")
     assert (dist / "SHA256SUMS").read_bytes() == (site / "releases" / version / "SHA256SUMS").read_bytes()
     for name in names:

@@ -30,7 +30,9 @@ ASSETS: tuple[tuple[str, bool], ...] = (
     ("datapackage.zip", True),
     ("*.xlsx", True),
     ("*.sqlite", True),
-    ("*.parquet", False),
+    # every table as Parquet in one zip: release assets are flat, and SHA256SUMS names a table's
+    # Parquet file by its folder (parquet/<table>.parquet), which a flat copy would not match
+    ("actionplans-parquet.zip", False),
 )
 SUMS = "SHA256SUMS"
 _TAG = re.compile(r"v(\d+\.\d+\.\d+)")
@@ -74,7 +76,7 @@ def read_sums(path: Path) -> dict[str, str]:
 
 def release_assets(site: Path, tag: str) -> list[Asset]:
     """The files of the release ``tag`` names, from the built ``site``: its data package zip,
-    XLSX workbook, SQLite database and Parquet files (if it has any), then its ``SHA256SUMS``.
+    XLSX workbook, SQLite database and Parquet zip (if it has one), then its ``SHA256SUMS``.
     Every one is checked against ``SHA256SUMS``: listed there, present, and with the SHA-256 it
     lists. Every problem is reported at once."""
     version = tag_version(tag)
