@@ -57,3 +57,11 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_level_is_refused(tmp_path)
     # stops at 1,000 levels while scanning ahead), without building anything
     message = _message(tmp_path, "[" * 200_000 + "]" * 200_000 + "\n")
     assert message.startswith("file.yaml:1: ") and "nesting" in message
+
+
+def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(tmp_path) -> None:
+    folder = tmp_path / "plan.yaml"
+    folder.mkdir()  # a folder where a file is expected: stat() succeeds, reading fails
+    value, problems = load_yaml(folder, "plans/plan.yaml")
+    assert value is None and [p.code for p in problems] == ["file-unreadable"]
+    assert problems[0].location.path == "plans/plan.yaml" and "Is a directory" in problems[0].message

@@ -79,11 +79,11 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 text file within the limits; return its text or the problems found."""
     try:
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [_at(shown, None, FILE_TOO_LARGE(size=size, limit=MAX_FILE_BYTES))]
+        data = path.read_bytes()  # a folder of that name, or a file without read permission, fails here
     except OSError as error:
         return None, [_at(shown, None, FILE_UNREADABLE(reason=error.strerror))]
-    if size > MAX_FILE_BYTES:
-        return None, [_at(shown, None, FILE_TOO_LARGE(size=size, limit=MAX_FILE_BYTES))]
-    data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [_at(shown, 1, BYTE_ORDER_MARK())]
     try:
