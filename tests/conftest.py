@@ -7,6 +7,7 @@ browser and accessibility tests, the live preview and the wheel.
 
 from __future__ import annotations
 
+import ast
 import functools
 import http.server
 import os
@@ -204,3 +205,15 @@ def tab(chrome):
     page = context.new_page()
     yield page
     context.close()
+
+
+def docstring_ids(tree: ast.Module) -> set[int]:
+    """The ``id`` of every docstring node of a parsed module (its own, its classes' and functions')."""
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }

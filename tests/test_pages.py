@@ -21,7 +21,7 @@ from actionplans.pages import Renderer, RenderOptions
 from actionplans.routes import relative_path
 from actionplans.store import Store
 
-from .conftest import CONTENT, DATAPACKAGE, ROOT
+from .conftest import CONTENT, DATAPACKAGE, ROOT, docstring_ids
 
 TEMPLATES = ROOT / "site_templates"
 BASE = "https://example.org/actionplans/"
@@ -111,14 +111,7 @@ def _chinese_in_code(path) -> list[str]:
     """The string constants of a module that hold Chinese, in source order, except docstrings
     and the patterns it passes to ``re`` (an f-string's literal parts each on their own)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
+    skipped = docstring_ids(tree)
     for node in ast.walk(tree):
         function = node.func if isinstance(node, ast.Call) else None
         if (

@@ -14,7 +14,7 @@ from actionplans import problems
 from actionplans.errors import ActionplansError
 from actionplans.problems import ERRORS, PROBLEMS, QUOTE_NOT_FOUND, ErrorCode, ProblemType, reference
 
-from .conftest import ROOT
+from .conftest import ROOT, docstring_ids
 
 SOURCE = ROOT / "src" / "actionplans"
 MODULES = sorted(p for p in SOURCE.rglob("*.py") if p != SOURCE / "problems.py")
@@ -81,14 +81,7 @@ def _declared(tree: ast.Module) -> dict[str, object]:
 
 def _string_constants(tree: ast.Module) -> list[tuple[int, str]]:
     """Every string constant of a module except docstrings."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
+    docstrings = docstring_ids(tree)
     return [
         (n.lineno, n.value)
         for n in ast.walk(tree)
