@@ -50,6 +50,11 @@ def test_one_item_is_handled_in_this_process() -> None:
     assert map_in_processes(_pid_and_square, [7]) == [(os.getpid(), 49)]
 
 
+def test_one_worker_does_the_work_in_this_process() -> None:
+    """What a process that runs threads asks for (the live preview)."""
+    assert {pid for pid, _ in map_in_processes(_pid_and_square, list(range(20)), workers=1)} == {os.getpid()}
+
+
 def _inside_a_pool_worker(n: int) -> list[tuple[int, int]]:
     return map_in_processes(_pid_and_square, list(range(n)))
 

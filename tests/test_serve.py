@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from actionplans.serve import UP_TO_DATE
+
 from .conftest import copy_project
 
 TASK = "nx-children-care-2"
@@ -80,6 +82,7 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
     reader.start()
     try:
         assert _wait_for(url, OLD, 120), "the preview never came up"
+        assert _wait_until(lambda: _count(log_lines, UP_TO_DATE) == 1, 120), "the first downloads and search never came"
         index_url = f"http://127.0.0.1:{port}/en/pagefind/pagefind-entry.json"
         index_before = json.loads(_fetch(index_url))["languages"]["en"]
         docs = project / "build" / "docs"
@@ -87,6 +90,8 @@ def test_serve_shows_an_edit_and_rewrites_only_the_pages_it_touches(tmp_path) ->
         plan = project / "content" / "plans" / "nx-children-care.yaml"
         plan.write_text(plan.read_text(encoding="utf-8").replace(OLD, NEW, 1), encoding="utf-8")
         assert _wait_for(url, NEW, 60), "the edit never showed up"
+        # then, in a step of its own, the downloads, the pages that show them, and the search
+        assert _wait_until(lambda: _count(log_lines, UP_TO_DATE) == 2, 120), "the downloads and search never followed"
         after = _snapshot(docs)
         # the review page shows the plan's source text with the task marked, and the edit
         review = _fetch(f"http://127.0.0.1:{port}/review/nx-children-care/")

@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,36 +95,69 @@ def table_rows(dataset: m.Dataset) -> Rows:
     return {table.name: [dict(zip(table.column_names, row, strict=True)) for row in table.rows(dataset)] for table in TABLES}
 
 
-def make_downloads(package_dir: Path, dataset: m.Dataset, base: str = "") -> list[Download]:
-    """Every download of the data package in ``package_dir`` (which ``dataset`` was read from),
-    in the order the data page lists them. ``base`` is the site's address ("" for none), which
-    the Datasette metadata names as the data's source."""
-    files = {p.name: p.read_bytes() for p in sorted(package_dir.iterdir()) if p.is_file()}
-    when = build_time(dataset.meta.created)
-    rows = table_rows(dataset)
-    data: dict[str, bytes] = {
-        "downloads/datapackage.zip": zip_bytes(files, when, folder=dataset.meta.name),
-        "downloads/actionplans.xlsx": xlsx_bytes(rows, when),
-        "downloads/actionplans.sqlite": sqlite_bytes(rows),
-        "downloads/actionplans.metadata.json": datasette_metadata(dataset.meta, base),
-        "downloads/actionplans.json": json_bytes(_head(dataset.meta), rows),
-        "downloads/actionplans-parquet.zip": parquet_zip(rows, when, folder=f"{dataset.meta.name}-parquet"),
-    }
-    for table in TABLES:
-        csv = files[f"{table.name}.csv"]
-        data[f"downloads/csv/{table.name}.csv"] = csv
-        data[f"downloads/csv-excel/{table.name}.csv"] = b"\xef\xbb\xbf" + csv
-        data[f"downloads/parquet/{table.name}.parquet"] = parquet_bytes(table, rows[table.name])
-    for plan_id, subset in plan_subsets(rows).items():
-        at = f"downloads/plans/{plan_id}"
-        data[f"{at}.zip"] = zip_bytes(
-            {f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}, when, folder=plan_id
-        )
-        data[f"{at}.json"] = json_bytes(_head(dataset.meta), subset)
-        data[f"{at}.xlsx"] = xlsx_bytes(subset, when)
-        data[f"{at}.parquet.zip"] = parquet_zip(subset, when, folder=plan_id)
+def make_downloads(package: files.Source, dataset: m.Dataset, base: str = "") -> list[Download]:
+    """Every download of the data package ``package`` (a folder, or its files by name; ``dataset``
+    was read from it), in the order the data page lists them. ``base`` is the site's address
+    ("" for none), which the Datasette metadata names as the data's source."""
+    return listed(dict(download_files(package, dataset, base)), dataset)
+
+
+def listed(data: Mapping[str, bytes], dataset: m.Dataset) -> list[Download]:
+    """The downloads whose bytes ``data`` holds by path, described, in the data page's order."""
     titles = {plan.id: plan.title for plan in dataset.plans.values()}
     return [Download(path, kind, zh, en, data[path]) for path, kind, zh, en in listings(titles)]
+
+
+class Subsets:
+    """Each plan's files made by an earlier ``download_files``, taken again while the plan's rows
+    and the build time are the same (a preview keeps one between edits)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, tuple[datetime, dict[str, bytes], dict[str, bytes]]] = {}
+
+    def files(self, plan_id: str, subset: Rows, when: datetime) -> dict[str, bytes]:
+        """The plan's CSV zip, XLSX workbook and Parquet zip, by their suffix."""
+        tables = {f"{name}.csv": _csv(TABLES_BY_NAME[name], r) for name, r in subset.items()}
+        earlier = self.made.get(plan_id)
+        if earlier is not None and earlier[0] == when and earlier[1] == tables:
+            return earlier[2]
+        made = {
+            ".zip": zip_bytes(tables, when, folder=plan_id),
+            ".xlsx": xlsx_bytes(subset, when),
+            ".parquet.zip": parquet_zip(subset, when, folder=plan_id),
+        }
+        self.made[plan_id] = (when, tables, made)
+        return made
+
+
+def download_files(
+    package: files.Source, dataset: m.Dataset, base: str = "", subsets: Subsets | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Each download's path and bytes, made one at a time: a caller may stop between two.
+    ``subsets`` keeps the plans' files for the next call."""
+    if isinstance(package, Path):
+        package = {p.name: p.read_bytes() for p in sorted(package.iterdir()) if p.is_file()}
+    when = build_time(dataset.meta.created)
+    rows = table_rows(dataset)
+    yield "downloads/datapackage.zip", zip_bytes(dict(package), when, folder=dataset.meta.name)
+    yield "downloads/actionplans.xlsx", xlsx_bytes(rows, when)
+    yield "downloads/actionplans.sqlite", sqlite_bytes(rows)
+    yield "downloads/actionplans.metadata.json", datasette_metadata(dataset.meta, base)
+    yield "downloads/actionplans.json", json_bytes(_head(dataset.meta), rows)
+    yield "downloads/actionplans-parquet.zip", parquet_zip(rows, when, folder=f"{dataset.meta.name}-parquet")
+    for table in TABLES:
+        csv = package[f"{table.name}.csv"]
+        yield f"downloads/csv/{table.name}.csv", csv
+        yield f"downloads/csv-excel/{table.name}.csv", b"\xef\xbb\xbf" + csv
+        yield f"downloads/parquet/{table.name}.parquet", parquet_bytes(table, rows[table.name])
+    subsets = subsets or Subsets()
+    for plan_id, subset in plan_subsets(rows).items():
+        at = f"downloads/plans/{plan_id}"
+        made = subsets.files(plan_id, subset, when)
+        yield f"{at}.zip", made[".zip"]
+        yield f"{at}.json", json_bytes(_head(dataset.meta), subset)
+        yield f"{at}.xlsx", made[".xlsx"]
+        yield f"{at}.parquet.zip", made[".parquet.zip"]
 
 
 def source_downloads(dataset: m.Dataset, texts: Mapping[str, str]) -> list[Download]:
@@ -534,9 +567,12 @@ def media_type(path: str) -> str:
 __all__ = [
     "DESCRIPTOR_NAME",
     "Download",
+    "Subsets",
     "dcat_catalog",
+    "download_files",
     "endpoints",
     "human_size",
+    "listed",
     "make_downloads",
     "media_type",
     "parquet_zip",

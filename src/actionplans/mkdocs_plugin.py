@@ -2,7 +2,8 @@
 
 - Generated pages marked ``markup: html`` are HTML already: they pass through unconverted
   (``on_page_markdown`` / ``on_page_content``).
-- The theme's compiled templates are kept between builds and languages (``on_env``).
+- The theme's compiled templates are kept between builds and languages (``on_env``), in this
+  process: a preview's every rebuild loads a new configuration, and with it a new plugin.
 - Material's markup that the W3C Nu HTML Checker rejects is mended (``on_post_page``,
   ``on_post_template``): ``autocomplete`` on checkboxes, and the table of contents' ``<label
   for="__toc">`` on pages outside the navigation, whose input does not exist.
@@ -42,7 +43,6 @@ class ActionplansConfig(base.Config):  # type: ignore[no-untyped-call]
 class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
-        self.bytecode = _MemoryBytecodeCache()
         #: The default language's rendered 404 page of the current build, by site folder.
         self.default_404: dict[str, str] = {}
 
@@ -69,7 +69,7 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
         return str(stored).strip()
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        env.bytecode_cache = self.bytecode
+        env.bytecode_cache = _BYTECODE
         return env
 
     # valid HTML --------------------------------------------------------------------------------
@@ -160,3 +160,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def clear(self) -> None:
         self.store.clear()
+
+
+#: The theme's compiled templates, for every build in this process.
+_BYTECODE = _MemoryBytecodeCache()

@@ -139,14 +139,26 @@ class Rendered:
     removed: int
 
 
-def render_pages(dataset: m.Dataset, downloads: Sequence[Download], docs: Path, options: RenderOptions) -> Rendered:
-    """Render every page into ``docs``, with the theme's assets; return what was done."""
+#: The templates whose pages show the current downloads (their sizes, checksums or links): the
+#: only pages that change when the downloads do and the data does not.
+SHOW_DOWNLOADS = frozenset({"home.md.j2", "data.md.j2", "plan.md.j2", "source.md.j2", "sources_index.md.j2"})
+
+
+def render_pages(
+    dataset: m.Dataset, downloads: Sequence[Download], docs: Path, options: RenderOptions, *, only: frozenset[str] | None = None
+) -> Rendered:
+    """Render every page into ``docs``, with the theme's assets; return what was done. With
+    ``only``, the pages of those templates alone, and nothing else in ``docs`` is touched."""
     renderer = Renderer(dataset, downloads, options)
+    jobs = renderer.jobs() if only is None else [job for job in renderer.jobs() if job.template in only]
     names: set[str] = set()
     written = 0
-    for page in renderer.pages():
+    for job in jobs:
+        page = renderer.render_job(job)
         names.add(page.file_name)
         written += files.write_if_changed(docs / page.file_name, page.text().encode("utf-8"), atomic=False)  # MkDocs' input
+    if only is not None:
+        return Rendered(len(jobs), written, 0)
     assets = options.templates / "assets"
     for path in sorted(assets.rglob("*")):
         if path.is_file():
@@ -244,9 +256,16 @@ class Renderer:
                 year=source.year or t["not_stated"],
             )
 
+        untranslated = t["untranslated"]
+
+        def tx(text: m.Text) -> str:
+            """A text in the page's language (a missing translation says so)."""
+            return text.get(lang) or untranslated
+
         return {
             "lang": lang,
             "t": t,
+            "tx": tx,
             "ds": self.ds,
             "url": url,
             "asset": asset,
@@ -575,4 +594,4 @@ def _num(value: Decimal | int) -> str:
     return text
 
 
-__all__ = ["LANGS", "Job", "Page", "RenderOptions", "Rendered", "Renderer", "TemplateError", "render_pages"]
+__all__ = ["LANGS", "SHOW_DOWNLOADS", "Job", "Page", "RenderOptions", "Rendered", "Renderer", "TemplateError", "render_pages"]

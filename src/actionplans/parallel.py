@@ -21,15 +21,19 @@ _Result = TypeVar("_Result")
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
-def map_in_processes(function: Callable[[_Item], _Result], items: Sequence[_Item]) -> list[_Result]:
+def map_in_processes(
+    function: Callable[[_Item], _Result], items: Sequence[_Item], *, workers: int | None = None
+) -> list[_Result]:
     """``[function(item) for item in items]``, computed by one forked process per CPU.
 
     Results come back in order and must be picklable. Where processes cannot be forked (a
     pool's own worker, a system without ``fork``) or there is one CPU or one item, the items
-    are handled here, one after another. On any exception, Ctrl-C or SIGTERM the workers are
+    are handled here, one after another; so they are with ``workers=1``, which a process that
+    runs threads gives (a thread holding a lock when the process forks leaves it held for ever in
+    the worker). On any exception, Ctrl-C or SIGTERM the workers are
     stopped before the exception leaves this function.
     """
-    workers = min(_workers(), len(items))
+    workers = min(workers or _workers(), len(items))
     if workers < 2 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _WORK

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,18 +59,41 @@ class Pagefind:
         pattern = "{" + ",".join(f"{name}/**/*.html" if (root / name).is_dir() else name for name in entries) + "}"
         return [str(self.binary), "--site", str(root), "--output-path", str(output), "--glob", pattern, "--silent", *options]
 
-    def index(self, root: Path, output: Path, *, exclude: tuple[str, ...] = (), options: tuple[str, ...] = ()) -> None:
-        """Run ``command``."""
+    def index(
+        self,
+        root: Path,
+        output: Path,
+        *,
+        exclude: tuple[str, ...] = (),
+        options: tuple[str, ...] = (),
+        stop: threading.Event | None = None,
+    ) -> bool:
+        """Run ``command``; whether it ran to the end (a ``stop`` set meanwhile ends it)."""
         command = self.command(root, output, exclude=exclude, options=options)
         if command is None:
-            return
+            return True
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except OSError as error:
             raise SearchError(f"{self.binary}: {error.strerror}; expected the Pagefind binary (run `npm ci`)") from None
-        if result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-            raise SearchError(f"{root}: Pagefind failed (exit {result.returncode}): " + " / ".join(detail))
+        with process:
+            try:
+                while stop is None or not stop.is_set():
+                    try:
+                        stdout, stderr = process.communicate(timeout=None if stop is None else 0.05)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
+                else:
+                    return False
+            finally:
+                if process.poll() is None:  # stopped, or interrupted: no Pagefind outlives the call
+                    process.kill()
+                    process.communicate()
+        if process.returncode != 0:
+            detail = (stderr or stdout).strip().splitlines()[-5:]
+            raise SearchError(f"{root}: Pagefind failed (exit {process.returncode}): " + " / ".join(detail))
+        return True
 
 
 def find_pagefind(root: Path = Path(".")) -> Pagefind:
@@ -108,7 +132,10 @@ def runs(site: Path, default: str, languages: list[str]) -> list[tuple[str, Path
     return out
 
 
-def index_site(site: Path, default: str, languages: list[str], pagefind: Pagefind) -> None:
-    """One search bundle per language (see ``runs``), each in its folder's ``pagefind/``."""
+def index_site(site: Path, default: str, languages: list[str], pagefind: Pagefind, stop: threading.Event | None = None) -> bool:
+    """One search bundle per language (see ``runs``), each in its folder's ``pagefind/``;
+    whether every run ran to the end (a ``stop`` set meanwhile ends them)."""
     for _, folder, options in runs(site, default, languages):
-        pagefind.index(folder, folder / BUNDLE, **options)
+        if not pagefind.index(folder, folder / BUNDLE, stop=stop, **options):
+            return False
+    return True

@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import shutil
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -257,7 +259,8 @@ def load_mkdocs_config(layout: Layout, site_dir: Path, base: str, **options: Any
 
 
 def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
-    """``mkdocs build --strict`` in this process; a warning or failure becomes a SiteError."""
+    """``mkdocs build --strict`` in this process; a warning or failure becomes a SiteError.
+    ``dirty`` builds only the pages whose Markdown is newer than their HTML (``--dirty``)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -274,7 +277,8 @@ def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
     try:
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            build(config, dirty=dirty)
+            with _dirty_argv(dirty):
+                build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     except (Abort, MkDocsException) as error:
@@ -286,13 +290,28 @@ def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
         raise SiteError("MkDocs reported warnings in strict mode:\n" + "\n".join(f"  {w}" for w in warnings[:30]))
 
 
-def index_search(config: Any, pagefind: Pagefind) -> None:
-    """The search index of the site MkDocs built with ``config``: one per language."""
+@contextmanager
+def _dirty_argv(dirty: bool) -> Iterator[None]:
+    """mkdocs-static-i18n builds its other languages dirty only when ``--dirty`` is in
+    ``sys.argv`` (it is not given the flag): put it there for a dirty build's duration."""
+    if not dirty or "--dirty" in sys.argv:
+        yield
+        return
+    sys.argv.append("--dirty")
+    try:
+        yield
+    finally:
+        sys.argv.remove("--dirty")
+
+
+def index_search(config: Any, pagefind: Pagefind, stop: threading.Event | None = None) -> bool:
+    """The search index of the site MkDocs built with ``config``: one per language; whether it
+    was made whole (a ``stop`` set meanwhile ends it)."""
     i18n = config.plugins.get("i18n")
     languages = i18n.config.languages if i18n is not None else []
     others = [language.locale for language in languages if not language.default]
     default = next((language.locale for language in languages if language.default), config.theme.get("language", "zh"))
-    index_site(Path(config.site_dir), default, others, pagefind)
+    return index_site(Path(config.site_dir), default, others, pagefind, stop)
 
 
 def build_site(layout: Layout | None = None) -> BuildReport:

@@ -32,19 +32,20 @@ from .where import Where
 __all__ = ["SLUG", "ContentError", "load_content"]
 
 
-def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dataset:
+def load_content(root: Path | str = "content", *, drafts: bool = False, workers: int | None = None) -> m.Dataset:
     """Read and check the content folder; raise ContentError listing every error.
 
     Drafts (records with ``status: draft``) are checked like the rest, and what a person must
     still do on them is listed in ``Dataset.todos``. They are left out of the dataset unless
-    ``drafts`` is true (for a preview): a draft is never published.
+    ``drafts`` is true (for a preview): a draft is never published. ``workers`` is how many
+    processes read the files (default: ``map_in_processes``'s).
     """
     root = Path(root)
     folder = Folder(root)
     if not root.is_dir():
         raise ContentError([Problem.of(Location(folder.shown(root)), "", CONTENT_MISSING())])
     meta = _package(folder, root / "package.yaml")
-    sources, texts, unverifiable = _sources(folder, root / "sources")
+    sources, texts, unverifiable = _sources(folder, root / "sources", workers)
     vocabularies = read_vocabularies(folder, root / "vocabularies")
     organizations = read_organizations(folder, root / "organizations.yaml", vocabularies)
     terms = read_glossary(folder, root / "glossary.yaml")
@@ -53,7 +54,7 @@ def load_content(root: Path | str = "content", *, drafts: bool = False) -> m.Dat
     references = {**vocabularies, "organizations": organizations}
     references = {table: {**values, **dict.fromkeys(pending.get(table, ()))} for table, values in references.items()}
     context = PlanContext(sources, texts, frozenset(unverifiable), references, Glossary(terms), draft_ids, pending)
-    plans, tasks, figures, draft_plans = _plans(folder, root / "plans", context)
+    plans, tasks, figures, draft_plans = _plans(folder, root / "plans", context, workers)
     errors = [p for p in folder.problems if p.severity == "error"]
     if errors or meta is None:
         raise ContentError(errors)
@@ -115,7 +116,7 @@ def _package(folder: Folder, path: Path) -> m.PackageMeta | None:
     )
 
 
-def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str, SourceText], set[str]]:
+def _sources(folder: Folder, path: Path, workers: int | None) -> tuple[dict[str, m.Source], dict[str, SourceText], set[str]]:
     sources: dict[str, m.Source] = {}
     texts: dict[str, SourceText] = {}
     unverifiable: set[str] = set()
@@ -123,7 +124,7 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
     if not paths:
         folder.problems.append(Problem.of(Location(folder.shown(path)), "", NO_SOURCE()))
     ids = Ids("source")
-    for result in map_in_processes(SourceFile(folder), paths):
+    for result in map_in_processes(SourceFile(folder), paths, workers=workers):
         folder.problems.extend(result.problems)
         if result.id is None:
             continue
@@ -140,7 +141,7 @@ def _sources(folder: Folder, path: Path) -> tuple[dict[str, m.Source], dict[str,
 
 
 def _plans(
-    folder: Folder, path: Path, context: PlanContext
+    folder: Folder, path: Path, context: PlanContext, workers: int | None
 ) -> tuple[dict[str, m.Plan], dict[str, m.Task], dict[str, m.Figure], set[str]]:
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not paths:
@@ -148,7 +149,7 @@ def _plans(
     ids = {"task": Ids("task"), "figure": Ids("figure")}
     built = []
     drafts: set[str] = set()
-    for result in map_in_processes(PlanFile(folder, context), paths):
+    for result in map_in_processes(PlanFile(folder, context), paths, workers=workers):
         folder.problems.extend(result.problems)
         if result.draft and result.built is not None:
             drafts.add(result.built[0].id)
