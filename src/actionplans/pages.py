@@ -201,6 +201,7 @@ class Renderer:
             auto_reload=False,  # one build renders each template from the files as they were when it started
             bytecode_cache=_bytecode_cache(options.template_cache),
         )
+        self.by_path, self._sources = {d.path: d for d in self.downloads}, dict[str, dict[str, Any]]()
         self.by_plan: dict[str, list[Download]] = {}
         for d in self.downloads:
             if d.path.startswith("downloads/plans/"):
@@ -550,14 +551,16 @@ class Renderer:
         }
 
     def _source_values(self, source: m.Source) -> dict[str, Any]:
-        """A source page's quotes, and its text with them marked if it may be republished."""
-        quotes = quotes_of(source.plans)
-        whole = source.republish == "whole" and source.id in self.options.texts
-        return {
-            "quotes": quotes,
-            "lines": list(numbered(marked_lines(self.options.texts[source.id], quotes))) if whole else [],
-            "text_download": next((d for d in self.downloads if d.path == f"downloads/sources/{source.id}.txt"), None),
-        }
+        """A source page's quotes, and its text marked if it may be republished (once for both languages)."""
+        if source.id not in self._sources:
+            quotes = quotes_of(source.plans)
+            whole = source.republish == "whole" and source.id in self.options.texts
+            self._sources[source.id] = {
+                "quotes": quotes,
+                "lines": list(numbered(marked_lines(self.options.texts[source.id], quotes))) if whole else [],
+                "text_download": self.by_path.get(f"downloads/sources/{source.id}.txt"),
+            }
+        return self._sources[source.id]
 
     def _facet_tasks(self, kind: str, concept_id: str) -> list[m.Task]:
         facet = {"themes": "theme", "groups": "group", "regions": "region", "actors": "actor"}[kind]
