@@ -96,6 +96,7 @@ class Preview:
         self.indexing = threading.Lock()
         self.stop = threading.Event()
         self.after: threading.Thread | None = None
+        self.shown: _Shown | None = None
         self.config: Any = None
         #: The current downloads, once made.
         self.downloads: list[Download] | None = None
@@ -109,12 +110,22 @@ class Preview:
     def build(self) -> Any:
         """Show the content as it is, and start what follows; return the MkDocs configuration."""
         self.stop.set()  # the step after the last edit stops at its next file
-        with self.writing:
-            shown = self._show()
+        try:
+            with self.writing:
+                shown = self._show()
+        except ActionplansError:
+            if self.shown is not None:  # the last good version's downloads and search, made whole
+                self._follow(self.shown)
+            raise
+        self.shown = shown
+        self._follow(shown)
+        return shown.config
+
+    def _follow(self, shown: _Shown) -> None:
+        """Start the step that follows ``shown``."""
         self.stop = threading.Event()
         self.after = threading.Thread(target=self._after, args=(shown, self.stop), name="preview-after", daemon=True)
         self.after.start()
-        return shown.config
 
     def close(self) -> None:
         """Stop the step after the last edit, and wait for it (a Pagefind run ends first)."""
