@@ -42,7 +42,7 @@ def test_only_the_pages_of_show_downloads_change_with_the_downloads(dataset, tmp
     assert changed_templates <= SHOW_DOWNLOADS
     assert {"data.md.j2", "plan.md.j2"} <= changed_templates
     # rendering those templates alone brings the first folder to what a whole render gives
-    done = render_pages(dataset, other, tmp_path / "a", options, only=SHOW_DOWNLOADS)
+    done = render_pages(dataset, other, tmp_path / "a", options, only=lambda job: job.template in SHOW_DOWNLOADS)
     assert done.written == len(differing) and _tree(tmp_path / "a") == b
 
 
@@ -111,3 +111,34 @@ def test_a_template_change_rebuilds_every_page_and_an_edit_only_its_own(tmp_path
         assert all("template-marker" in p.read_text(encoding="utf-8") for p in pages if "review" not in p.relative_to(site).parts)
     finally:
         preview.close()
+
+
+def _dataset(content: Path):
+    from actionplans import load
+    from actionplans.content import load_content
+    from actionplans.datapackage import build_files
+
+    return load(build_files(load_content(content)))
+
+
+def test_an_edit_of_one_plan_renders_its_own_pages_and_the_shared_ones_first(tmp_path) -> None:
+    project = copy_project(tmp_path / "project")
+    content = project / "content"
+    preview = Preview(Layout(root=project), tmp_path / "site", "127.0.0.1:8000", find_pagefind(ROOT))
+    dataset = _dataset(content)
+    assert preview._scope(dataset, frozenset()) is None  # the first build renders every page
+    plan = content / "plans" / "nx-children-care.yaml"
+    old = "Implement the Guardianship Quality Improvement Action."
+    plan.write_text(plan.read_text(encoding="utf-8").replace(old, "Edited.", 1), encoding="utf-8")
+    dataset = _dataset(content)
+    scope = preview._scope(dataset, frozenset())
+    assert scope is not None
+    jobs = Renderer(dataset, [], RenderOptions(project / "site_templates", content)).jobs()
+    taken = {job.path for job in jobs if scope(job)}
+    assert {"tasks/nx-children-care-2", "plans/nx-children-care", "sources/seed-page", "data", "index"} <= taken
+    others = [p for p in dataset.plans.values() if p.source_id != "seed-page"]
+    assert others and not any(f"plans/{p.id}" in taken or any(f"tasks/{t.id}" in taken for t in p.tasks) for p in others)
+    # an edit beside the plans' files (the glossary, read by every page) renders every page
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert preview._scope(_dataset(content), frozenset()) is None

@@ -142,15 +142,15 @@ class Rendered:
 #: The templates whose pages show the current downloads (their sizes, checksums or links): the
 #: only pages that change when the downloads do and the data does not.
 SHOW_DOWNLOADS = frozenset({"home.md.j2", "data.md.j2", "plan.md.j2", "source.md.j2", "sources_index.md.j2"})
+Only = Callable[[Job], bool] | None  # which pages ``render_pages`` renders (None: every page)
 
 
 def render_pages(
-    dataset: m.Dataset, downloads: Sequence[Download], docs: Path, options: RenderOptions, *, only: frozenset[str] | None = None
+    dataset: m.Dataset, downloads: Sequence[Download], docs: Path, options: RenderOptions, *, only: Only = None
 ) -> Rendered:
-    """Render every page into ``docs``, with the theme's assets; return what was done. With
-    ``only``, the pages of those templates alone, and nothing else in ``docs`` is touched."""
+    """Render every page into ``docs`` with the theme's assets (or only the pages ``only`` takes, nothing else touched)."""
     renderer = Renderer(dataset, downloads, options)
-    jobs = renderer.jobs() if only is None else [job for job in renderer.jobs() if job.template in only]
+    jobs = renderer.jobs() if only is None else [job for job in renderer.jobs() if only(job)]
     names: set[str] = set()
     written = 0
     for job in jobs:

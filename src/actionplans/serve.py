@@ -32,6 +32,7 @@ import logging
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,10 @@ from . import model as m
 from .content import load_content
 from .content.sources import read_source_texts
 from .datapackage import build_files
-from .downloads import Download, Subsets, download_files, listed, source_downloads
+from .downloads import Download, Subsets, download_files, listed, plan_subsets, source_downloads, table_rows
 from .errors import ActionplansError, ContentError
 from .history import History
-from .pages import SHOW_DOWNLOADS, RenderOptions, render_pages
+from .pages import SHOW_DOWNLOADS, Job, RenderOptions, render_pages
 from .review import review_pages
 from .search import Pagefind, find_pagefind
 from .site import (
@@ -60,6 +61,10 @@ from .site import (
     site_address,
     site_files,
 )
+
+#: The templates of a plan's own pages and of a source's (``pages.Renderer._jobs``), by the value
+#: that names their owner: what an edit of another plan leaves as it was.
+OWN_PAGES = {"plan.md.j2": "plan", "task.md.j2": "plan", "source.md.j2": "source"}
 
 #: Logged when the step after an edit has made the downloads and the search index anew.
 UP_TO_DATE = "The preview's downloads and search are up to date."
@@ -83,6 +88,8 @@ class _Shown:
     options: RenderOptions
     config: Any
     downloads: list[Download]
+    #: Whether every page was rendered (else only those an edit of some plans can change).
+    whole: bool
 
 
 class Preview:
@@ -105,6 +112,8 @@ class Preview:
         #: templates and configuration, the releases, the sources' texts.
         self.made_from = ""
         self.history: tuple[str, History] | None = None
+        #: The inputs beside the plans' files, and each plan's rows, when the pages were last rendered.
+        self.plans: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self.texts: dict[str, str] = {}
 
     def build(self) -> Any:
@@ -150,7 +159,8 @@ class Preview:
         if self.downloads is None:  # the first build: nothing to show the pages with yet
             self.downloads = listed(dict(download_files(package, dataset, base, self.subsets)), dataset)
         downloads = self.downloads + source_downloads(dataset, options.texts)
-        rendered = render_pages(dataset, downloads, layout.at(layout.docs), options)
+        scope = self._scope(dataset, content.drafts)
+        rendered = render_pages(dataset, downloads, layout.at(layout.docs), options, only=scope)
         # every page again when they may change without their Markdown: a template or the
         # configuration changed, or a page is gone (a dirty build would leave its HTML)
         made_from = files.tree_digest(layout.at(layout.templates)) + _digest(layout.at(layout.config))
@@ -160,7 +170,7 @@ class Preview:
         self.config, self.made_from = config, made_from
         for path, data in review_pages(dataset, dict(options.texts), content.todos, layout.at(layout.templates)).items():
             files.write_if_changed(self.site_dir / path, data)
-        return _Shown(dataset, dict(package), options, config, downloads)
+        return _Shown(dataset, dict(package), options, config, downloads, whole=scope is None)
 
     def _history(self) -> History:
         """The releases, read again only when a file of theirs changed."""
@@ -179,6 +189,30 @@ class Preview:
         missing = {sid: s for sid, s in dataset.sources.items() if sid not in kept}
         self.texts = kept | read_source_texts(self.layout.at(self.layout.content), missing)
         return self.texts
+
+    def _scope(self, dataset: m.Dataset, drafts: frozenset[str]) -> Callable[[Job], bool] | None:
+        """Which pages the edit can change, when it changed only plans' files: every page but
+        the own pages (``OWN_PAGES``) of the plans and sources whose rows are the same as in the
+        last build; None (every page) otherwise. The step that follows renders every page."""
+        plans = {pid: subset for pid, subset in plan_subsets(table_rows(dataset)).items()}
+        content = self.layout.at(self.layout.content)
+        rest = hashlib.sha256()
+        for path in sorted(p for p in content.rglob("*") if p.is_file() and p.parent != content / "plans"):
+            rest.update(path.relative_to(content).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+        inputs = (rest.hexdigest(), drafts, self.made_from, self.history[0] if self.history else "")
+        earlier, self.plans = self.plans, (inputs, plans)
+        if earlier is None or earlier[0] != inputs or earlier[1].keys() != plans.keys():
+            return None
+        changed = {pid for pid, subset in plans.items() if earlier[1][pid] != subset}
+        sources = {dataset.plans[pid].source_id for pid in changed}
+
+        def scope(job: Job) -> bool:
+            owner = OWN_PAGES.get(job.template)
+            if owner == "plan":
+                return bool(job.values["plan"].id in changed)
+            return owner is None or job.values["source"].id in sources
+
+        return scope
 
     def _config(self, base: str) -> Any:
         """A new MkDocs configuration for each build (mkdocs-static-i18n keeps the language it
@@ -207,9 +241,11 @@ class Preview:
             made[path] = data
         self.downloads = listed(made, shown.dataset)
         downloads = self.downloads + source_downloads(shown.dataset, shown.options.texts)
-        if [d.source for d in downloads] != [d.source for d in shown.downloads]:
+        same = [d.source for d in downloads] == [d.source for d in shown.downloads]
+        if not (same and shown.whole):  # every page now, or those that show the downloads
             docs = self.layout.at(self.layout.docs)
-            written = render_pages(shown.dataset, downloads, docs, shown.options, only=SHOW_DOWNLOADS).written
+            only = None if not shown.whole else lambda job: job.template in SHOW_DOWNLOADS
+            written = render_pages(shown.dataset, downloads, docs, shown.options, only=only).written
             if written and not stop.is_set():  # else the next edit's build takes these pages too
                 run_mkdocs(self._config(shown.options.base), dirty=True)
         for path, data in site_files(shown.dataset, downloads, shown.options.history, shown.options.base).items():
