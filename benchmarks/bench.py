@@ -183,6 +183,24 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
+LIVE = "\n## Live preview\n"
+
+
+def live_preview(runs: int) -> str:
+    """The live preview section: edits timed on the real corpus and at 1,000 tasks."""
+    out = LIVE + "\n"
+    for tasks in (None, 1000):
+        first, latencies = serve_latency.measure(runs, tasks, log=False)
+        corpus = "the real corpus" if tasks is None else f"a synthetic corpus of {tasks:,} tasks"
+        out += (
+            f"- `actionplans serve` on {corpus} (`benchmarks/serve_latency.py`): one task's English text edited "
+            f"{len(latencies)} times, each 1.5 s after the last was shown, and the task's page fetched again when its "
+            f"live-reload request is answered, as a browser does. Median {statistics.median(latencies):.2f} s (each: "
+            f"{', '.join(f'{x:.2f}' for x in latencies)} s); first build served after {first:.1f} s.\n"
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
@@ -190,8 +208,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
     parser.add_argument("--serve-runs", type=int, default=5, help="edits timed in the live preview (0: skip)")
     parser.add_argument("--real-runs", type=int, default=5, help="pairs of builds of the real corpus (0: skip)")
+    parser.add_argument("--serve-only", action="store_true", help="measure the live preview alone and replace its section")
     args = parser.parse_args()
     notes = _notes(args.out)
+    if args.serve_only:
+        text = args.out.read_text(encoding="utf-8")
+        head = text[: text.index(LIVE)] if LIVE in text else text[: text.index(NOTES)]
+        args.out.write_text(head + live_preview(args.serve_runs) + notes, encoding="utf-8")
+        return
     rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="ap-bench-") as folder:
         for size in args.sizes:
@@ -210,16 +234,7 @@ def main() -> None:
                 f"the tools ({real['outside']:.0%} of it outside them by the median over the pairs; its MkDocs stage {real['mkdocs_stage']:.2f} s).\n"
             )
     if args.serve_runs:
-        extra += "\n## Live preview\n\n"
-        for tasks in (None, 1000):
-            first, latencies = serve_latency.measure(args.serve_runs, tasks, log=False)
-            corpus = "the real corpus" if tasks is None else f"a synthetic corpus of {tasks:,} tasks"
-            extra += (
-                f"- `actionplans serve` on {corpus} (`benchmarks/serve_latency.py`): one task's English text edited "
-                f"{len(latencies)} times, each 1.5 s after the last was shown, and the task's page fetched again when its "
-                f"live-reload request is answered, as a browser does. Median {statistics.median(latencies):.2f} s (each: "
-                f"{', '.join(f'{x:.2f}' for x in latencies)} s); first build served after {first:.1f} s.\n"
-            )
+        extra += live_preview(args.serve_runs)
     args.out.write_text(_method(args.runs) + table(rows) + extra + notes, encoding="utf-8")
     print(extra)
 
