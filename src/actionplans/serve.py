@@ -233,7 +233,8 @@ class Preview:
             log.error(f"{error}\nThe preview's downloads or search may show an earlier version until this is fixed.")
 
     def _refresh(self, shown: _Shown, stop: threading.Event) -> None:
-        """The downloads made again, the pages that show them rendered again, the site's files."""
+        """The downloads made again; every page rendered again if the first step took only some,
+        else those that show the downloads, if these changed; the site's files."""
         made: dict[str, bytes] = {}
         for path, data in download_files(shown.package, shown.dataset, shown.options.base, self.subsets):
             if stop.is_set():
@@ -248,13 +249,13 @@ class Preview:
             written = render_pages(shown.dataset, downloads, docs, shown.options, only=only).written
             if written and not stop.is_set():  # else the next edit's build takes these pages too
                 run_mkdocs(self._config(shown.options.base), dirty=True)
-        for path, data in site_files(shown.dataset, downloads, shown.options.history, shown.options.base).items():
+        for path, held in site_files(shown.dataset, downloads, shown.options.history, shown.options.base).items():
             if stop.is_set():
                 raise _Stopped
-            if isinstance(data, bytes):
-                files.write_if_changed(self.site_dir / path, data)
+            if isinstance(held, bytes):
+                files.write_if_changed(self.site_dir / path, held)
             else:
-                link_or_copy(data, self.site_dir / path)
+                link_or_copy(held, self.site_dir / path)
 
 
 def _digest(path: Path) -> str:
