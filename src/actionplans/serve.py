@@ -46,6 +46,7 @@ from .datapackage import build_files
 from .downloads import Download, Subsets, download_files, listed, plan_subsets, source_downloads, table_rows
 from .errors import ActionplansError, ContentError
 from .history import History
+from .kept import file_sha256
 from .pages import SHOW_DOWNLOADS, Job, RenderOptions, render_pages
 from .review import review_pages
 from .search import Pagefind, find_pagefind
@@ -163,7 +164,7 @@ class Preview:
         rendered = render_pages(dataset, downloads, layout.at(layout.docs), options, only=scope)
         # every page again when they may change without their Markdown: a template or the
         # configuration changed, or a page is gone (a dirty build would leave its HTML)
-        made_from = files.tree_digest(layout.at(layout.templates)) + _digest(layout.at(layout.config))
+        made_from = files.tree_digest(layout.at(layout.templates)) + file_sha256(layout.at(layout.config))
         whole = self.config is None or rendered.removed > 0 or made_from != self.made_from
         config = self._config(base)
         run_mkdocs(config, dirty=not whole)
@@ -256,13 +257,6 @@ class Preview:
                 files.write_if_changed(self.site_dir / path, held)
             else:
                 link_or_copy(held, self.site_dir / path)
-
-
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def serve_url(host: str, port: int, mount_path: str) -> str:
