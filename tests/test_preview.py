@@ -126,19 +126,22 @@ def test_an_edit_of_one_plan_renders_its_own_pages_and_the_shared_ones_first(tmp
     content = project / "content"
     preview = Preview(Layout(root=project), tmp_path / "site", "127.0.0.1:8000", find_pagefind(ROOT))
     dataset = _dataset(content)
-    assert preview._scope(dataset, frozenset()) is None  # the first build renders every page
+    assert preview._scope(dataset, frozenset(), "templates") is None  # the first build renders every page
     plan = content / "plans" / "nx-children-care.yaml"
     old = "Implement the Guardianship Quality Improvement Action."
     plan.write_text(plan.read_text(encoding="utf-8").replace(old, "Edited.", 1), encoding="utf-8")
     dataset = _dataset(content)
-    scope = preview._scope(dataset, frozenset())
+    scope = preview._scope(dataset, frozenset(), "templates")
     assert scope is not None
     jobs = Renderer(dataset, [], RenderOptions(project / "site_templates", content)).jobs()
     taken = {job.path for job in jobs if scope(job)}
     assert {"tasks/nx-children-care-2", "plans/nx-children-care", "sources/seed-page", "data", "index"} <= taken
     others = [p for p in dataset.plans.values() if p.source_id != "seed-page"]
     assert others and not any(f"plans/{p.id}" in taken or any(f"tasks/{t.id}" in taken for t in p.tasks) for p in others)
-    # an edit beside the plans' files (the glossary, read by every page) renders every page
+    # a template edit renders every page, and so does an edit beside the plans' files (the
+    # glossary, read by every page)
+    assert preview._scope(dataset, frozenset(), "edited templates") is None
+    assert preview._scope(dataset, frozenset(), "edited templates") is not None
     glossary = content / "glossary.yaml"
     glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert preview._scope(_dataset(content), frozenset()) is None
+    assert preview._scope(_dataset(content), frozenset(), "edited templates") is None

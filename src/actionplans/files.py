@@ -167,13 +167,13 @@ def has(source: Source, name: str) -> bool:
     return (source / name).is_file() if isinstance(source, Path) else name in source
 
 
-def tree_digest(folder: Path) -> str:
-    """The SHA-256 of every file under ``folder``: their paths and bytes, in path order ("" for
-    no folder)."""
+def tree_digest(folder: Path, leave_out: frozenset[str] = frozenset()) -> str:
+    """The SHA-256 of every file under ``folder`` (but the subfolders named in ``leave_out``):
+    their paths and bytes, in path order ("" for no folder)."""
     if not folder.is_dir():
         return ""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] not in leave_out):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
         with path.open("rb") as file:
             digest.update(hashlib.file_digest(file, "sha256").digest())

@@ -160,11 +160,11 @@ class Preview:
         if self.downloads is None:  # the first build: nothing to show the pages with yet
             self.downloads = listed(dict(download_files(package, dataset, base, self.subsets)), dataset)
         downloads = self.downloads + source_downloads(dataset, options.texts)
-        scope = self._scope(dataset, content.drafts)
+        made_from = files.tree_digest(layout.at(layout.templates)) + file_sha256(layout.at(layout.config))
+        scope = self._scope(dataset, content.drafts, made_from)
         rendered = render_pages(dataset, downloads, layout.at(layout.docs), options, only=scope)
         # every page again when they may change without their Markdown: a template or the
         # configuration changed, or a page is gone (a dirty build would leave its HTML)
-        made_from = files.tree_digest(layout.at(layout.templates)) + file_sha256(layout.at(layout.config))
         whole = self.config is None or rendered.removed > 0 or made_from != self.made_from
         config = self._config(base)
         run_mkdocs(config, dirty=not whole)
@@ -191,16 +191,13 @@ class Preview:
         self.texts = kept | read_source_texts(self.layout.at(self.layout.content), missing)
         return self.texts
 
-    def _scope(self, dataset: m.Dataset, drafts: frozenset[str]) -> Callable[[Job], bool] | None:
+    def _scope(self, dataset: m.Dataset, drafts: frozenset[str], made_from: str) -> Callable[[Job], bool] | None:
         """Which pages the edit can change, when it changed only plans' files: every page but
         the own pages (``OWN_PAGES``) of the plans and sources whose rows are the same as in the
         last build; None (every page) otherwise. The step that follows renders every page."""
-        plans = {pid: subset for pid, subset in plan_subsets(table_rows(dataset)).items()}
-        content = self.layout.at(self.layout.content)
-        rest = hashlib.sha256()
-        for path in sorted(p for p in content.rglob("*") if p.is_file() and p.parent != content / "plans"):
-            rest.update(path.relative_to(content).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
-        inputs = (rest.hexdigest(), drafts, self.made_from, self.history[0] if self.history else "")
+        plans = plan_subsets(table_rows(dataset))
+        rest = files.tree_digest(self.layout.at(self.layout.content), leave_out=frozenset({"plans"}))
+        inputs = (rest, drafts, made_from, self.history[0] if self.history else "")
         earlier, self.plans = self.plans, (inputs, plans)
         if earlier is None or earlier[0] != inputs or earlier[1].keys() != plans.keys():
             return None
