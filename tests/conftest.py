@@ -125,6 +125,14 @@ def unreleased_content(target: Path) -> Path:
     return target
 
 
+def run_release(project: Path, *args: str) -> int:
+    """``actionplans release`` on the project copy ``project``, with ``args``; its exit code."""
+    from actionplans.cli import main
+
+    content, out, releases = (str(project / name) for name in ("content", "datapackage", "releases"))
+    return main(["release", "--content", content, "--out", out, "--releases", releases, *args])
+
+
 def copy_project(target: Path, *names: str) -> Path:
     """A copy of the project's content, templates, data package and configuration."""
     for name in names or ("content", "site_templates", "datapackage"):

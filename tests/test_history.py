@@ -17,16 +17,29 @@ import pytest
 import yaml
 
 from actionplans import archive, load
-from actionplans.cli import main
 from actionplans.history import History, field_label
 from actionplans.site import Layout, render, render_options, site_files
 from actionplans.store import Store
 from actionplans.versions import ReleaseError
 
-from .conftest import ROOT, unreleased_content
+from .conftest import ROOT, run_release, unreleased_content
 
 BASE = "https://example.org/plans/"
 TASK = "nm-elderly-meals-3"
+
+
+#: Files every release publishes (among others), by path in its folder.
+RELEASE_FILES = frozenset(
+    {
+        "datapackage.zip",
+        "actionplans.xlsx",
+        "actionplans.sqlite",
+        "actionplans.json",
+        "changes.json",
+        "changes.csv",
+        "csv/tasks.csv",
+    }
+)
 
 
 def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
@@ -37,24 +50,7 @@ def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.
 
 
 def release(project: Path, date: str, zh: str, en: str) -> None:
-    code = main(
-        [
-            "release",
-            "--content",
-            str(project / "content"),
-            "--out",
-            str(project / "datapackage"),
-            "--releases",
-            str(project / "releases"),
-            "--date",
-            date,
-            "--notes-zh",
-            zh,
-            "--notes-en",
-            en,
-        ]
-    )
-    assert code == 0
+    assert run_release(project, "--date", date, "--notes-zh", zh, "--notes-en", en) == 0
 
 
 class Built:
@@ -114,15 +110,7 @@ def test_a_release_page_shows_each_changed_field_before_and_after(built: Built) 
     assert "<del>Diversified</del> funding mechanism" in block and "<ins>A diversified</ins> funding mechanism" in block
     assert f'href="../../tasks/{TASK}/"' in block
     assert 'href="../1.0.0/"' in page  # the previous release
-    for name in (
-        "datapackage.zip",
-        "actionplans.xlsx",
-        "actionplans.sqlite",
-        "actionplans.json",
-        "changes.json",
-        "changes.csv",
-        "csv/tasks.csv",
-    ):
+    for name in RELEASE_FILES:
         assert f'href="../../../releases/1.0.1/{name}"' in page  # from en/releases/1.0.1/ to the files at the site root
 
 
@@ -152,15 +140,7 @@ def test_every_release_has_permanent_files_checked_by_sha256sums(built: Built) -
         folder = f"releases/{version}/"
         sums = built.files[folder + "SHA256SUMS"].decode().splitlines()
         listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in sums}
-        assert {
-            "datapackage.zip",
-            "actionplans.xlsx",
-            "actionplans.sqlite",
-            "actionplans.json",
-            "changes.json",
-            "changes.csv",
-            "csv/tasks.csv",
-        } <= set(listed)
+        assert set(listed) >= RELEASE_FILES
         tables = {name.removeprefix("csv/").removesuffix(".csv") for name in listed if name.startswith("csv/")}
         assert {f"parquet/{t}.parquet" for t in tables} | {"actionplans-parquet.zip"} <= set(listed)  # each table as Parquet too
         for name, digest in listed.items():

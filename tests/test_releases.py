@@ -24,7 +24,7 @@ from actionplans.snapshots import Snapshot, TableData
 from actionplans.store import Store, record_digest
 from actionplans.versions import ReleaseError, suggest_bump
 
-from .conftest import ROOT, unreleased_content
+from .conftest import ROOT, run_release, unreleased_content
 from .killpoints import KillPoint, run_killed
 
 
@@ -290,21 +290,6 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def release(project: Path, *args: str) -> int:
-    return main(
-        [
-            "release",
-            "--content",
-            str(project / "content"),
-            "--out",
-            str(project / "datapackage"),
-            "--releases",
-            str(project / "releases"),
-            *args,
-        ]
-    )
-
-
 def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
     path = project / "content" / file
     text = path.read_text(encoding="utf-8")
@@ -316,7 +301,7 @@ CORRECTION = ('      en: "Diversified funding mechanism"', '      en: "A diversi
 
 
 def test_first_release_then_a_correction(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert release(project, "--date", "2026-12-01", "--notes-zh", "首次发布。", "--notes-en", "First release.") == 0
+    assert run_release(project, "--date", "2026-12-01", "--notes-zh", "首次发布。", "--notes-en", "First release.") == 0
     store = Store(project / "releases")
     (first,) = store.releases()
     assert (first.version, first.date, first.previous, first.bump) == ("1.0.0", "2026-12-01", None, "major")
@@ -327,7 +312,7 @@ def test_first_release_then_a_correction(project: Path, capsys: pytest.CaptureFi
 
     edit(project, *CORRECTION)
     capsys.readouterr()
-    assert release(project, "--date", "2026-12-02", "--notes-zh", "更正译文。", "--notes-en", "A translation corrected.") == 0
+    assert run_release(project, "--date", "2026-12-02", "--notes-zh", "更正译文。", "--notes-en", "A translation corrected.") == 0
     out = capsys.readouterr().out
     assert "released 1.0.1 (2026-12-02) after 1.0.0: tasks: 1 changed" in out and "a patch release: tasks: 1 row corrected" in out
     second = store.get("1.0.1")
@@ -344,10 +329,10 @@ def test_first_release_then_a_correction(project: Path, capsys: pytest.CaptureFi
 
 
 def test_nothing_changed_writes_nothing_and_says_so(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert release(project) == 0
+    assert run_release(project) == 0
     before = sorted(p.as_posix() for p in (project / "releases").rglob("*"))
     capsys.readouterr()
-    assert release(project) == 0
+    assert run_release(project) == 0
     assert "nothing changed since release 1.0.0; no release written" in capsys.readouterr().out
     assert sorted(p.as_posix() for p in (project / "releases").rglob("*")) == before
 
@@ -355,10 +340,10 @@ def test_nothing_changed_writes_nothing_and_says_so(project: Path, capsys: pytes
 def test_a_version_lower_than_the_change_needs_is_refused_with_the_reason(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    release(project)
+    run_release(project)
     edit(project, "  - id: nm-elderly-meals-5\n", "  - id: nm-elderly-meals-five\n")  # a task's id: a row others point to removed
     capsys.readouterr()
-    assert release(project, "--version", "1.1.0") == 1
+    assert run_release(project, "--version", "1.1.0") == 1
     err = capsys.readouterr().err
     assert (
         "--version 1.1.0: a minor release, but the change needs a major one" in err
@@ -369,27 +354,27 @@ def test_a_version_lower_than_the_change_needs_is_refused_with_the_reason(
 
 
 def test_a_version_that_exists_or_is_not_later_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    release(project, "--version", "1.0.0")
+    run_release(project, "--version", "1.0.0")
     edit(project, *CORRECTION)
     capsys.readouterr()
-    assert release(project, "--version", "1.0.0") == 1
+    assert run_release(project, "--version", "1.0.0") == 1
     assert "release 1.0.0 exists already" in capsys.readouterr().err
-    assert release(project, "--version", "0.9.0") == 1
+    assert run_release(project, "--version", "0.9.0") == 1
     assert "not after the latest release 1.0.0" in capsys.readouterr().err
-    assert release(project, "--version", "one") == 1
+    assert run_release(project, "--version", "one") == 1
     assert "not a version; expected MAJOR.MINOR.PATCH" in capsys.readouterr().err
 
 
 def test_notes_in_one_language_only_are_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert release(project, "--notes-en", "First release.") == 1
+    assert run_release(project, "--notes-en", "First release.") == 1
     assert "--notes-zh: missing; expected notes in both languages, or none" in capsys.readouterr().err
     assert not (project / "releases").exists()
 
 
 def test_a_release_folder_edited_by_hand_is_detected(project: Path) -> None:
-    release(project)
+    run_release(project)
     edit(project, *CORRECTION)
-    release(project)
+    run_release(project)
     changes = project / "releases" / "1.0.1" / "changes.json"
     changes.write_text(changes.read_text(encoding="utf-8").replace("A diversified", "An edited"), encoding="utf-8")
     with pytest.raises(ReleaseError, match=r"1\.0\.1/changes\.json: changed after the release was made"):
@@ -407,7 +392,7 @@ def test_a_release_folder_edited_by_hand_is_detected(project: Path) -> None:
 
 
 def test_build_and_check_fail_naming_the_edited_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    release(project)
+    run_release(project)
     descriptor = project / "releases" / "1.0.0" / "datapackage.json"
     descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"1.0.0"', '"1.0.0-edited"', 1), encoding="utf-8")
     assert main(["check", "--content", str(project / "content"), "--releases", str(project / "releases")]) == 1
@@ -433,7 +418,7 @@ def test_build_and_check_fail_naming_the_edited_file(project: Path, capsys: pyte
 
 
 def test_diff_of_releases_and_of_the_working_data(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    release(project)
+    run_release(project)
     edit(project, *CORRECTION)
     args = ["--content", str(project / "content"), "--releases", str(project / "releases")]
     capsys.readouterr()
@@ -450,7 +435,7 @@ def test_diff_of_releases_and_of_the_working_data(project: Path, capsys: pytest.
 
 
 def test_diff_of_an_unknown_version_names_the_versions_there_are(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    release(project)
+    run_release(project)
     assert main(["diff", "1.0.0", "9.9.9", "--releases", str(project / "releases")]) == 1
     err = capsys.readouterr().err
     assert "no release 9.9.9; expected one of the releases there: 1.0.0" in err and "Traceback" not in err
@@ -484,7 +469,7 @@ def _hidden(project: Path) -> list[str]:
 def test_a_killed_release_leaves_the_old_state_or_the_new(project: Path, point: KillPoint, recorded: bool) -> None:
     """Killed at any step, ``release`` leaves no half release: the store reads back whole with
     one release or two, and running it again finishes the job and leaves nothing behind."""
-    release(project)
+    run_release(project)
     edit(project, *CORRECTION)
     assert _hidden(project) == []
     args = ["release", "--content", "content", "--out", "datapackage", "--releases", "releases"]
@@ -515,9 +500,9 @@ def test_a_killed_release_leaves_the_old_state_or_the_new(project: Path, point: 
 
 # --- the Python API ----------------------------------------------------------------------------------
 def test_releases_diff_and_load_from_python(project: Path) -> None:
-    release(project, "--date", "2026-12-01")
+    run_release(project, "--date", "2026-12-01")
     edit(project, *CORRECTION)
-    release(project, "--date", "2026-12-02")
+    run_release(project, "--date", "2026-12-02")
     releases = actionplans.releases(project / "releases")
     assert [(r.version, r.previous) for r in releases] == [("1.0.0", None), ("1.0.1", "1.0.0")]
     changes = actionplans.diff("1.0.0", "1.0.1", releases=project / "releases")
@@ -551,7 +536,7 @@ def test_load_a_downloaded_release_zip_checked_against_its_checksums(project: Pa
     with pytest.raises(DataPackageError, match="the file is not the one published"):
         actionplans.load(path, sha256="0" * 64)
     # another package that calls itself 1.0.0 is not the release 1.0.0 this package ships
-    release(project)
+    run_release(project)
     path, zip_data = release_zip(Store(project / "releases"), "1.0.0", "other.zip")
     with pytest.raises(DataPackageError, match=r"says it is release 1\.0\.0, but its descriptor differs"):
         actionplans.load(path)
