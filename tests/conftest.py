@@ -125,6 +125,14 @@ def unreleased_content(target: Path) -> Path:
     return target
 
 
+def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a content file of the project copy."""
+    path = project / "content" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run_release(project: Path, *args: str) -> int:
     """``actionplans release`` on the project copy ``project``, with ``args``; its exit code."""
     from actionplans.cli import main

@@ -22,7 +22,7 @@ from actionplans.site import Layout, render, render_options, site_files
 from actionplans.store import Store
 from actionplans.versions import ReleaseError
 
-from .conftest import ROOT, run_release, unreleased_content
+from .conftest import ROOT, edit, run_release, unreleased_content
 
 BASE = "https://example.org/plans/"
 TASK = "nm-elderly-meals-3"
@@ -40,13 +40,6 @@ RELEASE_FILES = frozenset(
         "csv/tasks.csv",
     }
 )
-
-
-def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
-    path = project / "content" / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def release(project: Path, date: str, zh: str, en: str) -> None:

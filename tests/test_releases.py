@@ -24,7 +24,7 @@ from actionplans.snapshots import Snapshot, TableData
 from actionplans.store import Store, record_digest
 from actionplans.versions import ReleaseError, suggest_bump
 
-from .conftest import ROOT, run_release, unreleased_content
+from .conftest import ROOT, edit, run_release, unreleased_content
 from .killpoints import KillPoint, run_killed
 
 
@@ -288,13 +288,6 @@ def project(tmp_path: Path) -> Path:
     """A copy of the content with no release yet (run commands inside it)."""
     unreleased_content(tmp_path / "content")
     return tmp_path
-
-
-def edit(project: Path, old: str, new: str, file: str = "plans/nm-elderly-meals.yaml") -> None:
-    path = project / "content" / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 CORRECTION = ('      en: "Diversified funding mechanism"', '      en: "A diversified funding mechanism"')
