@@ -1,7 +1,9 @@
 """The MkDocs plugin: adapts MkDocs' events to the pages ``render_pages`` writes. It owns no stage.
 
 - Generated pages marked ``markup: html`` are HTML already: they pass through unconverted
-  (``on_page_markdown`` / ``on_page_content``).
+  (``on_page_markdown`` / ``on_page_content``). Those outside the navigation (all but a few)
+  become ``GeneratedPage``s (``on_nav``), which do not even build a Markdown converter for them:
+  MkDocs builds one with every configured extension for each page, a sixth of its time.
 - The theme's compiled templates are kept between builds and languages (``on_env``), in this
   process: a preview's every rebuild loads a new configuration, and with it a new plugin.
 - Material's markup that the W3C Nu HTML Checker rejects is mended (``on_post_page``,
@@ -28,6 +30,8 @@ import jinja2
 import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _CHECKBOX = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*>')
@@ -58,6 +62,15 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
             page.actionplans_html = markdown
             return ""
         return markdown
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        """Every page outside the navigation becomes a ``GeneratedPage`` (MkDocs lets a plugin
+        set a file's page to a subclass of ``Page``). Those in it keep the titles it gives them."""
+        listed = {id(page) for page in nav.pages}
+        for file in files.documentation_pages():
+            if file.page is not None and id(file.page) not in listed:
+                GeneratedPage(None, file, config)  # becomes file.page
+        return nav
 
     @event_priority(100)
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
@@ -124,6 +137,22 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
         if not config.site_url:
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (site / name).unlink(missing_ok=True)
+
+
+class GeneratedPage(Page):  # type: ignore[misc]
+    """A page that renders a ``markup: html`` page (its HTML set aside by ``on_page_markdown``)
+    without Python-Markdown: what converting its empty Markdown would give, and no converter
+    built for it. Any other page renders as MkDocs renders it."""
+
+    def render(self, config: Any, files: Any) -> None:
+        if getattr(self, "actionplans_html", None) is None:
+            super().render(config, files)
+            return
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()  # on_page_content reads them from the HTML
+        self.links_to_anchors = {}
 
 
 def fix_html(html: str) -> str:
