@@ -25,7 +25,7 @@ from . import files
 from . import model as m
 from .datasette import datasette_metadata
 from .files import json_value
-from .parquet import parquet_bytes
+from .parquet import SMALL, WHOLE, parquet_bytes
 from .paths import DESCRIPTOR_NAME
 from .tables import COLLECTIONS, TABLES, TABLES_BY_NAME, SchemaTable, Table
 from .texts import descriptions, text
@@ -124,7 +124,7 @@ class Subsets:
         made = {
             ".zip": zip_bytes(tables, when, folder=plan_id),
             ".xlsx": xlsx_bytes(subset, when),
-            ".parquet.zip": parquet_zip(subset, when, folder=plan_id),
+            ".parquet.zip": parquet_zip(subset, when, folder=plan_id, compression=SMALL),
         }
         self.made[plan_id] = (when, tables, made)
         return made
@@ -302,10 +302,12 @@ def zip_bytes(files: dict[str, bytes], when: datetime, folder: str) -> bytes:
     return buffer.getvalue()
 
 
-def parquet_zip(rows: Rows, when: datetime, folder: str, schema: Sequence[Schema] | None = None) -> bytes:
+def parquet_zip(
+    rows: Rows, when: datetime, folder: str, schema: Sequence[Schema] | None = None, compression: str = WHOLE
+) -> bytes:
     """Every table of ``rows`` as a Parquet file, in one zip under ``folder/``."""
     tables = [t for t in (schema or TABLES) if t.name in rows]
-    return zip_bytes({f"{t.name}.parquet": parquet_bytes(t, rows[t.name]) for t in tables}, when, folder)
+    return zip_bytes({f"{t.name}.parquet": parquet_bytes(t, rows[t.name], compression) for t in tables}, when, folder)
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:

@@ -14,6 +14,9 @@
   language built last would otherwise own the root page).
 - A site without an address gets no sitemap: a sitemap lists absolute URLs, and MkDocs would
   write "None" in their place.
+- Whoever runs MkDocs may learn when each language's pages are all written (``language_built``,
+  called with its locale): the build indexes the default language's pages for search while
+  mkdocs-static-i18n builds the others.
 
 It needs no folders of its own: every page it sees was written before MkDocs ran.
 """
@@ -23,13 +26,14 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
 from mkdocs.config import base
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -49,6 +53,8 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
         super().__init__()
         #: The default language's rendered 404 page of the current build, by site folder.
         self.default_404: dict[str, str] = {}
+        #: Called with a language's locale once its pages are all written (None: no one asks).
+        self.language_built: Callable[[str], None] | None = None
 
     # generated HTML pages ----------------------------------------------------------------------
     @event_priority(100)  # before any other plugin sees the Markdown
@@ -127,9 +133,16 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
         path.write_text(output_content, encoding="utf-8")
         return kept
 
-    # the sitemap ---------------------------------------------------------------------------------
+    # a language built; the sitemap ---------------------------------------------------------------
+    @event_priority(-50)  # after the language's own last steps, before mkdocs-static-i18n (-100) builds the others
+    def _language_done(self, *, config: Any) -> None:
+        if self.language_built is None:
+            return
+        current, default = _languages(config)
+        self.language_built(current or default or config.theme.get("language", ""))
+
     @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
-    def on_post_build(self, *, config: Any) -> None:
+    def _site_done(self, *, config: Any) -> None:
         i18n = config.plugins.get("i18n")
         if i18n is not None and getattr(i18n, "building", False):
             return  # a language built from inside mkdocs-static-i18n; the site is not final yet
@@ -138,8 +151,10 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (site / name).unlink(missing_ok=True)
 
+    on_post_build = CombinedEvent(_language_done, _site_done)
 
-class GeneratedPage(Page):  # type: ignore[misc]
+
+class GeneratedPage(Page):
     """A page that renders a ``markup: html`` page (its HTML set aside by ``on_page_markdown``)
     without Python-Markdown: what converting its empty Markdown would give, and no converter
     built for it. Any other page renders as MkDocs renders it."""

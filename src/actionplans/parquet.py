@@ -9,8 +9,10 @@ an empty cell is a null. The column's descriptions travel in the field's metadat
 The writer is ``arro3-io`` (with ``arro3-core``), the smallest of the Parquet writers that need
 no pandas: measured installed, 34 MB against DuckDB's 69 MB and pyarrow's 170 MB. Only the site
 build needs it (the ``site`` extra), so it is imported where a file is written, never by
-``load()``. The files are reproducible: zstd compression at a fixed level, a fixed
-``created_by``, one row group.
+``load()``. The files are reproducible: a fixed compression, a fixed ``created_by``, one row
+group. The whole data set's files are compressed by zstd (``WHOLE``); each plan's, a few rows a
+table, by snappy (``SMALL``), which writes them four times faster (zstd sets up a context for every
+column) and is as small at their size (measured in ``BENCHMARKS.md``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from .tables import SchemaTable, Table
 
 #: The value of every file's ``created_by`` (the writer's own would change with its version).
 CREATED_BY = "actionplans"
+#: The compression of the whole data set's files, and of each plan's few rows.
+WHOLE = "zstd(3)"
+SMALL = "snappy"
 #: Decimals are stored with this precision (the most ``decimal128`` holds).
 PRECISION = 38
 _EPOCH = date(1970, 1, 1)
@@ -41,7 +46,7 @@ def decimal_scale(values: Sequence[Any]) -> int:
     return scale
 
 
-def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]]) -> bytes:
+def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]], compression: str = WHOLE) -> bytes:
     """One table as a Parquet file: a column per declared column, in order, typed as above."""
     from arro3.core import Array, DataType, Field, Schema, Table
     from arro3.io import write_parquet
@@ -77,8 +82,8 @@ def parquet_bytes(table: Table | SchemaTable, rows: Sequence[dict[str, Any]]) ->
         fields.append(Field(column.name, array.type, nullable=not column.required, metadata=metadata))
     data = Table.from_arrays(arrays, schema=Schema(fields))
     buffer = io.BytesIO()
-    write_parquet(data, buffer, compression="zstd(3)", created_by=CREATED_BY, max_row_group_size=1 << 20)
+    write_parquet(data, buffer, compression=compression, created_by=CREATED_BY, max_row_group_size=1 << 20)
     return buffer.getvalue()
 
 
-__all__ = ["CREATED_BY", "PRECISION", "decimal_scale", "parquet_bytes"]
+__all__ = ["CREATED_BY", "PRECISION", "SMALL", "WHOLE", "decimal_scale", "parquet_bytes"]

@@ -132,10 +132,72 @@ def runs(site: Path, default: str, languages: list[str]) -> list[tuple[str, Path
     return out
 
 
-def index_site(site: Path, default: str, languages: list[str], pagefind: Pagefind, stop: threading.Event | None = None) -> bool:
+def index_site(
+    site: Path,
+    default: str,
+    languages: list[str],
+    pagefind: Pagefind,
+    stop: threading.Event | None = None,
+    *,
+    early: Early | None = None,
+) -> bool:
     """One search bundle per language (see ``runs``), each in its folder's ``pagefind/``;
-    whether every run ran to the end (a ``stop`` set meanwhile ends them)."""
-    for _, folder, options in runs(site, default, languages):
-        if not pagefind.index(folder, folder / BUNDLE, stop=stop, **options):
+    whether every run ran to the end (a ``stop`` set meanwhile ends them). The default
+    language's run is left to ``early`` when it was given one to make."""
+    for language, folder, options in runs(site, default, languages):
+        if language == default and early is not None and early.started:
+            whole = early.finish()
+        else:
+            whole = pagefind.index(folder, folder / BUNDLE, stop=stop, **options)
+        if not whole:
             return False
     return True
+
+
+class Early:
+    """The default language's index, made in a thread as soon as its pages are written, while
+    the caller goes on (mkdocs-static-i18n building the other languages: MkDocs keeps one CPU
+    busy, and Pagefind uses the other). ``finish`` waits for it and raises what it raised;
+    leaving the ``with`` block stops it if it still runs, so no Pagefind outlives the build."""
+
+    def __init__(self, pagefind: Pagefind, site: Path, default: str, languages: list[str]) -> None:
+        self.pagefind, self.site, self.default, self.languages = pagefind, site, default, languages
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.outcome: bool | BaseException = False
+
+    @property
+    def started(self) -> bool:
+        return self.thread is not None
+
+    def language_built(self, language: str) -> None:
+        """Start the default language's run once its pages are written (other languages: nothing)."""
+        if language != self.default or self.thread is not None:
+            return
+        _, folder, options = runs(self.site, self.default, self.languages)[0]
+
+        def run() -> None:
+            try:
+                self.outcome = self.pagefind.index(folder, folder / BUNDLE, stop=self.stop, **options)
+            except BaseException as error:  # given to the caller by finish()
+                self.outcome = error
+
+        self.thread = threading.Thread(target=run, name="pagefind-default", daemon=True)
+        self.thread.start()
+
+    def finish(self) -> bool:
+        """Whether the run ran to the end; what it raised, raised here."""
+        if self.thread is None:
+            return False
+        self.thread.join()
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+    def __enter__(self) -> Early:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()

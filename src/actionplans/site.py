@@ -19,7 +19,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,7 @@ from .errors import ActionplansError
 from .history import History
 from .kept import file_sha256, kept_or_made, makers
 from .pages import Rendered, RenderOptions, render_pages
-from .search import Pagefind, find_pagefind, index_site
+from .search import Early, Pagefind, find_pagefind, index_site
 from .store import Store, unreleased
 
 #: Warned once per build when the site has no address (see ``site_address``).
@@ -258,9 +258,11 @@ def load_mkdocs_config(layout: Layout, site_dir: Path, base: str, **options: Any
     return config
 
 
-def run_mkdocs(config: Any, *, dirty: bool = False) -> None:
+def run_mkdocs(config: Any, *, dirty: bool = False, language_built: Callable[[str], None] | None = None) -> None:
     """``mkdocs build --strict`` in this process; a warning or failure becomes a SiteError.
-    ``dirty`` builds only the pages whose Markdown is newer than their HTML (``--dirty``)."""
+    ``dirty`` builds only the pages whose Markdown is newer than their HTML (``--dirty``);
+    ``language_built`` is called with each language's locale once its pages are written."""
+    config.plugins["actionplans"].language_built = language_built
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -304,14 +306,20 @@ def _dirty_argv(dirty: bool) -> Iterator[None]:
         sys.argv.remove("--dirty")
 
 
-def index_search(config: Any, pagefind: Pagefind, stop: threading.Event | None = None) -> bool:
+def index_search(config: Any, pagefind: Pagefind, stop: threading.Event | None = None, *, early: Early | None = None) -> bool:
     """The search index of the site MkDocs built with ``config``: one per language; whether it
-    was made whole (a ``stop`` set meanwhile ends it)."""
+    was made whole (a ``stop`` set meanwhile ends it). ``early`` holds the default language's
+    run if it was started while MkDocs built the others."""
+    return index_site(Path(config.site_dir), *search_languages(config), pagefind, stop, early=early)
+
+
+def search_languages(config: Any) -> tuple[str, list[str]]:
+    """The default language of the site MkDocs builds with ``config``, and the others."""
     i18n = config.plugins.get("i18n")
     languages = i18n.config.languages if i18n is not None else []
     others = [language.locale for language in languages if not language.default]
     default = next((language.locale for language in languages if language.default), config.theme.get("language", "zh"))
-    return index_site(Path(config.site_dir), default, others, pagefind, stop)
+    return default, others
 
 
 def build_site(layout: Layout | None = None) -> BuildReport:
@@ -345,10 +353,12 @@ def build_site(layout: Layout | None = None) -> BuildReport:
     report.pages, report.pages_written, report.downloads = rendered.pages, rendered.written, len(downloads)
     with files.staged_folder(layout.at(layout.site), marker="index.html") as staging:
         config = load_mkdocs_config(layout, staging, base)
-        with report.timed("mkdocs"):
-            run_mkdocs(config)
-        with report.timed("search"):
-            index_search(config, pagefind)
+        # the default language indexed while MkDocs builds the others (BENCHMARKS.md: 10,000 tasks)
+        with Early(pagefind, staging, *search_languages(config)) as early:
+            with report.timed("mkdocs"):
+                run_mkdocs(config, language_built=early.language_built)
+            with report.timed("search"):
+                index_search(config, pagefind, early=early)
         with report.timed("files"):
             write_files(staging, dataset, downloads, history, base, staged=True)
     return report
