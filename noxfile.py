@@ -78,7 +78,8 @@ def docs(session: nox.Session) -> None:
     session.run(
         "python",
         "-c",
-        "from actionplans.content.spec import reference; open('docs/content-format.md', 'w', encoding='utf-8').write(reference())",
+        "from actionplans.content.spec import reference; "
+        "open('docs/content-format.md', 'w', encoding='utf-8').write(reference())",
     )
     session.run(
         "python",

@@ -217,17 +217,20 @@ def main() -> None:
     lines = [
         "## Search and page budgets",
         "",
-        f"`python benchmarks/search.py` ({time.strftime('%Y-%m-%d')}; one build per size, synthetic corpora as above, with one release). "
+        f"`python benchmarks/search.py` ({time.strftime('%Y-%m-%d')}; one build per size, synthetic corpora as above, "
+        "with one release). "
         "Search is Pagefind 1.6.0: one index per language, built after MkDocs, one run each. "
         "A first query is measured in Chromium on the language's home page: every byte fetched from pressing the search "
         f"button to the first results (the dialog's code, then the index), as files served compressed by gzip (what a web "
         f"server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
-        f'"{QUERIES["en"]}" on the English one. Scripts and styles before interaction: every script and stylesheet a page\'s HTML '
+        f'"{QUERIES["en"]}" on the English one. Scripts and styles before interaction: every script and stylesheet '
+        "a page's HTML "
         "loads, and its inline ones (the search dialog's are fetched only on first use); raw and gzip-compressed, the largest "
         "over all pages.",
         "",
         "| tasks | pages | search stage | MkDocs stage | search / MkDocs | Pagefind runs zh, en: wall (CPU) and peak memory "
-        "| first query, zh page | first query, en page | largest HTML page | scripts and styles before interaction | site per task |",
+        "| first query, zh page | first query, en page | largest HTML page | scripts and styles before interaction "
+        "| site per task |",
         "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -236,9 +239,12 @@ def main() -> None:
         q = r["query"]
         lines.append(
             f"| {r['tasks']:,} | {r['pages']:,} | {search:.1f} s | {mkdocs:.1f} s | {search / mkdocs:.0%} | {peaks} "
-            f"| {kib(q['zh']['gz'])} compressed, {kib(q['zh']['bytes'])} raw ({q['zh']['requests']} files; index {kib(q['zh']['index'])}) "
-            f"| {kib(q['en']['gz'])} compressed, {kib(q['en']['bytes'])} raw ({q['en']['requests']} files; index {kib(q['en']['index'])}) "
-            f"| {kib(r['largest'])} | {kib(r['assets'])} ({kib(r['assets_gz'])} compressed) | {r['per_task'] / 1024:,.1f} KiB |"
+            f"| {kib(q['zh']['gz'])} compressed, {kib(q['zh']['bytes'])} raw "
+            f"({q['zh']['requests']} files; index {kib(q['zh']['index'])}) "
+            f"| {kib(q['en']['gz'])} compressed, {kib(q['en']['bytes'])} raw "
+            f"({q['en']['requests']} files; index {kib(q['en']['index'])}) "
+            f"| {kib(r['largest'])} | {kib(r['assets'])} ({kib(r['assets_gz'])} compressed) "
+            f"| {r['per_task'] / 1024:,.1f} KiB |"
         )
     big = rows[-1]
     lines += [

@@ -79,7 +79,8 @@ def test_html_is_valid(site, record_property) -> None:
 def _visible_focus(tab) -> dict:
     return tab.evaluate(
         """() => { const e = document.activeElement; const s = getComputedStyle(e);
-        return {tag: e.tagName, cls: e.className, href: e.getAttribute('href') || '', text: (e.innerText || e.getAttribute('aria-label') || '').trim(),
+        return {tag: e.tagName, cls: e.className, href: e.getAttribute('href') || '',
+                text: (e.innerText || e.getAttribute('aria-label') || '').trim(),
                 outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }"""
     )
 
@@ -174,8 +175,10 @@ def test_no_horizontal_scrolling_and_nothing_hidden(chrome, served, tmp_path, ur
     overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{url} at {width}px, text zoom {text_zoom}: {overflow}px horizontal scroll"
     clipped = tab.evaluate(
-        """() => [...document.querySelectorAll('article p, article li, article td, article th, article blockquote, article h1, article h2')]
-            .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > innerWidth + 1 || r.left < -1) && !e.closest('.ap-table'); })
+        """() => [...document.querySelectorAll(
+                'article p, article li, article td, article th, article blockquote, article h1, article h2')]
+            .filter(e => { const r = e.getBoundingClientRect();
+                return r.width > 0 && (r.right > innerWidth + 1 || r.left < -1) && !e.closest('.ap-table'); })
             .map(e => e.tagName + ': ' + e.innerText.slice(0, 40))"""
     )
     assert not clipped, clipped[:5]

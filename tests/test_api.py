@@ -111,7 +111,8 @@ def test_load_needs_none_of_the_parquet_and_datasette_libraries() -> None:
     """``pip install actionplans`` (no extras) reads the data: the Parquet writer is the site's."""
     code = (
         "import sys\n"
-        "for name in ('arro3', 'arro3.core', 'arro3.io', 'pyarrow', 'duckdb', 'datasette', 'fsspec'):\n    sys.modules[name] = None\n"
+        "for name in ('arro3', 'arro3.core', 'arro3.io', 'pyarrow', 'duckdb', 'datasette', 'fsspec'):\n"
+        "    sys.modules[name] = None\n"
         "import actionplans\n"
         "print(len(actionplans.load().plan('nx-children-care').tasks))\n"
     )

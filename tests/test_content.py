@@ -137,8 +137,8 @@ def test_ids_repeated_across_files_are_reported_in_file_order(content_copy) -> N
     }, codes
     # where each repeat is reported, naming the first use
     assert (
-        f"{at}/plans/zz-copy.yaml:46: tasks[0].id: duplicate task id 'nx-children-care-1' (first at {at}/plans/nx-children-care.yaml:46)"
-        in report
+        f"{at}/plans/zz-copy.yaml:46: tasks[0].id: duplicate task id 'nx-children-care-1' "
+        f"(first at {at}/plans/nx-children-care.yaml:46)" in report
     )
     assert f"{at}/sources/zz-page.yaml:1: id: duplicate source id 'seed-page' (first at {at}/sources/seed-page.yaml:1)" in report
     assert "zz-copy.yaml:1: id: 'nx-children-care' differs from the file name 'zz-copy'" in report

@@ -237,13 +237,20 @@ def test_markers_with_ascii_punctuation_and_across_broken_lines() -> None:
 
 
 def test_markers_inside_titles_and_quotes_are_not_tasks() -> None:
-    text = "日前，民政部等2部门联合印发《关于推进服务的行动方案》。方案提出“一是要快、二是要好”的要求，并实施两项行动：一是建设行动；二是培训行动。\n"
+    text = (
+        "日前，民政部等2部门联合印发《关于推进服务的行动方案》。"
+        "方案提出“一是要快、二是要好”的要求，并实施两项行动：一是建设行动；二是培训行动。\n"
+    )
     assert [label for label, _ in _tasks(text)] == ["一是", "二是"]
     assert _tasks(text)[0][1] == "建设行动；"
 
 
 def test_a_rewrites_own_numbered_points_are_not_tasks() -> None:
-    text = "民政部等11部门印发《积极发展老年助餐服务行动方案》今天受到关注。\n1、【民政部等11部门印发方案】据民政部网站消息，民政部印发了方案。\n2、其中提出，到2025年底，服务网络基本形成。\n"
+    text = (
+        "民政部等11部门印发《积极发展老年助餐服务行动方案》今天受到关注。\n"
+        "1、【民政部等11部门印发方案】据民政部网站消息，民政部印发了方案。\n"
+        "2、其中提出，到2025年底，服务网络基本形成。\n"
+    )
     assert _tasks(text) == []
 
 
@@ -301,7 +308,10 @@ def _import_one(into: Path, path: Path) -> dict:
     return yaml.safe_load(plan.read_text(encoding="utf-8"))
 
 
-PLAN_TEXT = "日前，民政部等3部门联合印发《关于推进养老服务的行动方案（2024年-2026年）》。《方案》列出了两项重点任务。一是建设服务网络；二是开展志愿服务。"
+PLAN_TEXT = (
+    "日前，民政部等3部门联合印发《关于推进养老服务的行动方案（2024年-2026年）》。"
+    "《方案》列出了两项重点任务。一是建设服务网络；二是开展志愿服务。"
+)
 
 
 def test_a_gb18030_text_is_read(into, tmp_path) -> None:
@@ -317,10 +327,12 @@ def test_a_gb18030_text_is_read(into, tmp_path) -> None:
 def test_the_main_text_of_a_saved_page_without_its_furniture(into, tmp_path) -> None:
     paragraphs = "".join(f"<p>{sentence}。</p>" for sentence in PLAN_TEXT.rstrip("。").split("。"))
     page = (
-        "<html><head><title>民政部等3部门印发方案_新闻中心</title><meta property='og:site_name' content='某某新闻网'></head><body>"
+        "<html><head><title>民政部等3部门印发方案_新闻中心</title>"
+        "<meta property='og:site_name' content='某某新闻网'></head><body>"
         "<nav><a href='/'>首页</a> &gt; <a href='/news'>新闻中心</a> &gt; 民政要闻</nav>"
         "<div class='share'>分享到：微信 微博 QQ空间</div>"
-        f"<article><h1>民政部等3部门印发方案</h1><div class='content'>{paragraphs}<p>本方案自印发之日起施行，各地要结合实际认真贯彻落实，确保取得实效。</p></div></article>"
+        f"<article><h1>民政部等3部门印发方案</h1><div class='content'>{paragraphs}"
+        "<p>本方案自印发之日起施行，各地要结合实际认真贯彻落实，确保取得实效。</p></div></article>"
         "<aside><h3>相关新闻</h3><ul><li><a href='/a'>另一条新闻：《关于做好冬季救助工作的通知》印发</a></li></ul></aside>"
         "<footer>版权所有 某某新闻网 京ICP备12345678号 责任编辑：张三</footer></body></html>"
     )
@@ -547,7 +559,8 @@ def make_pdf(lines: list[str]) -> bytes:
     code = {ch: i + 1 for i, ch in enumerate(chars)}
     pairs = "\n".join(f"<{code[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
     cmap = (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
         "/CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
         f"{len(chars)} beginbfchar\n{pairs}\nendbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
     )
@@ -559,9 +572,11 @@ def make_pdf(lines: list[str]) -> bytes:
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
         f"<< /Length {len(stream.encode())} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R /DW 1000 >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R /DW 1000 >>",
         f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
-        "<< /Type /FontDescriptor /FontName /Test /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+        "<< /Type /FontDescriptor /FontName /Test /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+        "/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
     ]
     out = b"%PDF-1.4\n"
     offsets = []

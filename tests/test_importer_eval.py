@@ -67,7 +67,8 @@ def _below(scores: dict, floors: dict[str, tuple[float, float]]) -> list[str]:
         precision, recall = _figures(scores[name])
         if precision < least_precision or recall < least_recall:
             out.append(
-                f"{name}: precision {precision:.2f} (at least {least_precision}), recall {recall:.2f} (at least {least_recall}) [{scores[name].cells()}]"
+                f"{name}: precision {precision:.2f} (at least {least_precision}), "
+                f"recall {recall:.2f} (at least {least_recall}) [{scores[name].cells()}]"
             )
     return out
 

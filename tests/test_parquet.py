@@ -116,8 +116,11 @@ def test_parquet_files_are_byte_reproducible_across_processes(dataset) -> None:
     here = parquet_bytes(TABLES_BY_NAME["figures"], rows)
     code = (
         "import sys, actionplans\n"
-        "from actionplans.downloads import table_rows\nfrom actionplans.parquet import parquet_bytes\nfrom actionplans.tables import TABLES_BY_NAME\n"
-        f"sys.stdout.buffer.write(parquet_bytes(TABLES_BY_NAME['figures'], table_rows(actionplans.load('{DATAPACKAGE}'))['figures']))\n"
+        "from actionplans.downloads import table_rows\n"
+        "from actionplans.parquet import parquet_bytes\n"
+        "from actionplans.tables import TABLES_BY_NAME\n"
+        "sys.stdout.buffer.write(parquet_bytes(TABLES_BY_NAME['figures'], "
+        f"table_rows(actionplans.load('{DATAPACKAGE}'))['figures']))\n"
     )
     there = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout
     assert here == there

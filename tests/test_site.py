@@ -342,7 +342,8 @@ def test_the_timeline_states_each_plan_period_in_words(site, dataset) -> None:
             table = re.search(r'<figure class="ap-timeline".*?</figure>', html, re.S)
             assert table is not None, prefix + folder
             rows = re.findall(
-                r'<tr><th scope="row"><a href="\.\./([^/"]+)/">[^<]+</a>(?: <span class="ap-muted">[^<]*</span>)?</th><td>([^<]+)</td>.*?grid-column: (\d+) / (\d+)',
+                r'<tr><th scope="row"><a href="\.\./([^/"]+)/">[^<]+</a>(?: <span class="ap-muted">[^<]*</span>)?</th>'
+                r"<td>([^<]+)</td>.*?grid-column: (\d+) / (\d+)",
                 table.group(0),
                 re.S,
             )

@@ -42,10 +42,12 @@ def test_fresh_venv_loads_the_bundled_data(wheel, tmp_path, dataset) -> None:
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
     code = (
         "import sys, actionplans; ds = actionplans.load(); "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'frictionless', 'mkdocs', 'jinja2', 'pandas', 'arro3', 'pyarrow', 'duckdb'}); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'frictionless', 'mkdocs', 'jinja2', 'pandas', 'arro3', 'pyarrow', 'duckdb'}); "
         "releases = actionplans.releases(); old = actionplans.load(version=releases[0].version); "
         "changes = list(actionplans.diff(releases[0].version, releases[-1].version)); "
-        "print(len(ds.plans), len(ds.tasks), ds.version, releases[-1].version, old.version, len(changes), actionplans.__file__, heavy)"
+        "print(len(ds.plans), len(ds.tasks), ds.version, releases[-1].version, old.version, len(changes), "
+        "actionplans.__file__, heavy)"
     )
     result = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
     plans, tasks, version, latest, oldest, changes, where, heavy = result.stdout.split(" ", 7)
