@@ -9,11 +9,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from actionplans.search import NPM_BINARY, SearchError, find_pagefind
+from actionplans import search
+from actionplans.search import NPM_BINARY, Early, Pagefind, SearchError, find_pagefind
 
 from .conftest import ROOT
 
@@ -100,6 +102,68 @@ def test_the_build_stops_before_any_work_without_pagefind(tmp_path) -> None:
     assert "no Pagefind binary" in result.stderr and "npm ci" in result.stderr
     assert not (project / "site").exists() and not (project / "build").exists()
     assert (ROOT / NPM_BINARY).is_file(), "npm ci has not been run in the project folder"
+
+
+def test_the_default_language_is_indexed_while_mkdocs_builds_the_others(tmp_path, monkeypatch) -> None:
+    from actionplans.site import Layout, build_site
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    seen = []
+    start = search.Early.language_built
+
+    def watched(self: Early, language: str) -> None:
+        start(self, language)
+        english = self.site / "en" / "index.html"
+        seen.append((language, self.started, english.exists(), (self.site / "index.html").exists()))
+
+    monkeypatch.setattr(search.Early, "language_built", watched)
+    build_site(Layout(root=project))
+    # Chinese done and its index started before a single English page was written; then English
+    assert seen == [("zh", True, False, True), ("en", True, True, True)]
+    site = project / "site"
+    assert pages_of(site, skip=("en",)) == set(fragments(site / "pagefind"))
+    assert pages_of(site / "en") == set(fragments(site / "en" / "pagefind"))
+
+
+def _children() -> set[int]:
+    """The processes this one started, from any of its threads."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return {int(p) for task in tasks.iterdir() for p in (task / "children").read_text().split()}
+
+
+def _fake_pagefind(tmp_path: Path, script: str) -> tuple[Pagefind, Path]:
+    binary = tmp_path / "pagefind"
+    binary.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    binary.chmod(0o755)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+    return Pagefind(binary), site
+
+
+def test_a_build_that_fails_while_the_default_language_is_indexed_leaves_no_pagefind(tmp_path) -> None:
+    pagefind, site = _fake_pagefind(tmp_path, "exec sleep 60")
+    before = _children()
+    began = time.monotonic()
+    with pytest.raises(RuntimeError, match="MkDocs failed"), Early(pagefind, site, "zh", ["en"]) as early:
+        early.language_built("en")  # another language: nothing starts
+        assert not early.started
+        early.language_built("zh")
+        time.sleep(0.3)
+        assert _children() - before, "the early Pagefind run did not start"
+        raise RuntimeError("MkDocs failed")
+    assert time.monotonic() - began < 5
+    assert _children() <= before
+
+
+def test_what_the_early_run_raised_is_raised_when_the_build_waits_for_it(tmp_path) -> None:
+    pagefind, site = _fake_pagefind(tmp_path, "echo 'index broken' >&2; exit 3")
+    with Early(pagefind, site, "zh", ["en"]) as early:
+        early.language_built("zh")
+        with pytest.raises(SearchError, match=r"Pagefind failed \(exit 3\): index broken"):
+            early.finish()
 
 
 # --- in a real browser ----------------------------------------------------------------------------
