@@ -111,6 +111,19 @@ def test_each_plan_parquet_subset_has_the_tables_of_its_csv_subset(files, datase
             _check_table(TABLES_BY_NAME[name], data, csvs[name], tmp_path)
 
 
+def test_the_whole_data_set_is_compressed_by_zstd_and_each_plan_by_snappy(files, dataset) -> None:
+    def codecs(data: bytes) -> set[str]:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        return {meta.row_group(g).column(c).compression for g in range(meta.num_row_groups) for c in range(meta.num_columns)}
+
+    for table in TABLES:
+        assert codecs(files[f"downloads/parquet/{table.name}.parquet"]) == {"ZSTD"}
+    plan_id = next(iter(dataset.plans))
+    with zipfile.ZipFile(io.BytesIO(files[f"downloads/plans/{plan_id}.parquet.zip"])) as archive:
+        found = [codecs(archive.read(name)) for name in archive.namelist()]
+    assert set().union(*found) == {"SNAPPY"}  # a table without rows has no column chunk to compress
+
+
 def test_parquet_files_are_byte_reproducible_across_processes(dataset) -> None:
     rows = table_rows(dataset)["figures"]
     here = parquet_bytes(TABLES_BY_NAME["figures"], rows)
