@@ -1,7 +1,8 @@
 """Search and page budgets at scale: the full build of synthetic corpora of 10, 1,000 and 10,000
 tasks, then, on the built site,
 
-- the search index: the build's own timings of its search stage against its MkDocs stage, and
+- the search index: the build's own timings of its search stage (what is left of it after MkDocs,
+  which the Chinese run overlaps) against its MkDocs stage, and
   the peak memory of each Pagefind run (run again on the built site, one per bundle, as the
   build runs them);
 - what a reader's first query downloads, in Chromium: every byte fetched after the page has
@@ -219,7 +220,9 @@ def main() -> None:
         "",
         f"`python benchmarks/search.py` ({time.strftime('%Y-%m-%d')}; one build per size, synthetic corpora as above, "
         "with one release). "
-        "Search is Pagefind 1.6.0: one index per language, built after MkDocs, one run each. "
+        "Search is Pagefind 1.6.0: one index per language, one run each; the Chinese run starts as soon as MkDocs has "
+        "written the Chinese pages, while it builds the English ones, and the English run after MkDocs. The search stage "
+        "is what the build waits for after MkDocs (the Pagefind runs' own times follow it). "
         "A first query is measured in Chromium on the language's home page: every byte fetched from pressing the search "
         f"button to the first results (the dialog's code, then the index), as files served compressed by gzip (what a web "
         f"server sends; the index files are compressed already) and raw, for 「{QUERIES['zh']}」 on the Chinese page and "
