@@ -69,7 +69,8 @@ def cmd_package(args: argparse.Namespace) -> int:
     drafts = sum(1 for todo in dataset.todos if todo.code == REVIEW_DRAFT.code)
     left_out = f"; {drafts} draft plan{'s' if drafts != 1 else ''} left out (status: draft)" if drafts else ""
     print(
-        f"{args.out}: wrote {len(files)} files, {size:,} bytes: {dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)"
+        f"{args.out}: wrote {len(files)} files, {size:,} bytes: "
+        f"{dataset.summary()}{left_out} ({time.perf_counter() - started:.2f} s)"
     )
     return 0
 
@@ -124,8 +125,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     plans = len(report.plans)
     print(
-        f"{args.into}: imported {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}, {plans} draft plan{'s' if plans != 1 else ''}, "
-        f"{len(report.written)} files written ({time.perf_counter() - started:.2f} s); next: actionplans check --content {args.into}"
+        f"{args.into}: imported {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}, "
+        f"{plans} draft plan{'s' if plans != 1 else ''}, "
+        f"{len(report.written)} files written ({time.perf_counter() - started:.2f} s); "
+        f"next: actionplans check --content {args.into}"
     )
     return 0
 

@@ -71,7 +71,8 @@ def descriptor(dataset: m.Dataset, resources: list[dict[str, Any]]) -> dict[str,
         sources.append(
             {
                 "title": f"{source.title.en} ({source.publisher.en}; {authors}; {source.year or 'year not stated'})",
-                "title_zh": f"{source.title.zh}（{source.publisher.zh}；{'、'.join(a.zh for a in source.authors)}；{source.year or '年份未说明'}）",
+                "title_zh": f"{source.title.zh}（{source.publisher.zh}；{'、'.join(a.zh for a in source.authors)}；"
+                f"{source.year or '年份未说明'}）",
                 "sha256": source.sha256,
                 "rights": source.rights.en,
                 "rights_zh": source.rights.zh,
@@ -190,7 +191,8 @@ def package_source(path: Path | str | files.Files) -> files.Source:
     folder = path if path.is_dir() else path.parent
     if not (folder / DESCRIPTOR_NAME).is_file() or (not path.is_dir() and path.name != DESCRIPTOR_NAME):
         raise DataPackageError(
-            f"{folder / DESCRIPTOR_NAME if path.is_dir() else path}: no data package here; expected a folder with {DESCRIPTOR_NAME}"
+            f"{folder / DESCRIPTOR_NAME if path.is_dir() else path}: no data package here; "
+            f"expected a folder with {DESCRIPTOR_NAME}"
         )
     return folder
 
@@ -206,7 +208,8 @@ def read_rows(source: files.Source) -> tuple[dict[str, Any], dict[str, list[dict
         resource = resources.get(table.name)
         if resource is None:
             raise DataPackageError(
-                f"{files.where(source, DESCRIPTOR_NAME)}: resource {table.name!r} is missing; expected the resources {', '.join(TABLES_BY_NAME)}"
+                f"{files.where(source, DESCRIPTOR_NAME)}: resource {table.name!r} is missing; "
+                f"expected the resources {', '.join(TABLES_BY_NAME)}"
             )
         name = str(resource.get("path", ""))
         fields = [str(f.get("name")) for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
@@ -287,7 +290,8 @@ def zip_files(path: Path, *, sha256: str | None = None) -> dict[str, bytes]:
             stated = str(resource.get("hash", "")).removeprefix("sha256:")
             if stated and hashlib.sha256(table).hexdigest() != stated:
                 raise DataPackageError(
-                    f"{path}: {prefix + name}: its SHA-256 differs from the {stated} its descriptor states; expected the file as published"
+                    f"{path}: {prefix + name}: its SHA-256 differs from the {stated} its descriptor states; "
+                    f"expected the file as published"
                 )
             out[name] = table
     return out

@@ -329,8 +329,8 @@ class Renderer:
             for frame in traceback.extract_tb(error.__traceback__):
                 if frame.filename.endswith(".j2"):
                     name, line = frame.filename, frame.lineno
-        where = f"{name or self.options.templates / 'pages' / template}:{line or 1}"
-        return f"{where}: {error.message or type(error).__name__}; expected a template that renders with the values the site gives it"
+        where = f"{name or self.options.templates / 'pages' / template}:{line or 1}: {error.message or type(error).__name__}"
+        return f"{where}; expected a template that renders with the values the site gives it"
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> Iterator[Page]:
@@ -366,7 +366,8 @@ class Renderer:
                 mark = getattr(error, "problem_mark", None)
                 line = mark.line + 2 if mark is not None else 1
                 raise TemplateError(
-                    f"{path}:{line}: front matter is not valid YAML ({getattr(error, 'problem', error)}); expected key: value lines, quoted where a value holds a colon"
+                    f"{path}:{line}: front matter is not valid YAML ({getattr(error, 'problem', error)}); "
+                    "expected key: value lines, quoted where a value holds a colon"
                 ) from None
             text = text[match.end() :]
         return meta, text
@@ -507,11 +508,10 @@ class Renderer:
             "parquet_url": lambda: self.base + "downloads/parquet/" if self.base else "",
             "csv_url": lambda: self.base + "downloads/csv/" if self.base else "",
         }
-        for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}", body):
-            if match.group(1) not in blocks:
-                raise TemplateError(
-                    f"{self.options.content / 'pages' / f'{name}.{lang}.md'}: {{{{ {match.group(1)} }}}} is no block of the page; expected one of {', '.join(blocks)}"
-                )
+        unknown = [match.group(1) for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}", body) if match.group(1) not in blocks]
+        if unknown:
+            page = self.options.content / "pages" / f"{name}.{lang}.md"
+            raise TemplateError(f"{page}: {{{{ {unknown[0]} }}}} is no block of the page; expected one of {', '.join(blocks)}")
         return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda match: blocks[match.group(1)](), body)
 
     def sources_summary(self, lang: str) -> str:

@@ -80,7 +80,8 @@ def make_release(
         given = bump_of(latest.version, version)
         if given is None:
             raise ReleaseError(
-                f"--version {version}: not after the latest release {latest.version}; expected a later version such as {bumped(latest.version, suggested or 'patch')}"
+                f"--version {version}: not after the latest release {latest.version}; "
+                f"expected a later version such as {bumped(latest.version, suggested or 'patch')}"
             )
         if BUMPS.index(given) < BUMPS.index(suggested or "patch"):
             raise ReleaseError(

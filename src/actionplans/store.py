@@ -116,12 +116,14 @@ class Store:
             digest = _sha256(path / name)
             if digest != data.get("files", {}).get(name):
                 raise ReleaseError(
-                    f"{path / name}: changed after the release was made (SHA-256 {digest}); expected {data.get('files', {}).get(name)}: "
+                    f"{path / name}: changed after the release was made (SHA-256 {digest}); "
+                    f"expected {data.get('files', {}).get(name)}: "
                     "a release is never edited; restore the file from version control"
                 )
         if data.get("sha256") != record_digest(data):
             raise ReleaseError(
-                f"{file}: changed after the release was made (its content's SHA-256 is {record_digest(data)}, it states {data.get('sha256')}): "
+                f"{file}: changed after the release was made (its content's SHA-256 is {record_digest(data)}, "
+                f"it states {data.get('sha256')}): "
                 "a release is never edited; restore the file from version control"
             )
         if data.get("version") != path.name:
@@ -207,7 +209,8 @@ class Store:
             return
         if hashlib.sha256(data).hexdigest() != self.get(version).sha256:
             raise DataPackageError(
-                f"{where}: says it is release {version}, but its descriptor differs from that release's; expected the file as published"
+                f"{where}: says it is release {version}, but its descriptor differs from that release's; "
+                f"expected the file as published"
             )
 
     def record(self, snapshot: Snapshot, version: str, date: str, notes: dict[str, str]) -> Release:

@@ -188,7 +188,8 @@ REGION = {
     "label": _s("text", "The region's name."),
     "level": _s(
         "enum",
-        "Its level of government: national, provincial, municipal (a prefecture-level city) or county (a county-level city, county or district).",
+        "Its level of government: national, provincial, municipal (a prefecture-level city) "
+        "or county (a county-level city, county or district).",
         choices=m.PLAN_LEVELS,
     ),
     "code_gb2260": _s(
