@@ -50,7 +50,11 @@ def test_axe_finds_no_violation_on_any_page(chrome, served, site, tmp_path, reco
 def _vnu() -> list[str] | None:
     jar = os.environ.get("VNU_JAR")
     if jar and Path(jar).is_file() and shutil.which("java"):
-        return ["java", "-jar", jar]
+        # The checker guesses each page's language from a random sample of its text, so a page
+        # with many Latin ids (a release's changes) is now and then taken for Norwegian: one run
+        # in 30 for the 1.1.0 release page. A fixed seed makes the guess, and the test, the same
+        # on every run; a page whose text changes can still fail it, reproducibly.
+        return ["java", "-Dnu.validator.checker.langDetectionSeed=1", "-jar", jar]
     return None
 
 
