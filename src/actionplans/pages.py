@@ -329,8 +329,8 @@ class Renderer:
             for frame in traceback.extract_tb(error.__traceback__):
                 if frame.filename.endswith(".j2"):
                     name, line = frame.filename, frame.lineno
-        where = f"{name or self.options.templates / 'pages' / template}:{line or 1}: {error.message or type(error).__name__}"
-        return f"{where}; expected a template that renders with the values the site gives it"
+        problem = f"{name or self.options.templates / 'pages' / template}:{line or 1}: {error.message or type(error).__name__}"
+        return f"{problem}; expected a template that renders with the values the site gives it"
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> Iterator[Page]:
