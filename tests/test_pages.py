@@ -422,3 +422,17 @@ def test_a_block_a_page_cannot_have_is_reported(dataset, downloads, tmp_path) ->
     renderer = Renderer(dataset, downloads, RenderOptions(TEMPLATES, tmp_path / "content", BASE, history=_history()))
     with pytest.raises(TemplateError, match=r"about.en.md: \{\{ counts \}\} is no block of the page"):
         list(renderer.pages())
+
+
+def test_a_plan_whose_stored_text_describes_none_of_its_tasks_says_so_and_not_zero(dataset, downloads) -> None:
+    renderer = _renderer(dataset, downloads)
+    at_most = [p for p in dataset.plans.values() if p.task_count_rule == "at-most" and p.task_count is not None]
+    none_stored, some = [p for p in at_most if not p.tasks], [p for p in at_most if p.tasks]
+    assert none_stored and some
+    for plan in none_stored[:3] + some[:3]:
+        zh, en = (_page(renderer, f"plans/{plan.id}", lang).body for lang in ("zh", "en"))
+        if plan.tasks:
+            assert f"所存原文描述了其中 {len(plan.tasks)} 项" in zh and f"describes {len(plan.tasks)} of them" in en
+        else:
+            assert f"原文称共有 {plan.task_count} 项，所存原文没有逐项描述" in zh and "描述了其中 0 项" not in zh
+            assert "describes none of them" in en and "describes 0" not in en

@@ -21,7 +21,7 @@ from actionplans.pages import CHART_PLANS
 from actionplans.tables import TABLES
 
 from .conftest import ROOT, SITE_URL
-from .sitehtml import parse
+from .sitehtml import parse, unmarked_chinese
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +54,28 @@ def test_every_page_kind_in_both_languages(site, dataset) -> None:
         assert zh.html_lang == "zh", url
         assert en.html_lang == "en", url
         assert "".join(zh.text) != "".join(en.text), f"{url}: English page is a copy of the Chinese one"
+
+
+def test_chinese_on_english_pages_is_marked_as_chinese(site) -> None:
+    """WCAG 3.1.2: a screen reader reads an English page's text as English unless an element
+    says otherwise; every Chinese character an English page shows is inside ``lang="zh…"``."""
+    pages = sorted((site / "en").rglob("*.html"))
+    assert len(pages) > 300
+    unmarked = {str(p.relative_to(site)): texts for p in pages if (texts := unmarked_chinese(p))}
+    assert not unmarked, unmarked
+
+
+def test_english_task_pages_name_a_task_by_its_place_not_its_chinese_number(site, dataset) -> None:
+    labelled = [task for task in dataset.tasks.values() if task.label]
+    assert labelled
+    for task in labelled:
+        zh, en = page(site, f"tasks/{task.id}/").read_text(), page(site, f"en/tasks/{task.id}/").read_text()
+        zh_title, en_title = (re.search(r"<title>(.*?)</title>", html).group(1) for html in (zh, en))
+        assert zh_title.startswith(f"{task.label} "), zh_title
+        assert task.label not in en_title and html_unescape(en_title).startswith(task.title.en), en_title
+        assert f'<span aria-current="page">Task {task.ordinal}</span>' in en
+        assert f"item {task.ordinal}." in en and f"{task.label}." in zh  # the citations
+        assert f'<span lang="zh-Hans">{task.label}</span>' in en  # still shown, as Chinese
 
 
 def test_language_switch_keeps_the_page(site, dataset) -> None:

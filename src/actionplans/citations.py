@@ -48,7 +48,8 @@ class Citations:
 
     def task(self, task: m.Task, lang: str) -> str:
         t = self.labels[lang]
-        label = task.label or t["item_n"].format(n=task.ordinal)
+        # The printed number (一是, （三）) in Chinese; in English, the task's place in its plan.
+        label = task.label if task.label and lang == "zh" else t["item_n"].format(n=task.ordinal)
         where = self.page_url(f"tasks/{task.id}/", lang)
         return f"{self._dataset_citation(lang)}. {task.plan.title.get(lang)}, {label}." + (f" {where}" if where else "")
 

@@ -6,6 +6,8 @@
   MkDocs builds one with every configured extension for each page, a sixth of its time.
 - The theme's compiled templates are kept between builds and languages (``on_env``), in this
   process: a preview's every rebuild loads a new configuration, and with it a new plugin.
+- On English pages, Chinese is marked as Chinese (``lang="zh-Hans"``): in hand-written pages
+  (``on_page_content``) and in the header's page title (the ``zh_parts`` filter, ``on_env``).
 - Material's markup that the W3C Nu HTML Checker rejects is mended (``on_post_page``,
   ``on_post_template``): ``autocomplete`` on checkboxes, and the table of contents' ``<label
   for="__toc">`` on pages outside the navigation, whose input does not exist.
@@ -36,6 +38,8 @@ from mkdocs.config import base
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from .langparts import zh_parts, zh_parts_html
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _CHECKBOX = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*>')
@@ -81,14 +85,15 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
     @event_priority(100)
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         stored = getattr(page, "actionplans_html", None)
-        if stored is None:
-            return html
+        if stored is None:  # a hand-written page: on English pages, the Chinese in it marked
+            return zh_parts_html(html) if config.theme.get("language") == "en" else html
         del page.actionplans_html
         page.present_anchor_ids = set(_ID.findall(stored))  # for MkDocs' anchor validation
         return str(stored).strip()
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         env.bytecode_cache = _BYTECODE
+        env.filters["zh_parts"] = zh_parts  # the header marks the Chinese in an English page's title
         return env
 
     # valid HTML --------------------------------------------------------------------------------

@@ -120,6 +120,15 @@ def format_number(value: Decimal) -> str:
     return format(normal, "f")
 
 
+def display_number(value: Decimal | int) -> str:
+    """A number as the pages show it: as printed, whole numbers of five digits or more grouped
+    by thousands (12,000)."""
+    text = format_number(Decimal(value))
+    if "." not in text and len(text) > 4:
+        return f"{int(text):,}"
+    return text
+
+
 def is_readable(value: Decimal, text: str) -> bool:
     """Whether ``value`` is one of the numbers written in ``text``."""
     return any(number == value for number in read_numbers(text))

@@ -21,7 +21,6 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,9 +35,10 @@ from .citations import Citations
 from .downloads import Download
 from .errors import ActionplansError
 from .history import History, field_label
+from .langparts import zh_parts, zh_parts_html
 from .listing import corpus_counts, group_by_plan, listed_plans, paginate, plans_per, plans_per_province, timeline
 from .marks import marked_lines, numbered, quotes_of
-from .numerals import format_number, stated_number, stated_number_en
+from .numerals import display_number, stated_number, stated_number_en
 from .routes import relative_path, url_dir
 from .tables import TABLES
 from .textdiff import marked, value_text
@@ -212,6 +212,8 @@ class Renderer:
         here = url_dir(path)
         t = self.labels[lang]
         asset_root = f"en/{here}".rstrip("/") if lang == "en" else here
+        mark: Callable[[str], str] = zh_parts if lang == "en" else str
+        mark_html: Callable[[str], str] = zh_parts_html if lang == "en" else str
 
         def url(target: str) -> str:
             """A link to another page of the same language, relative to this page."""
@@ -238,30 +240,30 @@ class Renderer:
             described = len(plan.tasks)
             if plan.task_count is None:
                 return t["task_count_none"] if long else tasks_n(described) if described else t["tasks_none"]
-            if not long:
-                return (
-                    t["task_count_short_at_most"].format(n=plan.task_count, d=described)
-                    if plan.task_count_rule == "at-most"
-                    else tasks_n(plan.task_count)
-                )
-            key = "task_count_equal" if plan.task_count_rule == "equal" else "task_count_at_most"
+            if not long and plan.task_count_rule != "at-most":
+                return tasks_n(plan.task_count)
+            if plan.task_count_rule == "equal":
+                return t["task_count_equal"].format(n=plan.task_count, d=described)
+            key = ("task_count_at_most" if long else "task_count_short_at_most") + ("" if described else "_none_stored")
             return t[key].format(n=plan.task_count, d=described)
 
         def source_line(source: m.Source, span: m.Span) -> str:
             authors = t["list_separator"].join(a.get(lang) for a in source.authors)
-            return t["source_line"].format(
-                where=t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end),
-                chars=t["source_chars"].format(start=span.start, end=span.end),
-                publisher=source.publisher.get(lang),
-                authors=authors,
-                year=source.year or t["not_stated"],
+            return mark(
+                t["source_line"].format(
+                    where=t["source_where"].format(source=source.title.get(lang), start=span.line_start, end=span.line_end),
+                    chars=t["source_chars"].format(start=span.start, end=span.end),
+                    publisher=source.publisher.get(lang),
+                    authors=authors,
+                    year=source.year or t["not_stated"],
+                )
             )
 
         untranslated = t["untranslated"]
 
         def tx(text: m.Text) -> str:
-            """A text in the page's language (a missing translation says so)."""
-            return text.get(lang) or untranslated
+            """A text in the page's language (a missing translation says so), in English with its Chinese marked."""
+            return mark(text.get(lang) or untranslated)
 
         return {
             "lang": lang,
@@ -274,22 +276,23 @@ class Renderer:
             "task_count": task_count,
             "tasks_n": tasks_n,
             "source_line": source_line,
-            "num": _num,
+            "num": display_number,
             "stated": lambda figure: (
                 stated_number(figure.value, figure.quote.zh) if lang == "zh" else stated_number_en(figure.value, figure.quote.en)
             ),
-            "cite_task": lambda task: self.cite.task(task, lang),
-            "cite_plan": lambda plan: self.cite.plan(plan, lang),
+            "cite_task": lambda task: mark(self.cite.task(task, lang)),
+            "cite_plan": lambda plan: mark(self.cite.plan(plan, lang)),
             "base": self.base,
             "is_draft": lambda plan: plan.id in self.options.drafts,
             "history": self.history,
             "events": self.history.of_record,
             "value_text": value_text,
             "marked": marked,
+            "zh_html": zh_parts_html,
             "views_of": lambda p: self.history.views.get(p.version, []),
             "field_names": lambda table, event: self._field_names(table, event, lang),
             "live": self._has_page,
-            "notes": lambda p: Markup(notes_html(p.release.notes.get(lang, ""))),  # written by the publisher, trusted
+            "notes": lambda p: Markup(mark_html(notes_html(p.release.notes.get(lang, "")))),  # by the publisher, trusted
         }
 
     def _has_page(self, page: str | None) -> bool:
@@ -425,7 +428,7 @@ class Renderer:
                 {"plan": plan, "plan_downloads": self.by_plan.get(plan.id, [])},
             )
         for task in ds.iter_tasks():
-            title = f"{task.label or ''} {task.title.get(lang)}".strip()
+            title = f"{task.label or ''} {task.title.get(lang)}".strip() if lang == "zh" else task.title.get(lang)
             yield Job("task.md.j2", f"tasks/{task.id}", lang, {"title": title, **HTML}, {"task": task, "plan": task.plan})
         for kind in FACETS:
             entries = [(concept, self._facet_tasks(kind, concept.id)) for concept in getattr(ds, kind).values()]
@@ -588,13 +591,6 @@ class Renderer:
 def notes_html(text: str) -> str:
     """Release notes (Markdown, written by the publisher) as HTML."""
     return str(markdown.markdown(text, output_format="html")) if text.strip() else ""
-
-
-def _num(value: Decimal | int) -> str:
-    text = format_number(Decimal(value))
-    if "." not in text and len(text) > 4:
-        return f"{int(text):,}"
-    return text
 
 
 __all__ = ["LANGS", "SHOW_DOWNLOADS", "Job", "Page", "RenderOptions", "Rendered", "Renderer", "TemplateError", "render_pages"]
