@@ -39,7 +39,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .langparts import zh_parts, zh_parts_html
+from .langparts import zh_parts_html
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _CHECKBOX = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*>')
@@ -93,7 +93,9 @@ class ActionplansPlugin(BasePlugin[ActionplansConfig]):  # type: ignore[no-untyp
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         env.bytecode_cache = _BYTECODE
-        env.filters["zh_parts"] = zh_parts  # the header marks the Chinese in an English page's title
+        # The header marks the Chinese in an English page's title. Titles reach the theme
+        # HTML-escaped (pages.py stores front matter that way), so the title is HTML here.
+        env.filters["zh_parts"] = lambda title: zh_parts_html(str(title))  # "" where a page has none
         return env
 
     # valid HTML --------------------------------------------------------------------------------
