@@ -96,7 +96,7 @@ def test_language_switch_keeps_the_page(site, dataset) -> None:
         assert back == [f"../../../tasks/{task}/"]
 
 
-def test_chinese_on_english_pages_is_marked(site, dataset) -> None:
+def test_english_task_pages_quote_the_chinese_original_marked_as_chinese(site, dataset) -> None:
     for task in dataset.tasks.values():
         en = page(site, f"en/tasks/{task.id}/").read_text(encoding="utf-8")
         assert '<blockquote class="ap-quote" lang="zh-Hans">' in en
